@@ -1,0 +1,216 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from magazine.images import CleanImageField, UploadTo
+from magazine.models import Issue, Section, TimeStampedModel
+from magazine.richtext import RichTextField
+from magazine.slugs import unique_slug
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    position = models.CharField(_("position"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self.name, Author.objects.exclude(pk=self.pk))
+        super().save(*args, **kwargs)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """What a reader may see: published, publish time passed, issue (if any) published."""
+        return self.filter(
+            Q(issue__isnull=True) | Q(issue__is_published=True),
+            status=self.model.Status.PUBLISHED,
+            publish_at__lte=now or timezone.now(),
+        )
+
+    def for_listing(self):
+        """The joins every list of articles needs, so a list costs the same for 3 or 60 rows."""
+        return self.select_related("issue", "section").prefetch_related("tags", "authors")
+
+    def scheduled(self, now=None):
+        return self.filter(status=self.model.Status.PUBLISHED, publish_at__gt=now or timezone.now())
+
+
+class Article(TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    class Access(models.TextChoices):
+        FREE = "free", _("Free: the whole text online")
+        PRINT_FIRST = "print_first", _("Print-first: an excerpt online, the rest in print")
+
+    issue = models.ForeignKey(
+        Issue,
+        verbose_name=_("issue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text=_("Leave empty for a web-only piece."),
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position in the issue"), default=0, help_text=_("Order in the issue's table of contents.")
+    )
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE, db_index=True
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name=_("translation of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        help_text=_("The original article this one translates."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, blank=True, help_text=_("Made from the title when left empty.")
+    )
+    lead = models.TextField(_("lead"), blank=True, help_text=_("One or two sentences shown in lists and previews."))
+    authors = models.ManyToManyField(Author, verbose_name=_("authors"), blank=True, related_name="articles")
+    interviewee_name = models.CharField(_("interviewee"), max_length=200, blank=True)
+    interviewee_position = models.CharField(_("interviewee's position"), max_length=300, blank=True)
+    cover = CleanImageField(
+        _("cover image"),
+        upload_to=UploadTo("articles"),
+        blank=True,
+        width_field="cover_width",
+        height_field="cover_height",
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_alt = models.CharField(_("cover description"), max_length=250, blank=True)
+    cover_caption = models.CharField(_("cover caption"), max_length=300, blank=True)
+    cover_credit = models.CharField(_("cover credit"), max_length=200, blank=True)
+    tags = TaggableManager(_("tags"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        _("publish at"), null=True, blank=True, help_text=_("Empty means now, when the status is Published.")
+    )
+    access = models.CharField(_("access"), max_length=20, choices=Access, default=Access.FREE)
+    public_block_count = models.PositiveSmallIntegerField(
+        _("public blocks"),
+        default=2,
+        help_text=_("For print-first articles: how many blocks, from the top, are public online."),
+    )
+    paywall_note = models.TextField(
+        _("paywall note"), blank=True, help_text=_("Replaces the standard invitation to read the printed issue.")
+    )
+    is_sponsored = models.BooleanField(_("sponsored (PR)"), default=False)
+    comments_open = models.BooleanField(_("comments open"), default=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="article_status_publish"),
+            models.Index(fields=["issue", "position"], name="article_issue_position"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(publish_at__isnull=False),
+                name="article_published_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.translation_of_id and self.translation_of_id == self.pk:
+            raise ValidationError({"translation_of": _("An article cannot be a translation of itself.")})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self.title, Article.objects.exclude(pk=self.pk), max_length=200)
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def is_published(self, now=None):
+        """Mirror of ArticleQuerySet.published() for one loaded article."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= (now or timezone.now())
+            and (self.issue_id is None or self.issue.is_published)
+        )
+
+    is_published.boolean = True
+
+    @property
+    def is_print_first(self):
+        return self.access == self.Access.PRINT_FIRST
+
+    @property
+    def is_interview(self):
+        return bool(self.interviewee_name)
+
+
+class ArticleBlock(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        QUESTION = "question", _("Question")
+        ANSWER = "answer", _("Answer")
+        QUOTE = "quote", _("Quote")
+        IMAGE = "image", _("Image")
+
+    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="blocks")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.TEXT)
+    body = RichTextField(_("text"), blank=True)
+    image = CleanImageField(
+        _("image"), upload_to=UploadTo("blocks"), blank=True, width_field="image_width", height_field="image_height"
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(_("image description"), max_length=250, blank=True)
+    caption = models.CharField(_("caption or attribution"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
+        indexes = [models.Index(fields=["article", "position"], name="block_article_position")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.position}"
+
+    def clean(self):
+        if self.kind == self.Kind.IMAGE:
+            if not self.image:
+                raise ValidationError({"image": _("An image block needs an image.")})
+            if not self.image_alt.strip():
+                raise ValidationError({"image_alt": _("Describe the image for readers who cannot see it.")})
+        elif not (self.body or "").strip():
+            raise ValidationError({"body": _("This block needs text.")})

@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Contacts, Issue, Section
+
+admin.site.site_header = _("Regional Security: editors' room")
+admin.site.site_title = _("Regional Security")
+admin.site.index_title = _("The magazine")
+
+
+@admin.register(Issue)
+class IssueAdmin(admin.ModelAdmin):
+    list_display = ["label", "theme", "published_on", "is_published"]
+    list_filter = ["is_published", "year"]
+    search_fields = ["theme", "theme_ru", "theme_en", "year"]
+    ordering = ["-year", "-number_first"]
+    fieldsets = [
+        (None, {"fields": [("year", "number_first", "number_last"), "theme", "published_on", "is_published"]}),
+        (_("Cover"), {"fields": ["cover", "cover_alt"]}),
+        (_("Editor's note"), {"fields": ["description"]}),
+        (_("Print edition"), {"fields": ["price", "where_to_buy"]}),
+        (
+            _("Translations"),
+            {
+                "classes": ["collapse"],
+                "fields": ["theme_ru", "theme_en", "description_ru", "description_en", "where_to_buy_ru", "where_to_buy_en"],
+            },
+        ),
+    ]
+    inlines = []  # the articles app adds its inline (magazine must not import articles)
+
+    @admin.display(description=_("issue"), ordering="-year")
+    def label(self, obj):
+        return obj.label
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_ru", "name_en", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "name_ru", "name_en"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Contacts)
+class ContactsAdmin(admin.ModelAdmin):
+    fieldsets = [
+        (None, {"fields": ["address", "phone", "email", "body"]}),
+        (_("Translations"), {"classes": ["collapse"], "fields": ["address_ru", "address_en", "body_ru", "body_en"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Contacts.objects.exists()

@@ -1,0 +1,10 @@
+class IssueNumbersConverter:
+    """'3' or '1-2': anything else is a 404 before a view runs."""
+
+    regex = r"\d{1,2}(?:-\d{1,2})?"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value

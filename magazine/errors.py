@@ -1,0 +1,12 @@
+from django.shortcuts import render
+from django.template import loader
+from django.http import HttpResponseServerError
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors and no database: the page must render when everything else is broken.
+    return HttpResponseServerError(loader.get_template("500.html").render({"request": request}))

@@ -1,0 +1,18 @@
+"""Roles as groups, created by data migrations: each app's migration calls `group_grant`."""
+
+from django.contrib.auth.management import create_permissions
+
+
+def group_grant(apps, group_name, perms):
+    """Give the group `group_name` exactly the permissions in `perms` ("app_label.codename"), creating both."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=group_name)
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return group

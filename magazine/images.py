@@ -1,0 +1,142 @@
+"""Uploaded images: the one validator, clean re-encoding under generated names, and renditions.
+
+Every stored image has been decoded and re-encoded by Pillow, so no metadata (GPS included),
+no appended payload and no format other than JPEG, PNG or WebP survives an upload.
+"""
+
+import io
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+ALLOWED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+
+
+def validate_image(file):
+    """Refuse anything but a real JPEG, PNG or WebP within the size and pixel limits."""
+    if file.size is not None and file.size > settings.IMAGE_MAX_BYTES:
+        raise ValidationError(
+            _("The image is too large (%(size)d MB); the limit is %(limit)d MB."),
+            code="image_too_large",
+            params={"size": file.size // 2**20, "limit": settings.IMAGE_MAX_BYTES // 2**20},
+        )
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            fmt, (width, height) = image.format, image.size
+            if fmt not in ALLOWED_FORMATS:
+                raise ValidationError(
+                    _("Upload a JPEG, PNG or WebP image (this file is %(format)s)."),
+                    code="image_format",
+                    params={"format": fmt or _("unknown")},
+                )
+            if max(width, height) > settings.IMAGE_MAX_SIDE or width * height > settings.IMAGE_MAX_PIXELS:
+                raise ValidationError(
+                    _("The image is %(width)d×%(height)d pixels; the limit is %(side)d pixels a side."),
+                    code="image_dimensions",
+                    params={"width": width, "height": height, "side": settings.IMAGE_MAX_SIDE},
+                )
+            image.verify()
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(_("The image has too many pixels."), code="image_bomb") from exc
+    except Exception as exc:  # Pillow raises many types for broken files
+        raise ValidationError(_("Upload a valid image: this file is not one."), code="image_invalid") from exc
+    finally:
+        file.seek(0)
+
+
+def reencode(file):
+    """Return (bytes, extension): the image decoded, turned upright and saved again without metadata."""
+    file.seek(0)
+    with Image.open(file) as image:
+        fmt = image.format if image.format in ALLOWED_FORMATS else "JPEG"
+        image = ImageOps.exif_transpose(image)
+        if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        out = io.BytesIO()
+        options = {"JPEG": {"quality": 88, "optimize": True}, "PNG": {"optimize": True}, "WEBP": {"quality": 85}}
+        image.save(out, format=fmt, **options[fmt])
+    return out.getvalue(), ALLOWED_FORMATS[fmt]
+
+
+def rendition_name(name, width):
+    path = PurePosixPath(name)
+    return str(path.with_name(f"{path.stem}-w{width}.webp"))
+
+
+def rendition_widths(width):
+    """The rendition widths that exist for an original `width` pixels wide."""
+    widths = [w for w in settings.IMAGE_RENDITION_WIDTHS if w < (width or 0)]
+    return widths or list(settings.IMAGE_RENDITION_WIDTHS[:1])
+
+
+def make_renditions(field_file):
+    """Write a WebP rendition of the stored image for every width in IMAGE_RENDITION_WIDTHS."""
+    storage = field_file.storage
+    with storage.open(field_file.name, "rb") as source, Image.open(source) as image:
+        image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+        for width in rendition_widths(image.width):
+            copy = image.copy()
+            copy.thumbnail((width, width * 10))
+            out = io.BytesIO()
+            copy.save(out, format="WEBP", quality=80, method=4)
+            name = rendition_name(field_file.name, width)
+            if storage.exists(name):
+                storage.delete(name)
+            storage.save(name, ContentFile(out.getvalue()))
+
+
+@deconstructible
+class UploadTo:
+    """A generated, unguessable file name under `folder/<year>/`, whatever the uploader called it."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def __call__(self, instance, filename):
+        from django.utils import timezone
+
+        suffix = PurePosixPath(filename).suffix.lower()
+        return f"{self.folder}/{timezone.now():%Y}/{uuid.uuid4().hex}{suffix}"
+
+    def __eq__(self, other):
+        return isinstance(other, UploadTo) and other.folder == self.folder
+
+
+class CleanImageField(models.ImageField):
+    """An ImageField that validates, re-encodes without metadata, and writes renditions on save."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 255)
+        super().__init__(*args, **kwargs)
+        if validate_image not in self.validators:
+            self.validators.append(validate_image)
+
+    def pre_save(self, model_instance, add):
+        file = getattr(model_instance, self.attname)
+        fresh = bool(file) and not file._committed
+        if fresh:
+            data, extension = reencode(file.file)
+            file.name = str(PurePosixPath(file.name).with_suffix(extension))
+            file.file = ContentFile(data, name=file.name)
+        file = super().pre_save(model_instance, add)
+        if fresh:
+            self.update_dimension_fields(model_instance, force=True)
+            make_renditions(file)
+        return file
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("validators", None)
+        if kwargs.get("max_length") == 255:
+            kwargs.pop("max_length")
+        return name, path, args, kwargs

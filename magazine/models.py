@@ -1,0 +1,163 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy as _
+
+from .images import CleanImageField, UploadTo
+from .richtext import RichTextField
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def translated(instance, field):
+    """The value of `field` in the active language (`field_ru`, `field_en`), else the Uzbek original."""
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    if language != settings.LANGUAGE_CODE:
+        value = getattr(instance, f"{field}_{language}", "")
+        if value:
+            return value
+    return getattr(instance, field)
+
+
+class IssueQuerySet(models.QuerySet):
+    def published(self):
+        """What a reader may see of the issues."""
+        return self.filter(is_published=True)
+
+
+class Issue(TimeStampedModel):
+    year = models.PositiveSmallIntegerField(_("year"))
+    number_first = models.PositiveSmallIntegerField(_("number"), help_text=_("The issue's number in its year."))
+    number_last = models.PositiveSmallIntegerField(
+        _("last number"), null=True, blank=True, help_text=_("For a double issue such as 1-2: the second number.")
+    )
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    theme_ru = models.CharField(_("theme (Russian)"), max_length=200, blank=True)
+    theme_en = models.CharField(_("theme (English)"), max_length=200, blank=True)
+    cover = CleanImageField(
+        _("cover"), upload_to=UploadTo("covers"), blank=True, width_field="cover_width", height_field="cover_height"
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_alt = models.CharField(_("cover description"), max_length=250, blank=True)
+    description = RichTextField(_("editor's note"), blank=True)
+    description_ru = RichTextField(_("editor's note (Russian)"), blank=True)
+    description_en = RichTextField(_("editor's note (English)"), blank=True)
+    published_on = models.DateField(_("publication date"), null=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=False, db_index=True)
+    price = models.CharField(_("price"), max_length=100, blank=True, help_text=_("For example: 25 000 so'm."))
+    where_to_buy = models.TextField(_("where to buy"), blank=True)
+    where_to_buy_ru = models.TextField(_("where to buy (Russian)"), blank=True)
+    where_to_buy_en = models.TextField(_("where to buy (English)"), blank=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-number_first"]
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number_first"], name="issue_unique_number"),
+            models.CheckConstraint(
+                condition=Q(number_last__isnull=True) | Q(number_last__gt=F("number_first")),
+                name="issue_last_number_after_first",
+            ),
+            models.CheckConstraint(condition=Q(year__gte=1900, year__lte=2200), name="issue_year_range"),
+            models.CheckConstraint(condition=Q(number_first__gte=1), name="issue_number_positive"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def get_absolute_url(self):
+        return reverse("magazine:issue-detail", kwargs={"year": self.year, "numbers": self.numbers})
+
+    @property
+    def numbers(self):
+        """'3' for a single issue, '1-2' for a double one."""
+        if self.number_last:
+            return f"{self.number_first}-{self.number_last}"
+        return str(self.number_first)
+
+    @property
+    def label(self):
+        return f"{self.numbers}/{self.year}"
+
+    @property
+    def theme_display(self):
+        return translated(self, "theme")
+
+    @property
+    def description_display(self):
+        return translated(self, "description")
+
+    @property
+    def where_to_buy_display(self):
+        return translated(self, "where_to_buy")
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0, db_index=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("magazine:section-detail", kwargs={"slug": self.slug})
+
+    @property
+    def name_display(self):
+        return translated(self, "name")
+
+
+class Contacts(models.Model):
+    """The editorial office's contacts: one row, edited in the admin, shown in the sidebar and on /contacts/."""
+
+    address = models.TextField(_("address"), blank=True)
+    address_ru = models.TextField(_("address (Russian)"), blank=True)
+    address_en = models.TextField(_("address (English)"), blank=True)
+    phone = models.CharField(_("phone"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    body = RichTextField(_("page text"), blank=True)
+    body_ru = RichTextField(_("page text (Russian)"), blank=True)
+    body_en = RichTextField(_("page text (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("contacts")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return str(_("Contacts"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @property
+    def address_display(self):
+        return translated(self, "address")
+
+    @property
+    def body_display(self):
+        return translated(self, "body")

@@ -1,0 +1,86 @@
+"""Small keyword-override helpers that make objects for tests."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, ArticleBlock, Author
+from magazine.models import Issue, Section
+
+_seq = itertools.count(1)
+
+
+def image_file(name="cover.jpg", *, size=(1200, 1600), color=(140, 28, 19), fmt="JPEG", exif=None):
+    out = io.BytesIO()
+    image = Image.new("RGB", size, color)
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(out, format=fmt, **kwargs)
+    return SimpleUploadedFile(name, out.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def make_issue(*, article_count=0, **overrides):
+    n = next(_seq)
+    fields = {"year": 2000 + n % 100, "number_first": 1 + n % 40, "is_published": True}
+    issue = Issue.objects.create(**fields | overrides)
+    for _ in range(article_count):
+        make_article(issue=issue)
+    return issue
+
+
+def make_section(**overrides):
+    n = next(_seq)
+    return Section.objects.create(**{"name": f"Section {n}", "slug": f"section-{n}", "position": n} | overrides)
+
+
+def make_author(**overrides):
+    n = next(_seq)
+    return Author.objects.create(**{"name": f"Author {n}", "slug": f"author-{n}"} | overrides)
+
+
+def make_article(*, blocks=(), tags=(), authors=(), **overrides):
+    """An article, published yesterday unless overridden; `blocks` is a list of (kind, html)."""
+    n = next(_seq)
+    fields = {
+        "title": f"Article {n}",
+        "slug": f"article-{n}",
+        "lead": f"Lead of article {n}.",
+        "status": Article.Status.PUBLISHED,
+        "publish_at": timezone.now() - timedelta(days=1),
+    }
+    article = Article.objects.create(**fields | overrides)
+    for position, (kind, body) in enumerate(blocks, start=1):
+        ArticleBlock.objects.create(article=article, position=position, kind=kind, body=body)
+    if tags:
+        article.tags.add(*tags)
+    if authors:
+        article.authors.add(*authors)
+    return article
+
+
+def make_print_first(*, public=("<p>Public opening words.</p>",), hidden=("<p>HIDDENMARKER text.</p>",), **overrides):
+    """A print-first interview whose hidden blocks hold the word HIDDENMARKER."""
+    blocks = [("question", html) for html in public] + [("answer", html) for html in hidden]
+    return make_article(
+        access=Article.Access.PRINT_FIRST,
+        public_block_count=len(public),
+        interviewee_name="Dilnoza Karimova",
+        blocks=blocks,
+        **overrides,
+    )
+
+
+def make_user(*, groups=(), **overrides):
+    n = next(_seq)
+    user = User.objects.create_user(**{"username": f"user{n}", "password": "pw-for-tests-123"} | overrides)
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+def make_editor(**overrides):
+    return make_user(groups=["Editors"], is_staff=True, **overrides)
