@@ -37,7 +37,6 @@ lint: install-dev
 	$(PY) manage.py makemigrations --check --dry-run
 
 test: install-dev messages lint
-	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) -m pytest
 
 clean:

@@ -62,9 +62,15 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [BlockInline]
     actions = ["publish_now"]
     fieldsets = [
-        (None, {"fields": ["title", "subtitle", "lead", ("issue", "section", "position"), "authors", "tags"]}),
+        (
+            None,
+            {"fields": ["title", "subtitle", "lead", ("issue", "section", "position"), "authors", "tags"]},
+        ),
         (_("Interview"), {"fields": ["interviewee_name", "interviewee_position"]}),
-        (_("Publication"), {"fields": [("status", "publish_at"), ("access", "public_block_count"), "paywall_note"]}),
+        (
+            _("Publication"),
+            {"fields": [("status", "publish_at"), ("access", "public_block_count"), "paywall_note"]},
+        ),
         (_("Cover"), {"fields": ["cover", "cover_alt", ("cover_caption", "cover_credit")]}),
         (
             _("Advanced"),

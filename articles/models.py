@@ -68,7 +68,12 @@ class Article(TimeStampedModel):
         help_text=_("Leave empty for a web-only piece."),
     )
     section = models.ForeignKey(
-        Section, verbose_name=_("section"), on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+        Section,
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
     )
     position = models.PositiveSmallIntegerField(
         _("position in the issue"), default=0, help_text=_("Order in the issue's table of contents.")
@@ -88,9 +93,15 @@ class Article(TimeStampedModel):
     title = models.CharField(_("title"), max_length=300)
     subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
     slug = models.SlugField(
-        _("slug"), max_length=200, unique=True, blank=True, help_text=_("Made from the title when left empty.")
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("Made from the title when left empty."),
     )
-    lead = models.TextField(_("lead"), blank=True, help_text=_("One or two sentences shown in lists and previews."))
+    lead = models.TextField(
+        _("lead"), blank=True, help_text=_("One or two sentences shown in lists and previews.")
+    )
     authors = models.ManyToManyField(Author, verbose_name=_("authors"), blank=True, related_name="articles")
     interviewee_name = models.CharField(_("interviewee"), max_length=200, blank=True)
     interviewee_position = models.CharField(_("interviewee's position"), max_length=300, blank=True)
@@ -118,7 +129,9 @@ class Article(TimeStampedModel):
         help_text=_("For print-first articles: how many blocks, from the top, are public online."),
     )
     paywall_note = models.TextField(
-        _("paywall note"), blank=True, help_text=_("Replaces the standard invitation to read the printed issue.")
+        _("paywall note"),
+        blank=True,
+        help_text=_("Replaces the standard invitation to read the printed issue."),
     )
     is_sponsored = models.BooleanField(_("sponsored (PR)"), default=False)
     comments_open = models.BooleanField(_("comments open"), default=True)
@@ -149,13 +162,18 @@ class Article(TimeStampedModel):
     def clean(self):
         if self.translation_of_id and self.translation_of_id == self.pk:
             raise ValidationError({"translation_of": _("An article cannot be a translation of itself.")})
+        self.fill_defaults()
 
     def save(self, *args, **kwargs):
+        self.fill_defaults()
+        super().save(*args, **kwargs)
+
+    def fill_defaults(self):
+        """A slug from the title, and 'now' as the publish time of an article published without one."""
         if not self.slug:
             self.slug = unique_slug(self.title, Article.objects.exclude(pk=self.pk), max_length=200)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
-        super().save(*args, **kwargs)
 
     def is_published(self, now=None):
         """Mirror of ArticleQuerySet.published() for one loaded article."""
@@ -185,12 +203,18 @@ class ArticleBlock(models.Model):
         QUOTE = "quote", _("Quote")
         IMAGE = "image", _("Image")
 
-    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="blocks")
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="blocks"
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.TEXT)
     body = RichTextField(_("text"), blank=True)
     image = CleanImageField(
-        _("image"), upload_to=UploadTo("blocks"), blank=True, width_field="image_width", height_field="image_height"
+        _("image"),
+        upload_to=UploadTo("blocks"),
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
     )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)

@@ -30,5 +30,7 @@ def public_summary(article, *, words=40):
     """Plain text safe for anyone: the lead, or the start of the first public block."""
     if article.lead:
         return article.lead
-    first = visible_blocks(article, None).exclude(kind="image").first()
-    return Truncator(strip_tags(first.body)).words(words) if first else ""
+    for block in visible_blocks(article, None):
+        if block.body:
+            return Truncator(strip_tags(block.body)).words(words)
+    return ""

@@ -10,7 +10,9 @@ from .paywall import can_preview, is_paywalled, visible_blocks
 
 def article_detail(request, slug):
     articles = Article.objects.all() if can_preview(request.user) else Article.objects.published()
-    article = get_object_or_404(articles.select_related("issue", "section").prefetch_related("authors", "tags"), slug=slug)
+    article = get_object_or_404(
+        articles.select_related("issue", "section").prefetch_related("authors", "tags"), slug=slug
+    )
     context = {
         "article": article,
         "blocks": list(visible_blocks(article, request.user)),
@@ -26,4 +28,6 @@ def article_detail(request, slug):
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, Article.objects.published().for_listing().filter(tags=tag).distinct(), 20)
-    return render(request, "articles/tag_detail.html", {"tag": tag, "page": page, "articles": page.object_list})
+    return render(
+        request, "articles/tag_detail.html", {"tag": tag, "page": page, "articles": page.object_list}
+    )

@@ -15,7 +15,10 @@ class IssueAdmin(admin.ModelAdmin):
     search_fields = ["theme", "theme_ru", "theme_en", "year"]
     ordering = ["-year", "-number_first"]
     fieldsets = [
-        (None, {"fields": [("year", "number_first", "number_last"), "theme", "published_on", "is_published"]}),
+        (
+            None,
+            {"fields": [("year", "number_first", "number_last"), "theme", "published_on", "is_published"]},
+        ),
         (_("Cover"), {"fields": ["cover", "cover_alt"]}),
         (_("Editor's note"), {"fields": ["description"]}),
         (_("Print edition"), {"fields": ["price", "where_to_buy"]}),
@@ -23,7 +26,14 @@ class IssueAdmin(admin.ModelAdmin):
             _("Translations"),
             {
                 "classes": ["collapse"],
-                "fields": ["theme_ru", "theme_en", "description_ru", "description_en", "where_to_buy_ru", "where_to_buy_en"],
+                "fields": [
+                    "theme_ru",
+                    "theme_en",
+                    "description_ru",
+                    "description_en",
+                    "where_to_buy_ru",
+                    "where_to_buy_en",
+                ],
             },
         ),
     ]
@@ -46,7 +56,10 @@ class SectionAdmin(admin.ModelAdmin):
 class ContactsAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["address", "phone", "email", "body"]}),
-        (_("Translations"), {"classes": ["collapse"], "fields": ["address_ru", "address_en", "body_ru", "body_en"]}),
+        (
+            _("Translations"),
+            {"classes": ["collapse"], "fields": ["address_ru", "address_en", "body_ru", "body_en"]},
+        ),
     ]
 
     def has_add_permission(self, request):

@@ -4,7 +4,7 @@ from django.contrib.auth.management import create_permissions
 
 
 def group_grant(apps, group_name, perms):
-    """Give the group `group_name` exactly the permissions in `perms` ("app_label.codename"), creating both."""
+    """Give `group_name` the permissions in `perms` ("app_label.codename"), creating the group."""
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)

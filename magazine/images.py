@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
@@ -63,7 +64,11 @@ def reencode(file):
         if fmt == "JPEG" and image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         out = io.BytesIO()
-        options = {"JPEG": {"quality": 88, "optimize": True}, "PNG": {"optimize": True}, "WEBP": {"quality": 85}}
+        options = {
+            "JPEG": {"quality": 88, "optimize": True},
+            "PNG": {"optimize": True},
+            "WEBP": {"quality": 85},
+        }
         image.save(out, format=fmt, **options[fmt])
     return out.getvalue(), ALLOWED_FORMATS[fmt]
 
@@ -112,27 +117,25 @@ class UploadTo:
         return isinstance(other, UploadTo) and other.folder == self.folder
 
 
+class CleanImageFieldFile(ImageFieldFile):
+    def save(self, name, content, save=True):
+        """Store the re-encoded image under a generated name, then write its renditions."""
+        data, extension = reencode(content)
+        name = str(PurePosixPath(name or "image").with_suffix(extension))
+        super().save(name, ContentFile(data, name=name), save=save)
+        make_renditions(self)
+
+
 class CleanImageField(models.ImageField):
     """An ImageField that validates, re-encodes without metadata, and writes renditions on save."""
+
+    attr_class = CleanImageFieldFile
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 255)
         super().__init__(*args, **kwargs)
         if validate_image not in self.validators:
             self.validators.append(validate_image)
-
-    def pre_save(self, model_instance, add):
-        file = getattr(model_instance, self.attname)
-        fresh = bool(file) and not file._committed
-        if fresh:
-            data, extension = reencode(file.file)
-            file.name = str(PurePosixPath(file.name).with_suffix(extension))
-            file.file = ContentFile(data, name=file.name)
-        file = super().pre_save(model_instance, add)
-        if fresh:
-            self.update_dimension_fields(model_instance, force=True)
-            make_renditions(file)
-        return file
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()

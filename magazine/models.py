@@ -34,15 +34,24 @@ class IssueQuerySet(models.QuerySet):
 
 class Issue(TimeStampedModel):
     year = models.PositiveSmallIntegerField(_("year"))
-    number_first = models.PositiveSmallIntegerField(_("number"), help_text=_("The issue's number in its year."))
+    number_first = models.PositiveSmallIntegerField(
+        _("number"), help_text=_("The issue's number in its year.")
+    )
     number_last = models.PositiveSmallIntegerField(
-        _("last number"), null=True, blank=True, help_text=_("For a double issue such as 1-2: the second number.")
+        _("last number"),
+        null=True,
+        blank=True,
+        help_text=_("For a double issue such as 1-2: the second number."),
     )
     theme = models.CharField(_("theme"), max_length=200, blank=True)
     theme_ru = models.CharField(_("theme (Russian)"), max_length=200, blank=True)
     theme_en = models.CharField(_("theme (English)"), max_length=200, blank=True)
     cover = CleanImageField(
-        _("cover"), upload_to=UploadTo("covers"), blank=True, width_field="cover_width", height_field="cover_height"
+        _("cover"),
+        upload_to=UploadTo("covers"),
+        blank=True,
+        width_field="cover_width",
+        height_field="cover_height",
     )
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -128,7 +137,7 @@ class Section(models.Model):
 
 
 class Contacts(models.Model):
-    """The editorial office's contacts: one row, edited in the admin, shown in the sidebar and on /contacts/."""
+    """The editorial office's contacts: one row, shown in the sidebar and on /contacts/."""
 
     address = models.TextField(_("address"), blank=True)
     address_ru = models.TextField(_("address (Russian)"), blank=True)

@@ -11,7 +11,9 @@ def client_ip(request):
     """The client's address: REMOTE_ADDR, or the proxy's X-Forwarded-For entry when TRUSTED_PROXIES > 0."""
     hops = getattr(settings, "TRUSTED_PROXIES", 0)
     if hops:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+        ]
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return request.META.get("REMOTE_ADDR", "") or "unknown"

@@ -16,7 +16,9 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 if settings.DEBUG or settings.SERVE_MEDIA:
-    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 handler404 = "magazine.errors.page_not_found"
 handler500 = "magazine.errors.server_error"

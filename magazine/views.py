@@ -6,7 +6,11 @@ from .pagination import paginate
 
 def issue_articles(issue):
     """The issue's table of contents: its published articles, grouped by rubric, in print order."""
-    return issue.articles.published().for_listing().order_by("section__position", "section__id", "position", "id")
+    return (
+        issue.articles.published()
+        .for_listing()
+        .order_by("section__position", "section__id", "position", "id")
+    )
 
 
 def home(request):
@@ -26,14 +30,18 @@ def issue_detail(request, year, numbers):
         Issue.objects.published(), year=year, number_first=int(first), number_last=int(last) if last else None
     )
     page = paginate(request, issue_articles(issue), 60)
-    return render(request, "magazine/issue_detail.html", {"issue": issue, "page": page, "articles": page.object_list})
+    return render(
+        request, "magazine/issue_detail.html", {"issue": issue, "page": page, "articles": page.object_list}
+    )
 
 
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     page = paginate(request, section.articles.published().for_listing(), 20)
     return render(
-        request, "magazine/section_detail.html", {"section": section, "page": page, "articles": page.object_list}
+        request,
+        "magazine/section_detail.html",
+        {"section": section, "page": page, "articles": page.object_list},
     )
 
 

@@ -25,7 +25,7 @@ def image_file(name="cover.jpg", *, size=(1200, 1600), color=(140, 28, 19), fmt=
 
 def make_issue(*, article_count=0, **overrides):
     n = next(_seq)
-    fields = {"year": 2000 + n % 100, "number_first": 1 + n % 40, "is_published": True}
+    fields = {"year": 1950 + n // 50, "number_first": 1 + n % 50, "is_published": True}
     issue = Issue.objects.create(**fields | overrides)
     for _ in range(article_count):
         make_article(issue=issue)
@@ -34,7 +34,9 @@ def make_issue(*, article_count=0, **overrides):
 
 def make_section(**overrides):
     n = next(_seq)
-    return Section.objects.create(**{"name": f"Section {n}", "slug": f"section-{n}", "position": n} | overrides)
+    return Section.objects.create(
+        **{"name": f"Section {n}", "slug": f"section-{n}", "position": n} | overrides
+    )
 
 
 def make_author(**overrides):
@@ -62,7 +64,9 @@ def make_article(*, blocks=(), tags=(), authors=(), **overrides):
     return article
 
 
-def make_print_first(*, public=("<p>Public opening words.</p>",), hidden=("<p>HIDDENMARKER text.</p>",), **overrides):
+def make_print_first(
+    *, public=("<p>Public opening words.</p>",), hidden=("<p>HIDDENMARKER text.</p>",), **overrides
+):
     """A print-first interview whose hidden blocks hold the word HIDDENMARKER."""
     blocks = [("question", html) for html in public] + [("answer", html) for html in hidden]
     return make_article(

@@ -55,7 +55,12 @@ def language_links(context):
     overrides = context.get("translation_urls") or {}
     current = context.get("LANGUAGE_CODE")
     return [
-        (code, get_language_info(code)["name_local"], overrides.get(code) or translate_url(path, code), code == current)
+        (
+            code,
+            get_language_info(code)["name_local"],
+            overrides.get(code) or translate_url(path, code),
+            code == current,
+        )
         for code, _ in settings.LANGUAGES
     ]
 

@@ -1,0 +1,103 @@
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_author, make_issue, make_print_first, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reader_reads_an_interview_as_questions_and_answers(client):
+    article = make_article(
+        interviewee_name="Rustam Aliyev",
+        interviewee_position="Director of a research centre",
+        blocks=[
+            ("question", "<p>What worries you?</p>"),
+            ("answer", "<ul><li>Water</li><li>Borders</li></ul>"),
+        ],
+        section=make_section(name="Suhbat"),
+        authors=[make_author(name="Malika Tosheva")],
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "qa--question" in html and "qa--answer" in html
+    assert html.index("What worries you?") < html.index("<li>Water</li>")
+    assert "Rustam Aliyev" in html and "Director of a research centre" in html
+    assert "Malika Tosheva" in html and "Suhbat" in html
+
+
+def test_print_first_page_has_the_excerpt_and_the_call_to_action_but_no_hidden_word(client):
+    issue = make_issue(
+        year=2025, number_first=1, number_last=2, price="25 000 so'm", where_to_buy="Kitob olami"
+    )
+    article = make_print_first(issue=issue)
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Public opening words." in html
+    assert "HIDDENMARKER" not in html
+    assert "1-2/2025" in html and "Kitob olami" in html and "25 000 so" in html
+    assert 'class="paywall"' in html
+
+
+def test_editor_reads_the_whole_print_first_article(editor_client):
+    article = make_print_first()
+    html = editor_client.get(article.get_absolute_url()).content.decode()
+    assert "HIDDENMARKER" in html and 'class="paywall"' not in html
+
+
+def test_draft_is_404_for_readers_and_a_preview_for_editors(editor_client):
+    article = make_article(status=Article.Status.DRAFT)
+    assert Client().get(article.get_absolute_url()).status_code == 404
+    response = editor_client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "Preview" in response.content.decode() or "preview-banner" in response.content.decode()
+    assert "no-cache" in response["Cache-Control"] or "private" in response["Cache-Control"]
+
+
+def test_future_article_is_404_until_its_time(client):
+    article = make_article(publish_at=timezone.now() + timedelta(minutes=5))
+    assert client.get(article.get_absolute_url()).status_code == 404
+    Article.objects.filter(pk=article.pk).update(publish_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_article_in_unpublished_issue_is_404(client):
+    article = make_article(issue=make_issue(is_published=False))
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_unknown_slug_is_a_friendly_404(client):
+    response = client.get("/uz/articles/no-such-article/")
+    assert response.status_code == 404
+    assert "home page" in response.content.decode() or "bosh sahifa" in response.content.decode().lower()
+
+
+def test_tag_page_lists_published_articles_with_the_tag(client):
+    shown = make_article(title="Water diplomacy", tags=["water"])
+    make_article(title="Hidden draft", tags=["water"], status=Article.Status.DRAFT)
+    html = client.get("/uz/tags/water/").content.decode()
+    assert shown.title in html and "Hidden draft" not in html
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_tag_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries, count):
+    for _ in range(count):
+        make_article(tags=["energy"], issue=make_issue(), section=make_section(), authors=[make_author()])
+    with django_assert_max_num_queries(10):
+        assert client.get("/uz/tags/energy/").status_code == 200
+
+
+@pytest.mark.parametrize("block_count", [3, 60])
+def test_article_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries, block_count):
+    article = make_article(
+        issue=make_issue(),
+        section=make_section(),
+        tags=["a", "b"],
+        authors=[make_author(), make_author()],
+        blocks=[("text", f"<p>{n}</p>") for n in range(block_count)],
+    )
+    with django_assert_max_num_queries(14):
+        assert client.get(article.get_absolute_url()).status_code == 200

@@ -1,0 +1,105 @@
+import pytest
+
+from magazine.models import Contacts
+from tests.factories import make_article, make_issue, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def test_root_sends_a_new_visitor_to_the_uzbek_site(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/uz/"
+
+
+def test_home_shows_the_latest_published_issue_and_its_contents_by_rubric(client):
+    make_issue(year=2024, number_first=4)
+    latest = make_issue(year=2025, number_first=1, number_last=2, theme="Water and borders")
+    make_issue(year=2026, number_first=1, is_published=False)
+    section = make_section(name="Tahlil")
+    make_article(issue=latest, section=section, title="Rivers that divide")
+    html = client.get("/uz/").content.decode()
+    assert "1-2/2025" in html and "Water and borders" in html
+    assert "Tahlil" in html and "Rivers that divide" in html
+    assert "1/2026" not in html
+
+
+def test_home_without_issues_still_answers(client):
+    assert client.get("/uz/").status_code == 200
+
+
+def test_archive_groups_published_issues_by_year(client):
+    make_issue(year=2023, number_first=1)
+    make_issue(year=2024, number_first=3, number_last=4)
+    make_issue(year=2024, number_first=9, is_published=False)
+    html = client.get("/uz/issues/").content.decode()
+    assert 'id="year-2023"' in html and 'id="year-2024"' in html
+    assert "3-4/2024" in html and "9/2024" not in html
+
+
+def test_issue_page_lists_its_articles(client):
+    issue = make_issue(year=2025, number_first=3)
+    make_article(issue=issue, title="Corridors of trade")
+    response = client.get("/uz/issues/2025/3/")
+    assert response.status_code == 200 and "Corridors of trade" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/uz/issues/2025/7/",
+        "/uz/issues/2025/abc/",
+        "/uz/issues/20x5/1/",
+        "/uz/issues/2025/1-2-3/",
+        "/uz/issues/2025/1-/",
+    ],
+)
+def test_unknown_or_malformed_issue_is_404(client, url):
+    make_issue(year=2025, number_first=1, number_last=2)
+    assert client.get(url).status_code == 404
+
+
+def test_double_issue_needs_both_numbers(client):
+    make_issue(year=2025, number_first=1, number_last=2)
+    assert client.get("/uz/issues/2025/1/").status_code == 404
+    assert client.get("/uz/issues/2025/1-2/").status_code == 200
+
+
+def test_unpublished_issue_is_404(client):
+    make_issue(year=2025, number_first=5, is_published=False)
+    assert client.get("/uz/issues/2025/5/").status_code == 404
+
+
+def test_section_page_lists_published_articles(client):
+    section = make_section(slug="xavfsizlik", name="Xavfsizlik")
+    make_article(section=section, title="Border talks")
+    html = client.get("/uz/sections/xavfsizlik/").content.decode()
+    assert "Border talks" in html
+    assert client.get("/uz/sections/nope/").status_code == 404
+
+
+def test_contacts_page_shows_the_address(client):
+    Contacts.objects.create(address="12, Example Street, Tashkent", email="office@example.org")
+    html = client.get("/uz/contacts/").content.decode()
+    assert "12, Example Street" in html and "office@example.org" in html
+
+
+@pytest.mark.parametrize("page", ["999", "-1", "abc", "1" * 50])
+def test_bad_page_numbers_still_answer_200(client, page):
+    make_issue()
+    assert client.get(f"/uz/issues/?page={page}").status_code == 200
+
+
+def test_unknown_language_prefix_is_404(client):
+    assert client.get("/de/issues/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_list_pages_cost_a_fixed_number_of_queries(client, django_assert_max_num_queries, count):
+    issue = make_issue(year=2025, number_first=2)
+    sections = [make_section() for _ in range(3)]
+    for n in range(count):
+        make_article(issue=issue, section=sections[n % 3], tags=["x"])
+        make_issue()
+    for url in ["/uz/", "/uz/issues/", "/uz/issues/2025/2/", f"/uz/sections/{sections[0].slug}/"]:
+        with django_assert_max_num_queries(10):
+            assert client.get(url).status_code == 200, url
