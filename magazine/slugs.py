@@ -25,7 +25,7 @@ def transliterate(text):
 
 
 def slug_for(text, *, max_length=80):
-    """A lowercase ASCII slug ('Xavfsizlik va hamkorlik' → 'xavfsizlik-va-hamkorlik'), Cyrillic transliterated."""
+    """An ASCII slug: 'Xavfsizlik va hamkorlik' → 'xavfsizlik-va-hamkorlik'; Cyrillic is transliterated."""
     slug = slugify(transliterate(text).translate(APOSTROPHES))[:max_length].strip("-")
     return slug or "untitled"
 
