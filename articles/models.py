@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +44,27 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """The joins every list of articles needs, so a list costs the same for 3 or 60 rows."""
         return self.select_related("issue", "section").prefetch_related("tags", "authors")
+
+    def for_language(self, language):
+        """One version of each article for a reader of `language`, that language's articles first.
+
+        An article whose published translation exists in `language` is replaced by that translation;
+        an article with no version in `language` stays in the list, in its own language.
+        """
+        translated_roots = (
+            self.model.objects.published()
+            .filter(language=language, translation_of__isnull=False)
+            .values("translation_of")
+        )
+        originals_here = self.model.objects.published().filter(language=language, translation_of__isnull=True)
+        has_version_here = (
+            Q(pk__in=translated_roots)
+            | Q(translation_of__in=translated_roots)
+            | Q(translation_of__in=originals_here.values("pk"))
+        )
+        return self.exclude(~Q(language=language) & has_version_here).alias(
+            other_language=Case(When(language=language, then=Value(0)), default=Value(1))
+        )
 
     def scheduled(self, now=None):
         return self.filter(status=self.model.Status.PUBLISHED, publish_at__gt=now or timezone.now())
@@ -160,8 +181,14 @@ class Article(TimeStampedModel):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        if self.translation_of_id and self.translation_of_id == self.pk:
-            raise ValidationError({"translation_of": _("An article cannot be a translation of itself.")})
+        if self.translation_of_id:
+            original = self.translation_of
+            if original.pk == self.pk or original.translation_of_id:
+                raise ValidationError(
+                    {"translation_of": _("Choose the original article, not itself or another translation.")}
+                )
+            if original.language == self.language:
+                raise ValidationError({"translation_of": _("A translation must be in another language.")})
         self.fill_defaults()
 
     def save(self, *args, **kwargs):
@@ -185,6 +212,11 @@ class Article(TimeStampedModel):
         )
 
     is_published.boolean = True
+
+    def versions(self):
+        """Every version of this article (the original and its translations), this one included."""
+        root = self.translation_of_id or self.pk
+        return Article.objects.filter(Q(pk=root) | Q(translation_of=root))
 
     @property
     def is_print_first(self):

@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language, override
 from taggit.models import Tag
 
 from magazine.pagination import paginate
@@ -8,13 +11,38 @@ from .models import Article
 from .paywall import can_preview, is_paywalled, visible_blocks
 
 
+def language_urls(article):
+    """The switcher's target in every language, and the hreflang alternates (real versions only).
+
+    The switcher leads to the translation where one is published; otherwise to that language's
+    version of the nearest page: the article's issue, its section, or the home page.
+    """
+    versions = {version.language: version for version in article.versions().published()}
+    versions[article.language] = article
+    switcher, alternates = {}, {}
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            if code in versions:
+                switcher[code] = alternates[code] = versions[code].get_absolute_url()
+            elif article.issue_id and article.issue.is_published:
+                switcher[code] = article.issue.get_absolute_url()
+            elif article.section_id:
+                switcher[code] = article.section.get_absolute_url()
+            else:
+                switcher[code] = reverse("magazine:home")
+    return switcher, alternates
+
+
 def article_detail(request, slug):
     articles = Article.objects.all() if can_preview(request.user) else Article.objects.published()
     article = get_object_or_404(
         articles.select_related("issue", "section").prefetch_related("authors", "tags"), slug=slug
     )
+    translation_urls, hreflang_urls = language_urls(article)
     context = {
         "article": article,
+        "translation_urls": translation_urls,
+        "hreflang_urls": hreflang_urls,
         "blocks": list(visible_blocks(article, request.user)),
         "paywalled": is_paywalled(article, request.user),
         "is_preview": not article.is_published(),
@@ -27,7 +55,8 @@ def article_detail(request, slug):
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = paginate(request, Article.objects.published().for_listing().filter(tags=tag).distinct(), 20)
+    articles = Article.objects.published().for_language(get_language()).for_listing().filter(tags=tag)
+    page = paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
     return render(
         request, "articles/tag_detail.html", {"tag": tag, "page": page, "articles": page.object_list}
     )

@@ -6,9 +6,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from magazine.views import language_switch
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:code>/", language_switch, name="language-switch"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("magazine.site_urls")),

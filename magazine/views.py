@@ -1,4 +1,8 @@
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 
 from .models import Contacts, Issue, Section
 from .pagination import paginate
@@ -37,7 +41,8 @@ def issue_detail(request, year, numbers):
 
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    page = paginate(request, section.articles.published().for_listing(), 20)
+    articles = section.articles.published().for_language(get_language()).for_listing()
+    page = paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
     return render(
         request,
         "magazine/section_detail.html",
@@ -48,3 +53,22 @@ def section_detail(request, slug):
 def contacts(request):
     contacts = Contacts.load()
     return render(request, "magazine/contacts.html", {"contacts": contacts})
+
+
+def language_switch(request, code):
+    """Remember the reader's explicit choice of language (for `/`), then go to that page in it."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = f"/{code}/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

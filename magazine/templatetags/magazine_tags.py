@@ -1,6 +1,8 @@
+from urllib.parse import urlencode
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.translation import get_language_info
 
 from .. import sidebar
@@ -47,22 +49,45 @@ def picture(image, width, height, alt, sizes="100vw", css_class="", eager=False)
     }
 
 
-@register.simple_tag(takes_context=True)
-def language_links(context):
-    """[(code, name, url, is_current)] for the switcher: this page in every language."""
+def page_urls(context):
+    """{language: path} of this page in every language; views may pass `translation_urls` instead."""
+    overrides = context.get("translation_urls")
+    if overrides:
+        return overrides
     request = context.get("request")
     path = request.get_full_path() if request else "/"
-    overrides = context.get("translation_urls") or {}
+    return {code: translate_url(path, code) for code, _ in settings.LANGUAGES}
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """[(code, local name, switch URL, is_current)] for the language switcher."""
     current = context.get("LANGUAGE_CODE")
+    urls = page_urls(context)
     return [
         (
             code,
             get_language_info(code)["name_local"],
-            overrides.get(code) or translate_url(path, code),
+            f"{reverse('language-switch', args=[code])}?{urlencode({'next': urls[code]})}",
             code == current,
         )
         for code, _ in settings.LANGUAGES
     ]
+
+
+@register.simple_tag(takes_context=True)
+def hreflang_links(context):
+    """[(code, absolute URL)] of the versions of this page, for <link rel="alternate" hreflang>."""
+    request = context.get("request")
+    urls = context.get("hreflang_urls") if "hreflang_urls" in context else page_urls(context)
+    if request is None:
+        return []
+    return [(code, request.build_absolute_uri(url)) for code, url in urls.items()]
+
+
+@register.filter
+def language_name(code):
+    return get_language_info(code)["name_local"]
 
 
 @register.simple_tag
