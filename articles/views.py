@@ -8,7 +8,8 @@ from taggit.models import Tag
 from magazine.pagination import paginate
 
 from .models import Article
-from .paywall import can_preview, is_paywalled, visible_blocks
+from .paywall import can_preview, is_paywalled, public_summary, visible_blocks
+from .structured_data import article_json_ld
 
 
 def language_urls(article):
@@ -45,6 +46,8 @@ def article_detail(request, slug):
         "hreflang_urls": hreflang_urls,
         "blocks": list(visible_blocks(article, request.user)),
         "paywalled": is_paywalled(article, request.user),
+        "summary": public_summary(article),
+        "json_ld": article_json_ld(article, request),
         "is_preview": not article.is_published(),
     }
     response = render(request, "articles/article_detail.html", context)
@@ -60,3 +63,11 @@ def tag_detail(request, slug):
     return render(
         request, "articles/tag_detail.html", {"tag": tag, "page": page, "articles": page.object_list}
     )
+
+
+def sponsored_list(request):
+    articles = (
+        Article.objects.published().for_language(get_language()).for_listing().filter(is_sponsored=True)
+    )
+    page = paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
+    return render(request, "articles/sponsored_list.html", {"page": page, "articles": page.object_list})

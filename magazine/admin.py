@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Contacts, Issue, Section
+from .models import Contacts, Event, Issue, Section
 
 admin.site.site_header = _("Regional Security: editors' room")
 admin.site.site_title = _("Regional Security")
@@ -64,3 +64,32 @@ class ContactsAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not Contacts.objects.exists()
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "starts_at", "place", "is_published"]
+    list_filter = ["is_published", "starts_at"]
+    search_fields = ["title", "title_ru", "title_en", "place"]
+    date_hierarchy = "starts_at"
+    fieldsets = [
+        (
+            None,
+            {"fields": ["title", ("starts_at", "ends_at"), "place", "description", "link", "is_published"]},
+        ),
+        (_("Image"), {"fields": ["image", "image_alt"]}),
+        (
+            _("Translations"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "title_ru",
+                    "title_en",
+                    "place_ru",
+                    "place_en",
+                    "description_ru",
+                    "description_en",
+                ],
+            },
+        ),
+    ]

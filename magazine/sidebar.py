@@ -14,5 +14,6 @@ def widgets():
 
 
 register("magazine/_sidebar_issue.html", order=10)
+register("magazine/_sidebar_events.html", order=20)
 register("magazine/_sidebar_archive.html", order=60)
 register("magazine/_sidebar_contacts.html", order=90)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("issues/<int:year>/<numbers:numbers>/", views.issue_detail, name="issue-detail"),
     path("sections/<slug:slug>/", views.section_detail, name="section-detail"),
     path("contacts/", views.contacts, name="contacts"),
+    path("events/", views.event_list, name="events"),
 ]

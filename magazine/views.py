@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 
-from .models import Contacts, Issue, Section
+from .models import Contacts, Event, Issue, Section
 from .pagination import paginate
 
 
@@ -53,6 +53,14 @@ def section_detail(request, slug):
 def contacts(request):
     contacts = Contacts.load()
     return render(request, "magazine/contacts.html", {"contacts": contacts})
+
+
+def event_list(request):
+    upcoming = list(Event.objects.upcoming()[:50])
+    page = paginate(request, Event.objects.past(), 20)
+    return render(
+        request, "magazine/event_list.html", {"upcoming": upcoming, "page": page, "past": page.object_list}
+    )
 
 
 def language_switch(request, code):

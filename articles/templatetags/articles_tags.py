@@ -1,6 +1,14 @@
+import json
+from urllib.parse import quote, urlencode
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _, override
 
 from .. import extensions
+from ..models import Article
 
 register = template.Library()
 
@@ -8,3 +16,43 @@ register = template.Library()
 @register.simple_tag
 def below_article_templates():
     return extensions.below_article()
+
+
+@register.simple_tag
+def latest_sponsored(count=3):
+    return list(Article.objects.published().filter(is_sponsored=True).select_related("section")[:count])
+
+
+@register.filter
+def sponsored_links(html, article):
+    """Block HTML for the page (sanitized on save); a sponsored article's links get rel="sponsored"."""
+    html = str(html)
+    if getattr(article, "is_sponsored", False):
+        html = html.replace('rel="noopener noreferrer"', 'rel="sponsored noopener noreferrer"')
+    return mark_safe(html)
+
+
+@register.simple_tag
+def json_ld(data):
+    """A schema.org block; <, > and & are escaped so the JSON cannot close the script element."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    text = text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.simple_tag(takes_context=True)
+def share_links(context, article):
+    """(name, URL) pairs that share `article` without any third-party script: plain links."""
+    request = context["request"]
+    with override(article.language):
+        url = request.build_absolute_uri(article.get_absolute_url())
+    title = article.title
+    q = urlencode
+    return [
+        ("Telegram", f"https://t.me/share/url?{q({'url': url, 'text': title})}"),
+        ("Facebook", f"https://www.facebook.com/sharer/sharer.php?{q({'u': url})}"),
+        ("X", f"https://x.com/intent/post?{q({'url': url, 'text': title})}"),
+        ("VK", f"https://vk.com/share.php?{q({'url': url, 'title': title})}"),
+        ("WhatsApp", f"https://wa.me/?{q({'text': f'{title} {url}'})}"),
+        (_("Email"), f"mailto:?{q({'subject': title, 'body': url}, quote_via=quote)}"),
+    ], url

@@ -3,11 +3,12 @@ from urllib.parse import urlencode
 from django import template
 from django.conf import settings
 from django.urls import reverse, translate_url
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 
 from .. import sidebar
 from ..images import rendition_name, rendition_widths
-from ..models import Contacts, Issue
+from ..models import Contacts, Event, Issue
 
 register = template.Library()
 
@@ -17,9 +18,21 @@ def render_sidebar(context):
     return {**context.flatten(), "sidebar_widgets": sidebar.widgets()}
 
 
+@register.simple_tag(takes_context=True)
+def latest_issues(context, count=8):
+    """The newest published issues; one query per request, whichever widgets ask."""
+    request = context.get("request")
+    cached = getattr(request, "_latest_issues", None)
+    if cached is None:
+        cached = list(Issue.objects.published()[:8])
+        if request is not None:
+            request._latest_issues = cached
+    return cached[:count]
+
+
 @register.simple_tag
-def latest_issues(count=8):
-    return list(Issue.objects.published()[:count])
+def upcoming_events(count=3):
+    return list(Event.objects.upcoming()[:count])
 
 
 @register.simple_tag
@@ -95,3 +108,43 @@ def all_sections():
     from ..models import Section
 
     return list(Section.objects.all())
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context):
+        # The nodes' output is already escaped template output.
+        context[self.name] = mark_safe(" ".join(self.nodelist.render(context).split()))
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """{% capture name %}…{% endcapture %}: render once (blocks included), reuse as {{ name }}."""
+    try:
+        _, name = token.split_contents()
+    except ValueError:
+        raise template.TemplateSyntaxError("{% capture %} takes one variable name") from None
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, name)
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path=None):
+    """The absolute URL of `path` (default: this page without its query string)."""
+    request = context.get("request")
+    if request is None:
+        return path or ""
+    return request.build_absolute_uri(path or request.path)
+
+
+@register.simple_tag(takes_context=True)
+def image_url(context, image, width):
+    """Absolute URL of the rendition of `image` for social cards (the largest not wider than 1600)."""
+    if not image:
+        return ""
+    largest = max(rendition_widths(width))
+    return absolute_url(context, image.storage.url(rendition_name(image.name, largest)))

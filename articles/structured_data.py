@@ -1,0 +1,49 @@
+"""schema.org data for an article page, built only from what the paywall lets anyone read."""
+
+from django.conf import settings
+from django.utils.translation import gettext as _, override
+
+from magazine.images import rendition_name, rendition_widths
+
+from .paywall import public_summary
+
+
+def article_json_ld(article, request):
+    """A NewsArticle; a print-first one says it is not free and where the paywalled part sits."""
+    with override(article.language):
+        url = request.build_absolute_uri(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title[:110],
+        "description": public_summary(article),
+        "url": url,
+        "mainEntityOfPage": url,
+        "inLanguage": article.language,
+        "datePublished": article.publish_at,
+        "dateModified": article.updated_at,
+        "author": [{"@type": "Person", "name": author.name} for author in article.authors.all()],
+        "publisher": {"@type": "Organization", "name": _("Regional Security")},
+        "keywords": [tag.name for tag in article.tags.all()],
+    }
+    if article.cover:
+        largest = max(rendition_widths(article.cover_width))
+        data["image"] = request.build_absolute_uri(
+            article.cover.storage.url(rendition_name(article.cover.name, largest))
+        )
+    if article.section_id:
+        data["articleSection"] = article.section.name_display
+    if article.issue_id:
+        data["isPartOf"] = {
+            "@type": "PublicationIssue",
+            "issueNumber": article.issue.numbers,
+            "datePublished": article.issue.published_on or article.issue.year,
+            "url": request.build_absolute_uri(article.issue.get_absolute_url()),
+            "isPartOf": {"@type": "Periodical", "name": _("Regional Security"), "url": settings.SITE_URL},
+        }
+    if article.is_print_first:
+        data["isAccessibleForFree"] = False
+        data["hasPart"] = {"@type": "WebPageElement", "isAccessibleForFree": False, "cssSelector": ".paywall"}
+    else:
+        data["isAccessibleForFree"] = True
+    return data
