@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +8,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from magazine import sidebar
+        from magazine import cache, sidebar
 
+        from .models import Article
+
+        cache.register_boundary(
+            lambda now: Article.objects.scheduled(now).aggregate(m=Min("publish_at"))["m"]
+        )
         sidebar.register("articles/_sidebar_pr.html", order=40)

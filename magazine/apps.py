@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class MagazineConfig(AppConfig):
     name = "magazine"
     verbose_name = _("Magazine")
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from . import cache
+        from .models import Event
+
+        for signal in (post_save, post_delete):
+            signal.connect(cache.content_changed_for_model, dispatch_uid=f"pages-{signal}")
+        m2m_changed.connect(cache.content_changed_for_model, dispatch_uid="pages-m2m")
+        cache.register_boundary(lambda now: Event.objects.next_change(now))

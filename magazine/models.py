@@ -187,6 +187,13 @@ class EventQuerySet(models.QuerySet):
             .order_by("starts_at", "id")
         )
 
+    def next_change(self, now):
+        """When the list of upcoming events next changes by itself: the next start or end."""
+        starts = self.published().filter(starts_at__gt=now).aggregate(m=models.Min("starts_at"))["m"]
+        ends = self.published().filter(ends_at__gt=now).aggregate(m=models.Min("ends_at"))["m"]
+        moments = [moment for moment in (starts, ends) if moment]
+        return min(moments) if moments else None
+
     def past(self, now=None):
         now = now or timezone.now()
         return (

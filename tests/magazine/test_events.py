@@ -52,5 +52,5 @@ def test_an_event_cannot_end_before_it_starts():
 def test_events_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     for n in range(-30, 30):
         make_event(n)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         assert client.get("/uz/events/").status_code == 200
