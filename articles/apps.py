@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,7 +11,5 @@ class ArticlesConfig(AppConfig):
 
         from .models import Article
 
-        cache.register_boundary(
-            lambda now: Article.objects.scheduled(now).aggregate(m=Min("publish_at"))["m"]
-        )
+        cache.register_boundary(Article.objects.next_publication)
         sidebar.register("articles/_sidebar_pr.html", order=40)

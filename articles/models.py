@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Min, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +68,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def scheduled(self, now=None):
         return self.filter(status=self.model.Status.PUBLISHED, publish_at__gt=now or timezone.now())
+
+    def next_publication(self, now):
+        """When the next scheduled article goes live, or None."""
+        return self.scheduled(now).aggregate(moment=Min("publish_at"))["moment"]
 
 
 class Article(TimeStampedModel):
