@@ -113,6 +113,9 @@ TEMPLATES = [
     },
 ]
 
+# Backups keep times to the microsecond (magazine/exact_json.py).
+SERIALIZATION_MODULES = {"exactjson": "magazine.exact_json"}
+
 # Widget templates are looked up like any other template (templates/admin/articles/tag_input.html).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 

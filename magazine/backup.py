@@ -1,0 +1,85 @@
+"""One-archive backups: the database as a natural-key JSON dump plus every media file."""
+
+import io
+import json
+import tarfile
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+
+from .exact_json import ExactEncoder
+
+EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
+KEEP_PRIMARY_KEYS = ["taggit.taggeditem"]
+CONTENT_APPS = {"magazine", "articles", "comments", "subscriptions", "taggit"}
+DUMP_NAME = "database.json"
+MEDIA_PREFIX = "media/"
+MANIFEST_NAME = "manifest.json"
+
+
+def backup_write(path, *, stdout=None):
+    """Write `path` (a .tar.gz) holding the database content and the media files; return the counts."""
+    rows = _dump("--natural-primary", exclude=[*EXCLUDED, *KEEP_PRIMARY_KEYS])
+    # django-taggit's TaggedItem natural key is its object id alone, so two tags of one article would
+    # collapse into one on load: tagged items keep their primary keys instead.
+    rows += _dump(*KEEP_PRIMARY_KEYS)
+    data = json.dumps(rows, cls=ExactEncoder, ensure_ascii=False).encode()
+    media_root = Path(settings.MEDIA_ROOT)
+    media_files = sorted(p for p in media_root.rglob("*") if p.is_file()) if media_root.exists() else []
+    manifest = {"objects": len(rows), "media_files": len(media_files)}
+    with tarfile.open(path, "w:gz") as archive:
+        _add_bytes(archive, MANIFEST_NAME, json.dumps(manifest).encode())
+        _add_bytes(archive, DUMP_NAME, data)
+        for file in media_files:
+            archive.add(file, arcname=MEDIA_PREFIX + file.relative_to(media_root).as_posix())
+    return manifest
+
+
+def _dump(*args, **options):
+    out = io.StringIO()
+    call_command("dumpdata", "--natural-foreign", *args, format="exactjson", stdout=out, **options)
+    return json.loads(out.getvalue())
+
+
+def _add_bytes(archive, name, data):
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    archive.addfile(info, io.BytesIO(data))
+
+
+def database_is_empty():
+    """True when no content a backup carries exists yet (a freshly migrated database)."""
+    content_models = [
+        m
+        for app in ("magazine", "articles", "comments", "subscriptions")
+        for m in apps.get_app_config(app).get_models()
+    ]
+    return not any(model.objects.exists() for model in content_models)
+
+
+def backup_restore(path):
+    """Load the archive at `path` into this (empty, migrated) database and media folder."""
+    media_root = Path(settings.MEDIA_ROOT)
+    with tarfile.open(path, "r:gz") as archive:
+        manifest = json.load(archive.extractfile(MANIFEST_NAME))
+        dump = archive.extractfile(DUMP_NAME).read()
+        members = [m for m in archive.getmembers() if m.name.startswith(MEDIA_PREFIX) and m.isfile()]
+        fixture = Path(settings.BASE_DIR) / "var" / "restore-database.exactjson"
+        fixture.parent.mkdir(parents=True, exist_ok=True)
+        fixture.write_bytes(dump)
+        try:
+            with transaction.atomic():
+                call_command("loaddata", str(fixture), verbosity=0)
+        finally:
+            fixture.unlink(missing_ok=True)
+        for member in members:
+            relative = member.name[len(MEDIA_PREFIX) :]
+            target = (media_root / relative).resolve()
+            if not target.is_relative_to(media_root.resolve()):  # a crafted archive cannot write elsewhere
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.extractfile(member).read())
+    return manifest
