@@ -1,0 +1,54 @@
+import pytest
+from django.db import OperationalError
+from django.test import Client
+
+from magazine.models import IssueQuerySet
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_lost_database_gives_a_friendly_503_not_a_500(client, monkeypatch):
+    def broken(self):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(IssueQuerySet, "published", broken)
+    response = client.get("/uz/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Back in a moment" in response.content.decode()
+
+
+def test_the_site_answers_again_once_the_database_is_back(client, monkeypatch):
+    monkeypatch.setattr(
+        IssueQuerySet, "published", lambda self: (_ for _ in ()).throw(OperationalError("down"))
+    )
+    assert client.get("/uz/").status_code == 503
+    monkeypatch.undo()
+    assert client.get("/uz/").status_code == 200
+
+
+def test_production_headers(settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_SSL_REDIRECT = False
+    response = Client().get(make_article().get_absolute_url(), secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "geolocation=()" in response["Permissions-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    csp = response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp and "script-src 'self'" in csp
+
+
+def test_admin_gets_a_policy_the_rich_text_editor_can_live_with(admin_client):
+    csp = admin_client.get("/admin/articles/article/add/")["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in csp
+
+
+def test_public_pages_have_no_inline_script(client):
+    import re
+
+    html = client.get(make_article().get_absolute_url()).content.decode()
+    inline = [s for s in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S) if s[1].strip()]
+    assert all('type="application/ld+json"' in attrs for attrs, _ in inline)
