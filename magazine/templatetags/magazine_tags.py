@@ -148,3 +148,11 @@ def image_url(context, image, width):
         return ""
     largest = max(rendition_widths(width))
     return absolute_url(context, image.storage.url(rendition_name(image.name, largest)))
+
+
+@register.simple_tag(takes_context=True)
+def dashboard(context):
+    from .. import dashboard as board
+
+    request = context["request"]
+    return {"panels": board.panels(request), "chart": board.chart(request)}

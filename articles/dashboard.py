@@ -1,0 +1,27 @@
+from django.urls import reverse
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from .models import Article
+
+
+def articles_panel(request):
+    """Scheduled articles and drafts, for users who may change articles."""
+    if not request.user.has_perm("articles.change_article"):
+        return None
+    changelist = reverse("admin:articles_article_changelist")
+    scheduled = Article.objects.scheduled().count()
+    drafts = Article.objects.filter(status=Article.Status.DRAFT).count()
+    items = [
+        (_("scheduled articles"), scheduled, f"{changelist}?publication=scheduled"),
+        (_("drafts"), drafts, f"{changelist}?publication=draft"),
+    ]
+    items += [
+        (
+            f"{article.publish_at:%d.%m %H:%M} — {article.title}",
+            "⏱",
+            reverse("admin:articles_article_change", args=[article.pk]),
+        )
+        for article in Article.objects.scheduled().order_by("publish_at")[:5]
+    ]
+    return {"title": _("Articles"), "items": items}
