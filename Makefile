@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-export DEBUG ?= 1
 
 .PHONY: run test install install-dev python-check migrate seed messages lint bench loadtest clean
 
@@ -21,23 +20,27 @@ install-dev: $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 
 messages: install
-	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --verbosity 0
 
 migrate: install messages
-	$(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py seed_demo
 
 run: seed
-	$(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 test: install-dev messages lint
-	$(PY) -m pytest
+	DEBUG=1 $(PY) -m pytest
+
+bench: install-dev  ## a large magazine under gunicorn + wrk; BENCH_ARTICLES=1000 for a smaller one
+	@command -v wrk >/dev/null || { echo "wrk is missing: sudo apt-get install wrk"; exit 1; }
+	$(PY) scripts/bench.py
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 media staticfiles

@@ -135,7 +135,7 @@ else:
 
 # Anonymous pages are cached until the content changes (magazine/cache.py); 0 turns the cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
-PAGE_CACHE_EXCLUDE = ("/admin/", "/media/", "/static/", "/language/")
+PAGE_CACHE_EXCLUDE = ("/admin/", "/media/", "/static/", "/language/", "/bench/")
 PAGE_CACHE_APPS = {"magazine", "articles", "taggit"}
 
 # Admin sign-in: failures allowed per IP and per username before a lockout of LOGIN_LOCKOUT_SECONDS.
@@ -276,5 +276,16 @@ ADMIN_CSP = SECURE_CSP | {
 }
 # Media files are served by Django only in development or when asked (a single-box install).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+BENCH_TRIVIAL_VIEW = env_bool("BENCH_TRIVIAL_VIEW")
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust REMOTE_ADDR only).
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+
+# --- Comments (comments/) ---------------------------------------------------------------------------
+# Moderation policy lives in the admin (Discussion settings); these are the limits fixed per deploy.
+COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 3)  # levels of a thread: 3 = comment, reply, reply
+COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)  # characters of comment text
+COMMENTS_RATE_PER_IP = env_int("COMMENTS_RATE_PER_IP", 5)  # posts per window; 0 turns the limit off
+COMMENTS_RATE_PER_EMAIL = env_int("COMMENTS_RATE_PER_EMAIL", 3)
+COMMENTS_RATE_WINDOW = env_int("COMMENTS_RATE_WINDOW", 600)  # seconds
+COMMENTS_REMEMBER_DAYS = env_int("COMMENTS_REMEMBER_DAYS", 365)  # life of the "remember me" cookie
+# --- end of Comments ---------------------------------------------------------------------------------

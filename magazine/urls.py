@@ -4,6 +4,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 from django.views.static import serve
 
 from magazine.views import language_switch
@@ -21,6 +22,10 @@ if settings.DEBUG or settings.SERVE_MEDIA:
     urlpatterns += [
         path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
     ]
+
+if settings.BENCH_TRIVIAL_VIEW:
+    # `make bench` measures the framework's own ceiling with this view; it exists only when asked for.
+    urlpatterns += [path("bench/trivial/", TemplateView.as_view(template_name="bench_trivial.html"))]
 
 handler404 = "magazine.errors.page_not_found"
 handler500 = "magazine.errors.server_error"

@@ -1,0 +1,190 @@
+#!/usr/bin/env python
+"""`make bench`: a large magazine in its own database, served by gunicorn, loaded by wrk.
+
+Prints requests/s, p50 and p99 latency and queries per request for the main pages and a trivial
+view (the framework's ceiling), and writes var/bench/latest.json. BENCH_ARTICLES (default 10 000)
+sets the size; BENCH_SECONDS (default 8) the load per page; BENCH_DATABASE_URL overrides the
+database (default: DATABASE_URL's server with the database name suffixed `_bench`).
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "var" / "bench"
+PY = sys.executable
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "10000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+CONNECTIONS = 16
+
+
+def bench_database_url():
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/magazine"
+    parts = urlsplit(base)
+    if parts.scheme == "sqlite":
+        return f"sqlite:///{OUT / 'bench.sqlite3'}"
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "_bench"))
+
+
+def environment(database_url, *, page_cache):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="bench-only-secret-" + "x" * 40,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=database_url,
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        STATIC_ROOT=str(OUT / "static"),
+        MEDIA_ROOT=str(OUT / "media"),
+        SERVE_MEDIA="1",
+        BENCH_TRIVIAL_VIEW="1",
+        PAGE_CACHE_SECONDS="3600" if page_cache else "0",
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        LOG_LEVEL="ERROR",
+    )
+    return env
+
+
+def ensure_postgres_database(url):
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        return
+    import psycopg2
+
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(
+        dbname="postgres",
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        host=parts.hostname,
+        port=parts.port or 5432,
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def run(args, env):
+    subprocess.run([PY, *args], cwd=ROOT, env=env, check=True)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(env):
+    port = free_port()
+    process = subprocess.Popen(
+        [PY, "-m", "gunicorn", "magazine.wsgi", "-b", f"127.0.0.1:{port}", "-w", "3", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/bench/trivial/", timeout=2)
+            return process, base
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def stop(process):
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=20)
+
+
+def to_ms(value, unit):
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url):
+    subprocess.run(["wrk", "-t2", "-c4", "-d1s", url], capture_output=True)  # warm up
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": round(rps, 1),
+        "p50_ms": round(to_ms(*p50.groups()), 2),
+        "p99_ms": round(to_ms(*p99.groups()), 2),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def main():
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: sudo apt-get install wrk")
+    OUT.mkdir(parents=True, exist_ok=True)
+    database_url = bench_database_url()
+    ensure_postgres_database(database_url)
+    uncached_env = environment(database_url, page_cache=False)
+    cached_env = environment(database_url, page_cache=True)
+    print(f"Database: {database_url}")
+    run(["manage.py", "migrate", "--noinput", "-v", "0"], uncached_env)
+    run(["manage.py", "collectstatic", "--noinput", "-v", "0"], uncached_env)
+    run(["scripts/bench_data.py", str(ARTICLES)], uncached_env)
+    urls = json.loads((OUT / "urls.json").read_text())
+    queries = json.loads(
+        subprocess.run(
+            [PY, "scripts/bench_queries.py"], cwd=ROOT, env=uncached_env, check=True, capture_output=True, text=True
+        ).stdout
+    )
+    subprocess.run(["redis-cli", "-n", "15", "flushdb"], capture_output=True)
+    pages = {}
+    uncached, uncached_base = start_gunicorn(uncached_env)
+    cached, cached_base = start_gunicorn(cached_env)
+    try:
+        for name, path in urls.items():
+            base = cached_base if name == "article_cached" else uncached_base
+            print(f"  loading {name:<24} {path}", flush=True)
+            pages[name] = wrk(base + path) | {"queries": queries.get(name)}
+    finally:
+        stop(uncached)
+        stop(cached)
+    result = {"pages": pages, "articles": ARTICLES, "connections": CONNECTIONS, "seconds": SECONDS}
+    (OUT / "latest.json").write_text(json.dumps(result, indent=2))
+    print(f"\n{'page':<24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'queries':>9}{'non-2xx':>9}")
+    for name, row in pages.items():
+        print(
+            f"{name:<24}{row['rps']:>10}{row['p50_ms']:>10}{row['p99_ms']:>10}"
+            f"{row['queries'] if row['queries'] is not None else '-':>9}{row['non_2xx']:>9}"
+        )
+    trivial = pages["trivial"]["rps"]
+    print(
+        f"\ncached article: {pages['article_cached']['rps'] / trivial:.0%} of trivial; "
+        f"uncached article: {pages['article_uncached']['rps'] / trivial:.0%} of trivial "
+        f"({ARTICLES} articles; written to {OUT / 'latest.json'})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+#!/usr/bin/env python
+"""Print {page name: queries per request} for the bench URLs, measured in-process (JSON on stdout)."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "magazine.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+
+
+def count(client, path):
+    client.get(path)  # the first request may compute the cache boundary; count the steady state
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(queries)
+
+
+def main():
+    urls = json.loads((ROOT / "var" / "bench" / "urls.json").read_text())
+    client = Client(HTTP_HOST="127.0.0.1")
+    result = {}
+    for name, path in urls.items():
+        if name == "article_cached":
+            with override_settings(PAGE_CACHE_SECONDS=3600, CACHES=settings.CACHES):
+                result[name] = count(client, path)
+        else:
+            result[name] = count(client, path)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
