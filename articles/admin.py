@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _, ngettext
 from taggit.models import Tag
 
 from magazine.admin import IssueAdmin
+from magazine.admin_revisions import RevisionAdminMixin
+from magazine.revisions import revision_create
 
 from .models import Article, ArticleBlock, Author
 
@@ -52,7 +54,7 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["title", "issue", "section", "language", "status", "publish_at", "access", "is_published"]
     list_filter = [PublicationFilter, "status", "access", "language", "issue", "section", "is_sponsored"]
     list_select_related = ["issue", "section"]
@@ -60,6 +62,7 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["issue", "section", "authors", "translation_of"]
     date_hierarchy = "publish_at"
     inlines = [BlockInline]
+    revision_related = ("blocks",)
     actions = ["publish_now"]
     fieldsets = [
         (
@@ -92,6 +95,9 @@ class ArticleAdmin(admin.ModelAdmin):
         for article in queryset:
             article.status, article.publish_at = Article.Status.PUBLISHED, now
             article.save(update_fields=["status", "publish_at", "updated_at"])
+            revision_create(
+                obj=article, user=request.user, related=self.revision_related, comment=_("Published now.")
+            )
             count += 1
         self.message_user(request, ngettext("%d article published.", "%d articles published.", count) % count)
 

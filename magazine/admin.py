@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .admin_revisions import RevisionAdminMixin
 from .models import Contacts, Event, Issue, Section
 
 admin.site.site_header = _("Regional Security: editors' room")
@@ -9,7 +10,7 @@ admin.site.index_title = _("The magazine")
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["label", "theme", "published_on", "is_published"]
     list_filter = ["is_published", "year"]
     search_fields = ["theme", "theme_ru", "theme_en", "year"]
@@ -67,7 +68,7 @@ class ContactsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["title", "starts_at", "place", "is_published"]
     list_filter = ["is_published", "starts_at"]
     search_fields = ["title", "title_ru", "title_en", "place"]

@@ -22,6 +22,8 @@ ALLOWED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 
 def validate_image(file):
     """Refuse anything but a real JPEG, PNG or WebP within the size and pixel limits."""
+    if getattr(file, "_committed", False):
+        return  # already stored: it was checked and re-encoded when it was uploaded
     if file.size is not None and file.size > settings.IMAGE_MAX_BYTES:
         raise ValidationError(
             _("The image is too large (%(size)d MB); the limit is %(limit)d MB."),

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -6,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
 
+from .exact_json import ExactEncoder
 from .images import CleanImageField, UploadTo
 from .richtext import RichTextField
 
@@ -264,3 +266,45 @@ class Event(TimeStampedModel):
     @property
     def description_display(self):
         return translated(self, "description")
+
+
+class RevisionQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        """The revisions of `obj`, newest first."""
+        return self.filter(content_type=Revision.content_type_of(obj), object_id=obj.pk)
+
+
+class Revision(models.Model):
+    """A saved state of an issue, event or article (with its blocks); written by magazine.revisions."""
+
+    content_type = models.ForeignKey(ContentType, verbose_name=_("content type"), on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    object_repr = models.CharField(_("object"), max_length=300)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="revisions",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    data = models.JSONField(_("data"), encoder=ExactEncoder)
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-created_at"], name="revision_object_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.object_repr} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"
+
+    @staticmethod
+    def content_type_of(obj):
+        return ContentType.objects.get_for_model(obj)

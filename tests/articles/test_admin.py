@@ -137,3 +137,39 @@ def test_an_editor_cannot_open_user_management(editor_client):
 def test_a_plain_staff_user_without_a_group_cannot_touch_articles(client):
     client.force_login(make_user(is_staff=True))
     assert client.get("/admin/articles/article/").status_code == 403
+
+
+def test_editor_edits_an_issue_that_already_has_a_cover(editor_client):
+    issue = make_issue(year=2025, number_first=4)
+    issue.cover.save("c.jpg", image_file(), save=True)
+    url = f"/admin/magazine/issue/{issue.pk}/change/"
+    form = editor_client.get(url).context["adminform"].form
+    data = {
+        "year": "2025",
+        "number_first": "4",
+        "theme": "Renamed theme",
+        "cover_alt": "The cover",
+        "is_published": "on",
+        "articles-TOTAL_FORMS": "0",
+        "articles-INITIAL_FORMS": "0",
+    }
+    if "loaded_at" in form.fields:
+        data["loaded_at"] = form["loaded_at"].value()
+    response = editor_client.post(url, data)
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert issue.theme == "Renamed theme" and issue.cover
+
+
+def test_publish_now_action_publishes_and_keeps_a_revision(editor_client):
+    from magazine.models import Revision
+    from tests.factories import make_article
+
+    article = make_article(status=Article.Status.DRAFT)
+    response = editor_client.post(
+        "/admin/articles/article/", {"action": "publish_now", "_selected_action": [article.pk]}
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.is_published()
+    assert Revision.objects.for_object(article).get().comment == "Published now."
