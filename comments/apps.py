@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = _("Comments")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from articles import extensions
+
+        from . import signals
+        from .models import Comment, DiscussionSettings
+
+        extensions.register_below_article("comments/_article_comments.html")
+        post_save.connect(signals.comment_saved_or_deleted, sender=Comment, dispatch_uid="comments-saved")
+        post_delete.connect(signals.comment_saved_or_deleted, sender=Comment, dispatch_uid="comments-deleted")
+        post_save.connect(
+            signals.discussion_saved, sender=DiscussionSettings, dispatch_uid="discussion-saved"
+        )

@@ -1,0 +1,32 @@
+from django.db import migrations
+
+from magazine.groups import group_grant
+
+MODERATORS = ["comments.view_comment", "comments.change_comment", "comments.moderate_comment"]
+EDITORS = [
+    *MODERATORS,
+    "comments.delete_comment",
+    "comments.view_discussionsettings",
+    "comments.change_discussionsettings",
+]
+
+
+def grant(apps, schema_editor):
+    group_grant(apps, "Moderators", MODERATORS)
+    group_grant(apps, "Editors", EDITORS)
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Group.objects.filter(name="Moderators").delete()
+    editors = Group.objects.filter(name="Editors").first()
+    if editors:
+        editors.permissions.remove(*editors.permissions.filter(content_type__app_label="comments"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("comments", "0001_initial"),
+        ("articles", "0002_editors_group"),
+    ]
+    operations = [migrations.RunPython(grant, revoke)]

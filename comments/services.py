@@ -1,0 +1,118 @@
+"""Writes on comments: posting one, and the moderators' bulk decisions."""
+
+from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from magazine.cache import content_changed
+
+from .models import Comment, DiscussionSettings, hash_ip
+from .moderation import comment_status_decide
+
+MODERATOR_GROUPS = ("Editors", "Moderators")
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    article,
+    author_name: str,
+    author_email: str,
+    body: str,
+    author_url: str = "",
+    parent: Comment | None = None,
+    ip: str,
+    user_agent: str = "",
+    honeypot_filled: bool = False,
+    seconds_to_post: float,
+    discussion: DiscussionSettings | None = None,
+) -> Comment:
+    """Validate and store a comment with the status moderation gives it; tell editors if it waits."""
+    discussion = discussion or DiscussionSettings.load()
+    comment = Comment(
+        article=article,
+        parent=parent,
+        author_name=author_name,
+        author_email=author_email,
+        author_url=author_url,
+        body=body,
+        ip_hash=hash_ip(ip),
+        user_agent="".join(ch for ch in user_agent if ch.isprintable())[:300],
+    )
+    comment.full_clean()
+    comment.status = comment_status_decide(
+        comment=comment,
+        discussion=discussion,
+        honeypot_filled=honeypot_filled,
+        seconds_to_post=seconds_to_post,
+    )
+    if comment.status == Comment.Status.APPROVED:
+        comment.approved_at = timezone.now()
+    comment.save()  # an approved one refreshes the page cache through comments/signals.py
+    if comment.status == Comment.Status.PENDING and discussion.notify_editors:
+        # robust: a mail server that is down must not turn a stored comment into an error page.
+        transaction.on_commit(lambda: comment_notify_editors(comment=comment), robust=True)
+    return comment
+
+
+def _comments_set_status(*, comments, moderator, status) -> int:
+    """Move `comments` to `status`, logged in the admin history under `moderator`; return how many moved."""
+    changed = list(comments.exclude(status=status))
+    if not changed:
+        return 0
+    with transaction.atomic():
+        Comment.objects.filter(pk__in=[c.pk for c in changed]).update(
+            status=status, approved_at=timezone.now() if status == Comment.Status.APPROVED else None
+        )
+        LogEntry.objects.log_actions(moderator.pk, changed, CHANGE, [{"changed": {"fields": ["status"]}}])
+        transaction.on_commit(content_changed)
+    return len(changed)
+
+
+def comments_approve(*, comments, moderator) -> int:
+    return _comments_set_status(comments=comments, moderator=moderator, status=Comment.Status.APPROVED)
+
+
+def comments_reject(*, comments, moderator) -> int:
+    return _comments_set_status(comments=comments, moderator=moderator, status=Comment.Status.REJECTED)
+
+
+def comments_mark_spam(*, comments, moderator) -> int:
+    return _comments_set_status(comments=comments, moderator=moderator, status=Comment.Status.SPAM)
+
+
+def moderator_emails():
+    """EDITORS_EMAILS plus the addresses of active editors and moderators, each once."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=MODERATOR_GROUPS)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    emails = {}
+    for email in [*settings.EDITORS_EMAILS, *users]:
+        emails.setdefault(email.lower(), email)
+    return sorted(emails.values())
+
+
+def comment_notify_editors(*, comment) -> int:
+    """Email the moderators that `comment` waits, with links into the admin queue."""
+    recipients = moderator_emails()
+    if not recipients:
+        return 0
+    queue_url = settings.SITE_URL + reverse("admin:comments_comment_changelist") + "?status=pending"
+    context = {
+        "comment": comment,
+        "article": comment.article,
+        "queue_url": queue_url,
+        "change_url": settings.SITE_URL + reverse("admin:comments_comment_change", args=[comment.pk]),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("comments/email/pending_subject.txt", context)
+        body = render_to_string("comments/email/pending_body.txt", context)
+    return EmailMessage(" ".join(subject.split()), body, to=recipients).send()

@@ -1,0 +1,54 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comments.models import Comment
+from tests.factories import make_article, make_comment
+
+pytestmark = pytest.mark.django_db
+
+
+def make_discussion(article, count):
+    """`count` approved comments, every third one a reply, and a few that must stay hidden."""
+    comments = []
+    for n in range(count):
+        parent = comments[n - 1] if n % 3 == 2 and comments[n - 1].depth == 0 else None
+        comments.append(make_comment(article=article, parent=parent))
+    make_comment(article=article, status=Comment.Status.PENDING)
+    make_comment(article=article, status=Comment.Status.SPAM)
+
+
+def page_queries(client, article):
+    """The SQL of one view of the article page, once the per-process caches are warm."""
+    client.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    return [query["sql"] for query in queries]
+
+
+def comment_queries(queries):
+    return [sql for sql in queries if '"comments_comment"' in sql]
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_the_article_page_costs_the_same_with_0_10_or_500_comments(client, settings, count):
+    """The comments cost one query, whatever their number; the page cache is off to measure the view."""
+    settings.PAGE_CACHE_SECONDS = 0
+    empty, busy = make_article(), make_article()
+    make_discussion(busy, count)
+    empty_queries, busy_queries = page_queries(client, empty), page_queries(client, busy)
+    assert len(busy_queries) == len(empty_queries)
+    assert len(comment_queries(busy_queries)) == 1
+    assert f"{count} comments" in client.get(busy.get_absolute_url()).content.decode()
+
+
+def test_waiting_comments_of_this_browser_come_in_the_same_query(client, settings, post_comment):
+    settings.PAGE_CACHE_SECONDS = 0
+    article = make_article()
+    make_discussion(article, 10)
+    post_comment(client, article, body="Mine, waiting.")
+    queries = page_queries(client, article)
+    assert len(queries) == len(page_queries(client, make_article()))
+    assert len(comment_queries(queries)) == 1
+    assert "Mine, waiting." in client.get(article.get_absolute_url()).content.decode()
