@@ -1,0 +1,43 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from magazine.models import Issue, Section
+
+from .search import clean_query
+
+
+class SearchForm(forms.Form):
+    """The search page's query and filters; an unknown filter value is dropped, never an error page."""
+
+    q = forms.CharField(label=_("Words to find"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    section = forms.ModelChoiceField(
+        label=_("Section"),
+        queryset=Section.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All sections"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = Issue.objects.published().order_by("-year").values_list("year", flat=True).distinct()
+        self.fields["year"].choices = [("", _("All years")), *((year, year) for year in years)]
+        self.fields["section"].label_from_instance = lambda section: section.name_display
+        # clean_q() removes NUL and other control characters instead of refusing the query.
+        self.fields["q"].validators = []
+        self.truncated = False
+
+    def clean_q(self):
+        query, self.truncated = clean_query(self.cleaned_data["q"])
+        return query
+
+    def search_params(self):
+        """(query, year, section) taken from the fields that are valid."""
+        self.is_valid()
+        data = self.cleaned_data
+        return data.get("q", ""), data.get("year"), data.get("section")
+
+    @property
+    def ignored_filters(self):
+        return [self.fields[name].label for name in ("year", "section") if name in self.errors]

@@ -1,0 +1,216 @@
+"""Search: what is indexed, how a query is matched and ranked, and how snippets are highlighted.
+
+Only reader-visible text is indexed (`search_document`): the public blocks come from the paywall
+rule, so hidden text can be neither found nor quoted. PostgreSQL matches a stored, GIN-indexed
+tsvector with websearch syntax; SQLite (development) ANDs the query's words over `search_text`.
+"""
+
+import operator
+import re
+from functools import reduce
+from html import unescape
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, F, Func, Q, TextField, Value, When
+from django.db.models.functions import Coalesce, StrIndex, Substr
+from django.db.models.lookups import Contains
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+from .models import Article
+from .paywall import visible_blocks
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+# The content is in Uzbek, Russian and English: no stemming, no stop words.
+SEARCH_CONFIG = "simple"
+# Highlight markers that cannot occur in indexed text (control characters are stripped from it);
+# snippets are escaped first and only then get their <mark> tags.
+START, STOP = "\x02", "\x03"
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+BLOCK_END = re.compile(r"(?i)<(?:br|hr|/p|/li|/h[1-6]|/blockquote|/div)\b")
+
+
+def one_line(text):
+    """`text` without control characters, its white space collapsed."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", text or "").split())
+
+
+def html_text(html):
+    """The plain text of rich-text `html`; tags become spaces where they separate words."""
+    return one_line(unescape(strip_tags(BLOCK_END.sub(r" \g<0>", html or ""))))
+
+
+def search_document(article):
+    """What an anonymous reader may read of `article`, by weight: A the title; B the subtitle, lead,
+    names and tags; C the public blocks (`visible_blocks(article, None)`)."""
+    blocks = visible_blocks(article, None)
+    return {
+        "A": one_line(article.title),
+        "B": " · ".join(
+            text
+            for text in map(
+                one_line,
+                [
+                    article.subtitle,
+                    article.lead,
+                    article.interviewee_name,
+                    *(author.name for author in article.authors.all()),
+                    *(tag.name for tag in article.tags.all()),
+                ],
+            )
+            if text
+        ),
+        "C": " ".join(
+            text
+            for block in blocks
+            if (text := one_line(f"{html_text(block.body)} {block.image_alt} {block.caption}"))
+        ),
+    }
+
+
+def search_index_update(article):
+    """Store the reader-visible text of `article` (and its weighted vector on PostgreSQL).
+
+    search_text is the title, a newline, then the rest: snippets leave the first line out.
+    """
+    document = search_document(article)
+    fields = {"search_text": "\n".join(part for part in document.values() if part)}
+    if connection.vendor == "postgresql":
+        vectors = [SearchVector(Value(text), weight=w, config=SEARCH_CONFIG) for w, text in document.items()]
+        fields["search_vector"] = reduce(operator.add, vectors)
+    Article.objects.filter(pk=article.pk).update(**fields)
+    article.search_text = fields["search_text"]
+
+
+def clean_query(raw):
+    """(query, was_truncated): `raw` without control characters or extra spaces, at most 200 characters."""
+    query = " ".join(CONTROL_CHARACTERS.sub(" ", raw or "").split())
+    if len(query) <= MAX_QUERY_LENGTH:
+        return query, False
+    return query[:MAX_QUERY_LENGTH].rstrip(), True
+
+
+def query_terms(query):
+    """The distinct words of `query`, lower-cased (the SQLite fallback and the Python snippets)."""
+    return list(dict.fromkeys(word.lower() for word in re.findall(r"\w+", query or "")))[:MAX_TERMS]
+
+
+class UnicodeLower(Func):
+    """LOWER() for every alphabet: SQLite's own folds ASCII only, and readers search in Cyrillic too."""
+
+    function = "LOWER"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        connection.ensure_connection()
+        connection.connection.create_function("unicode_lower", 1, unicode_lower, deterministic=True)
+        return self.as_sql(compiler, connection, function="unicode_lower", **extra_context)
+
+
+def unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def folded_contains(field, term):
+    """`field` contains the lower-case `term`, whatever the case of either."""
+    return Contains(UnicodeLower(field), term)
+
+
+def search_articles(query, *, language, year=None, section=None):
+    """Published articles matching `query`, most relevant first, one version of each for `language`.
+
+    A match in another language is dropped when the reader's own version of the article matches too.
+    """
+    articles = Article.objects.published()
+    if year:
+        articles = articles.filter(issue__year=year)
+    if section:
+        articles = articles.filter(section=section)
+    if connection.vendor == "postgresql":
+        search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        matches = articles.filter(search_vector=search_query)
+        rank = SearchRank(F("search_vector"), search_query)
+        after_title = Substr("search_text", StrIndex("search_text", Value("\n")) + 1)
+        headline = SearchHeadline(
+            after_title,
+            search_query,
+            config=SEARCH_CONFIG,
+            start_sel=START,
+            stop_sel=STOP,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+        results = one_version_each(matches, language).for_listing().annotate(rank=rank, headline=headline)
+    else:
+        terms = query_terms(query)
+        if not terms:
+            return Article.objects.none()
+        matches = articles.filter(*(folded_contains("search_text", term) for term in terms))
+        # The snippet is cut from search_text in Python (highlight()), so it is loaded here.
+        results = (
+            one_version_each(matches, language)
+            .for_listing()
+            .defer(None)
+            .defer("search_vector")
+            .annotate(rank=sqlite_rank(terms))
+        )
+    return results.alias(
+        other_language=Case(When(language=language, then=Value(0)), default=Value(1))
+    ).order_by("-rank", "other_language", "-publish_at", "-id")
+
+
+def sqlite_rank(terms):
+    """Per word: 4 for the title, 2 for the subtitle or lead, 1 for the rest of the text."""
+    points = [
+        Case(When(folded_contains("title", term), then=Value(4)), default=Value(0))
+        + Case(
+            When(folded_contains("subtitle", term) | folded_contains("lead", term), then=Value(2)),
+            default=Value(0),
+        )
+        + Value(1)
+        for term in terms
+    ]
+    return reduce(operator.add, points)
+
+
+def one_version_each(matches, language):
+    """`matches` without the other-language versions of an article whose `language` version matches."""
+    roots_here = matches.filter(language=language).values(root=Coalesce("translation_of", "pk"))
+    return matches.exclude(~Q(language=language) & (Q(pk__in=roots_here) | Q(translation_of__in=roots_here)))
+
+
+def highlight(articles, query):
+    """Give each article a `snippet`: its escaped reader-visible text after the title, words in <mark>."""
+    terms = query_terms(query)
+    for article in articles:
+        marked = getattr(article, "headline", None)
+        if marked is None:
+            marked = marked_excerpt(article.search_text.split("\n", 1)[-1], terms)
+        article.snippet = marked_html(marked)
+    return articles
+
+
+def marked_excerpt(text, terms, *, width=260):
+    """About `width` characters of `text` around the first hit, hits wrapped in START/STOP."""
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+    hit = pattern.search(text) if terms else None
+    start = 0
+    if hit and hit.start() > width // 3:
+        start = text.rfind(" ", 0, hit.start() - width // 3) + 1
+    end = start + width
+    if end < len(text):
+        end = text.rfind(" ", start, end) if " " in text[start:end] else end
+    excerpt = text[start:end]
+    if terms:
+        excerpt = pattern.sub(lambda match: f"{START}{match.group()}{STOP}", excerpt)
+    return ("… " if start else "") + excerpt + (" …" if end < len(text) else "")
+
+
+def marked_html(marked):
+    """Escape everything, then turn the START/STOP markers into <mark> elements."""
+    html = escape(marked or "").replace(START, "<mark>").replace(STOP, "</mark>")
+    return mark_safe(" ".join(html.split()))

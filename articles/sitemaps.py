@@ -1,0 +1,103 @@
+"""sitemap.xml: published articles, issues and sections, with their language versions as alternates."""
+
+from collections import defaultdict
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils.translation import override
+
+from magazine.models import Issue, Section
+
+from .models import Article
+
+
+class ArticleSitemap(Sitemap):
+    """Each article once, under its own language; its published translations are its alternates."""
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .only("pk", "slug", "language", "translation_of", "updated_at")
+            .order_by("-publish_at", "-id")
+        )
+
+    def location(self, item):
+        with override(item.language):
+            return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        groups = translation_groups()
+        for url in urls:
+            item = url["item"]
+            versions = groups.get(item.translation_of_id or item.pk, [])
+            if len(versions) > 1:
+                url["alternates"] = [
+                    {"lang_code": version.language, "location": origin + self.location(version)}
+                    for version in versions
+                ]
+                original = next((v for v in versions if v.translation_of_id is None), None)
+                if original is not None:
+                    url["alternates"].append(
+                        {"lang_code": "x-default", "location": origin + self.location(original)}
+                    )
+        return urls
+
+
+def translation_groups():
+    """{original's pk: its published versions} for every article that has a published translation."""
+    published = Article.objects.published()
+    translated = published.exclude(translation_of=None)
+    versions = published.filter(
+        Q(translation_of__isnull=False) | Q(pk__in=translated.values("translation_of"))
+    ).only("pk", "slug", "language", "translation_of")
+    groups = defaultdict(list)
+    for version in versions.order_by("language"):
+        groups[version.translation_of_id or version.pk].append(version)
+    return groups
+
+
+class TranslatedPageSitemap(Sitemap):
+    """A page that exists in every language: one entry per language, the others as alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class IssueSitemap(TranslatedPageSitemap):
+    def items(self):
+        return Issue.objects.published()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class SectionSitemap(TranslatedPageSitemap):
+    def items(self):
+        newest = Article.objects.published().filter(section=OuterRef("pk")).order_by("-updated_at")
+        return Section.objects.annotate(newest_article_at=Subquery(newest.values("updated_at")[:1]))
+
+    def lastmod(self, item):
+        return item.newest_article_at
+
+
+class PageSitemap(TranslatedPageSitemap):
+    def items(self):
+        return ["magazine:home", "magazine:issue-archive"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+sitemaps = {
+    "pages": PageSitemap,
+    "articles": ArticleSitemap,
+    "issues": IssueSitemap,
+    "sections": SectionSitemap,
+}

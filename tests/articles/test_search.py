@@ -1,0 +1,270 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles.models import Article, ArticleBlock
+from articles.search import search_articles
+from tests.articles.test_admin import article_form, block_formset
+from tests.factories import make_article, make_author, make_issue, make_print_first, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def search(client, q="", language="uz", **params):
+    response = client.get(f"/{language}/search/", {"q": q, **params})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def found(q, language="uz", **filters):
+    return list(search_articles(q, language=language, **filters))
+
+
+@pytest.mark.parametrize(
+    ("fields", "query"),
+    [
+        ({"title": "Water diplomacy in the valley"}, "diplomacy"),
+        ({"subtitle": "Notes on the Aral basin"}, "aral"),
+        ({"lead": "Glaciers are melting faster than expected."}, "glaciers"),
+        ({"tags": ["hydropower"]}, "hydropower"),
+        ({"interviewee_name": "Rustam Aliyev"}, "aliyev"),
+        ({"blocks": [("text", "<p>The <strong>transboundary</strong> rivers.</p>")]}, "transboundary"),
+    ],
+)
+def test_search_finds_an_article_by_each_reader_visible_field(client, fields, query):
+    article = make_article(**fields)
+    make_article(title="Something else")
+    assert found(query) == [article]
+    assert article.title in search(client, query)
+
+
+def test_search_finds_an_article_by_its_author():
+    article = make_article(authors=[make_author(name="Malika Tosheva")])
+    assert found("Tosheva") == [article]
+
+
+def test_search_finds_the_public_excerpt_but_never_the_hidden_text(client):
+    article = make_print_first(title="Borders", public=("<p>Public opening words.</p>",))
+    assert found("opening") == [article]
+    assert found("HIDDENMARKER") == []
+    html = search(client, "HIDDENMARKER")
+    assert "0 articles found" in html and "Borders" not in html
+
+
+def test_snippet_highlights_the_words_and_never_quotes_hidden_text(client):
+    make_print_first(title="Borders", public=("<p>Public opening words about water.</p>",))
+    html = search(client, "opening water")
+    assert "<mark>opening</mark>" in html and "<mark>water</mark>" in html
+    assert "HIDDENMARKER" not in html
+
+
+def test_snippet_escapes_the_text_and_adds_only_mark(client):
+    make_article(title="Signs", lead='Compare a < b & "c" <em>never</em> escaping')
+    html = search(client, "compare")
+    assert "<mark>Compare</mark> a &lt; b &amp; &quot;c&quot;" in html
+    assert "<em>never" not in html
+
+
+def test_search_lists_published_articles_only():
+    shown = make_article(title="Water one")
+    make_article(title="Water draft", status=Article.Status.DRAFT)
+    make_article(title="Water scheduled", publish_at=timezone.now() + timedelta(hours=1))
+    make_article(title="Water unpublished issue", issue=make_issue(is_published=False))
+    assert found("water") == [shown]
+
+
+def test_a_title_match_ranks_before_a_match_in_the_text():
+    in_text = make_article(title="Rivers", blocks=[("text", "<p>About energy in the region.</p>")])
+    in_title = make_article(title="Energy security", publish_at=timezone.now() - timedelta(days=30))
+    assert found("energy") == [in_title, in_text]
+
+
+def test_every_word_of_the_query_must_match():
+    both = make_article(title="Water and energy")
+    make_article(title="Water only")
+    assert found("energy water") == [both]
+
+
+def test_search_folds_the_case_of_cyrillic_words():
+    article = make_article(title="Водная дипломатия", language="ru")
+    assert found("ВОДНАЯ", language="ru") == [article]
+    assert found("дипломатия", language="ru") == [article]
+
+
+def test_filters_by_issue_year_and_section(client):
+    section = make_section(slug="analysis")
+    old = make_article(title="Water 2019", issue=make_issue(year=2019, number_first=1))
+    new = make_article(title="Water 2024", issue=make_issue(year=2024, number_first=1), section=section)
+    assert set(found("water")) == {old, new}
+    assert found("water", year=2019) == [old]
+    assert found("water", section=section) == [new]
+    html = search(client, "water", year="2024", section="analysis")
+    assert "Water 2024" in html and "Water 2019" not in html
+
+
+def test_the_readers_version_of_a_translated_article_is_shown_once():
+    original = make_article(title="Suv xavfsizligi water", language="uz")
+    translation = make_article(title="Водная безопасность water", language="ru", translation_of=original)
+    assert found("water", language="ru") == [translation]
+    assert found("water", language="uz") == [original]
+    # A word only the original has still finds it for a Russian reader.
+    assert found("xavfsizligi", language="ru") == [original]
+
+
+def test_the_index_follows_blocks_tags_and_the_paywall():
+    article = make_article(title="Index", access=Article.Access.PRINT_FIRST, public_block_count=1)
+    first = ArticleBlock.objects.create(article=article, position=1, body="<p>alpha</p>")
+    ArticleBlock.objects.create(article=article, position=2, body="<p>bravo</p>")
+    assert found("alpha") == [article] and found("bravo") == []
+    article.access = Article.Access.FREE
+    article.save()
+    assert found("bravo") == [article]
+    first.delete()
+    assert found("alpha") == []
+    article.tags.add("charlie")
+    assert found("charlie") == [article]
+    article.tags.remove("charlie")
+    assert found("charlie") == []
+
+
+def test_renaming_an_author_updates_the_index():
+    author = make_author(name="Old Name")
+    article = make_article(authors=[author])
+    author.name = "Fresh Name"
+    author.save()
+    assert found("fresh") == [article] and found("old") == []
+    author.delete()
+    assert found("fresh") == []
+
+
+def test_the_indexed_text_is_only_what_an_anonymous_reader_sees():
+    article = make_print_first(title="Only public")
+    article.refresh_from_db()
+    assert "Public opening words." in article.search_text
+    assert "HIDDENMARKER" not in article.search_text
+
+
+def test_an_empty_query_is_a_friendly_page_without_results(client):
+    make_article(title="Water")
+    html = search(client, "")
+    assert "Type one or more words" in html and "Water" not in html
+
+
+def test_a_long_query_is_cut_with_a_notice(client):
+    make_article(title="Water")
+    html = search(client, "water " + "x" * 10_000)
+    assert "only its first 200 characters were searched" in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "x" * 10_000},
+        {"q": "'; DROP TABLE articles_article; --"},
+        {"q": ".*[(\\d+)]{2,}$^|?"},
+        {"q": '"unbalanced quote'},
+        {"q": "it's 'half"},
+        {"q": "%_%"},
+        {"q": "a\x00b\x01c"},
+        {"q": "!!! & | <-> :* ()"},
+        {"q": "-water OR"},
+        {"q": "<script>alert(1)</script>"},
+        {"q": "water", "year": "abc", "section": "nope"},
+        {"q": "water", "year": "99999999999999999999"},
+        {"q": "water", "page": "999"},
+        {"q": "water", "page": "abc"},
+        {"q": "water", "page": "-1"},
+    ],
+)
+def test_bad_input_gets_a_clear_page_never_an_error(client, params):
+    make_article(title="Water", issue=make_issue(year=2020, number_first=1))
+    response = client.get("/en/search/", params)
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_an_unknown_filter_is_ignored_with_a_notice(client):
+    make_article(title="Water")
+    html = search(client, "water", year="abc", section="nope")
+    assert "ignored" in html and "Water" in html
+
+
+def test_search_box_is_in_the_header_of_every_page(client):
+    html = client.get("/ru/").content.decode()
+    assert 'role="search"' in html and 'action="/ru/search/"' in html and 'name="q"' in html
+
+
+def test_results_are_paginated_and_keep_the_query(client):
+    for n in range(25):
+        make_article(title=f"Water {n}")
+    html = search(client, "water")
+    assert "25 articles found" in html
+    assert "?q=water&amp;page=2" in html
+    assert "Water" in search(client, "water", page=2)
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_search_costs_the_same_for_3_or_60_articles(client, django_assert_max_num_queries, settings, count):
+    """Count, page, tags, authors, the year and section filters (6); the layout's menu and sidebar (5)."""
+    settings.PAGE_CACHE_SECONDS = 0  # count the page's queries, not the page cache's
+    section, issue = make_section(), make_issue()
+    authors = [make_author(), make_author()]
+    for n in range(count):
+        make_article(
+            title=f"Water {n}",
+            section=section,
+            issue=issue,
+            tags=["water", f"t{n}"],
+            authors=authors,
+            blocks=[("text", "<p>water text</p>")],
+        )
+    with django_assert_max_num_queries(11):
+        html = search(client, "water")
+    assert f"{count} articles found" in html
+
+
+def test_search_index_rebuild_fills_the_index_of_existing_rows():
+    article = make_print_first(title="Restored from a backup")
+    Article.objects.update(search_text="", search_vector=None)
+    assert found("restored") == []
+    call_command("search_index_rebuild", stdout=io.StringIO())
+    assert found("restored") == [article] and found("HIDDENMARKER") == []
+
+
+def test_the_hidden_part_is_in_no_search_result_snippet_feed_or_sitemap(client):
+    """One print-first article, every discovery output: HIDDENMARKER is never sent to a reader."""
+    section = make_section(slug="interviews")
+    make_print_first(title="Borders and water", section=section, tags=["borders"], lead="")
+    pages = [
+        *(
+            f"/{code}/search/?q={q}"
+            for code in ("uz", "ru", "en")
+            for q in ("borders", "opening", "karimova")
+        ),
+        *(f"/uz/feeds/{kind}/" for kind in ("rss", "atom")),
+        *(
+            f"/en/feeds/{scope}/{kind}/"
+            for scope in ("sections/interviews", "tags/borders")
+            for kind in ("rss", "atom")
+        ),
+        "/sitemap.xml",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Borders and water" in response.content.decode() or url == "/sitemap.xml", url
+        assert "HIDDENMARKER" not in response.content.decode(), url
+    assert "0 articles found" in search(client, "HIDDENMARKER")
+
+
+def test_an_article_saved_in_the_admin_is_indexed_with_its_final_blocks_and_tags(editor_client):
+    data = article_form(title="Saved in the admin") | block_formset(
+        [("question", "<p>Public question?</p>"), ("answer", "<p>HIDDENMARKER answer.</p>")]
+    )
+    assert editor_client.post("/admin/articles/article/add/", data).status_code == 302
+    article = Article.objects.get(title="Saved in the admin")
+    assert found("question") == found("borders") == found("yusupov") == [article]
+    assert found("HIDDENMARKER") == []

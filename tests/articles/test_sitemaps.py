@@ -1,0 +1,104 @@
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_issue, make_print_first, make_section
+
+pytestmark = pytest.mark.django_db
+
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def sitemap_urls(client):
+    """{location: (lastmod, {hreflang: href})} of a sitemap.xml that parses."""
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{SM}urlset"
+    return {
+        url.findtext(f"{SM}loc"): (
+            url.findtext(f"{SM}lastmod"),
+            {link.get("hreflang"): link.get("href") for link in url.findall(f"{XHTML}link")},
+        )
+        for url in root.findall(f"{SM}url")
+    }
+
+
+def test_sitemap_lists_published_articles_only_each_under_its_language(client):
+    make_article(slug="live", language="ru")
+    make_article(slug="draft", status=Article.Status.DRAFT)
+    make_article(slug="scheduled", publish_at=timezone.now() + timedelta(hours=1))
+    make_article(slug="hidden-issue", issue=make_issue(is_published=False))
+    urls = sitemap_urls(client)
+    articles = sorted(loc for loc in urls if "/articles/" in loc)
+    assert articles == ["http://testserver/ru/articles/live/"]
+    assert urls["http://testserver/ru/articles/live/"][0] == timezone.localdate().isoformat()
+
+
+def test_sitemap_never_carries_hidden_text(client):
+    article = make_print_first()
+    body = client.get("/sitemap.xml").content.decode()
+    assert article.slug in body and "HIDDENMARKER" not in body
+
+
+def test_translations_are_alternates_of_each_other(client):
+    original = make_article(slug="suv", language="uz")
+    make_article(slug="voda", language="ru", translation_of=original)
+    make_article(slug="water-draft", language="en", translation_of=original, status=Article.Status.DRAFT)
+    urls = sitemap_urls(client)
+    expected = {
+        "uz": "http://testserver/uz/articles/suv/",
+        "ru": "http://testserver/ru/articles/voda/",
+        "x-default": "http://testserver/uz/articles/suv/",
+    }
+    assert urls["http://testserver/uz/articles/suv/"][1] == expected
+    assert urls["http://testserver/ru/articles/voda/"][1] == expected
+    assert not any("water-draft" in loc for loc in urls)
+
+
+def test_issues_and_sections_are_listed_in_every_language(client):
+    make_issue(year=2025, number_first=3)
+    make_issue(year=2025, number_first=4, is_published=False)
+    make_section(slug="analysis")
+    urls = sitemap_urls(client)
+    for code in ("uz", "ru", "en"):
+        assert f"http://testserver/{code}/issues/2025/3/" in urls
+        assert f"http://testserver/{code}/sections/analysis/" in urls
+        assert f"http://testserver/{code}/" in urls
+    assert not any("/issues/2025/4/" in loc for loc in urls)
+    alternates = urls["http://testserver/ru/issues/2025/3/"][1]
+    assert alternates["en"] == "http://testserver/en/issues/2025/3/"
+    assert alternates["x-default"] == "http://testserver/issues/2025/3/"
+
+
+def test_a_section_is_last_modified_with_its_newest_published_article(client):
+    section = make_section(slug="analysis")
+    make_article(section=section)
+    lastmod, _alternates = sitemap_urls(client)["http://testserver/en/sections/analysis/"]
+    assert lastmod == timezone.localdate().isoformat()
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_sitemap_costs_the_same_for_3_or_60_articles(client, django_assert_max_num_queries, settings, count):
+    """Articles (count and page), their translation groups, issues, sections."""
+    settings.PAGE_CACHE_SECONDS = 0  # count the view's queries, not the page cache's
+    section = make_section()
+    for n in range(count):
+        original = make_article(section=section, issue=make_issue())
+        if n % 3 == 0:
+            make_article(language="ru", translation_of=original)
+    with django_assert_max_num_queries(5):
+        assert client.get("/sitemap.xml").status_code == 200
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    body = response.content.decode()
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in body.splitlines()
+    assert "Disallow: /admin/" in body.splitlines()
+    assert "Disallow: /ru/search/" in body.splitlines()
