@@ -9,9 +9,11 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from magazine import cache, dashboard, sidebar
 
+        from . import signals
         from .dashboard import articles_panel
         from .models import Article
 
         cache.register_boundary(Article.objects.next_publication)
         sidebar.register("articles/_sidebar_pr.html", order=40)
         dashboard.register_panel(articles_panel, order=20)
+        signals.connect()

@@ -18,7 +18,7 @@ def articles_panel(request):
     ]
     items += [
         (
-            f"{article.publish_at:%d.%m %H:%M} — {article.title}",
+            f"{localtime(article.publish_at):%d.%m %H:%M} — {article.title}",
             "⏱",
             reverse("admin:articles_article_change", args=[article.pk]),
         )

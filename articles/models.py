@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Min, Q, Value, When
@@ -42,8 +43,15 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """The joins every list of articles needs, so a list costs the same for 3 or 60 rows."""
-        return self.select_related("issue", "section").prefetch_related("tags", "authors")
+        """The joins every list of articles needs, so a list costs the same for 3 or 60 rows.
+
+        The search columns (the whole public text, twice) are left behind: no list shows them.
+        """
+        return (
+            self.select_related("issue", "section")
+            .prefetch_related("tags", "authors")
+            .defer("search_text", "search_vector")
+        )
 
     def for_language(self, language):
         """One version of each article for a reader of `language`, that language's articles first.
@@ -160,6 +168,10 @@ class Article(TimeStampedModel):
     )
     is_sponsored = models.BooleanField(_("sponsored (PR)"), default=False)
     comments_open = models.BooleanField(_("comments open"), default=True)
+    # Only what an anonymous reader may see, kept up to date by articles.search.search_index_update();
+    # the vector is filled and GIN-indexed on PostgreSQL only (migration 0003).
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

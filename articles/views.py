@@ -7,8 +7,10 @@ from taggit.models import Tag
 
 from magazine.pagination import paginate
 
+from .forms import SearchForm
 from .models import Article
 from .paywall import can_preview, is_paywalled, public_summary, visible_blocks
+from .search import MAX_QUERY_LENGTH, highlight, search_articles
 from .structured_data import article_json_ld
 
 
@@ -71,3 +73,21 @@ def sponsored_list(request):
     )
     page = paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
     return render(request, "articles/sponsored_list.html", {"page": page, "articles": page.object_list})
+
+
+def search(request):
+    form = SearchForm(request.GET)
+    query, year, section = form.search_params()
+    if query:
+        articles = search_articles(query, language=get_language(), year=year, section=section)
+    else:
+        articles = Article.objects.none()
+    page = paginate(request, articles, 20)
+    context = {
+        "form": form,
+        "query": query,
+        "page": page,
+        "articles": highlight(list(page.object_list), query),
+        "max_length": MAX_QUERY_LENGTH,
+    }
+    return render(request, "articles/search.html", context)

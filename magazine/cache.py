@@ -15,6 +15,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
@@ -101,7 +102,8 @@ class PageCacheMiddleware:
         else:
             response = self.get_response(request)
             if self.is_cacheable_response(request, response):
-                stored = response.__class__(
+                # A plain response: a TemplateResponse (sitemap, TemplateView) cannot be rebuilt from bytes.
+                stored = HttpResponse(
                     CSRF_FIELD.sub(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content),
                     status=response.status_code,
                     content_type=response["Content-Type"],

@@ -289,3 +289,23 @@ COMMENTS_RATE_PER_EMAIL = env_int("COMMENTS_RATE_PER_EMAIL", 3)
 COMMENTS_RATE_WINDOW = env_int("COMMENTS_RATE_WINDOW", 600)  # seconds
 COMMENTS_REMEMBER_DAYS = env_int("COMMENTS_REMEMBER_DAYS", 365)  # life of the "remember me" cookie
 # --- end of Comments ---------------------------------------------------------------------------------
+
+# --- subscriptions (subscriptions/) -------------------------------------------------------------------
+# Confirmation links expire after this many seconds (7 days); unsubscribe links never do.
+SUBSCRIPTIONS_CONFIRM_MAX_AGE = env_int("SUBSCRIPTIONS_CONFIRM_MAX_AGE", 7 * 24 * 3600)
+# A pending address asking again gets at most one new confirmation letter per this many seconds.
+SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS = env_int("SUBSCRIPTIONS_CONFIRM_RESEND_SECONDS", 3600)
+# Subscribe requests per client IP and window (seconds); over it the form answers 429.
+SUBSCRIPTIONS_SUBSCRIBE_LIMIT = env_int("SUBSCRIPTIONS_SUBSCRIBE_LIMIT", 20)
+SUBSCRIPTIONS_SUBSCRIBE_WINDOW = env_int("SUBSCRIPTIONS_SUBSCRIBE_WINDOW", 3600)
+# Announcements: letters per second (0 = unthrottled), letters per SMTP session, tries per address.
+SUBSCRIPTIONS_SEND_RATE = float(os.environ.get("SUBSCRIPTIONS_SEND_RATE") or 10)
+SUBSCRIPTIONS_SEND_BATCH_SIZE = env_int("SUBSCRIPTIONS_SEND_BATCH_SIZE", 100)
+SUBSCRIPTIONS_SEND_MAX_ATTEMPTS = env_int("SUBSCRIPTIONS_SEND_MAX_ATTEMPTS", 3)
+# The admin's "send now" works this many seconds per click, then reports; the command has no limit.
+SUBSCRIPTIONS_ADMIN_SEND_SECONDS = env_int("SUBSCRIPTIONS_ADMIN_SEND_SECONDS", 20)
+# The mailto: of the List-Unsubscribe header ("" leaves it out); defaults to DEFAULT_FROM_EMAIL's address.
+SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO = os.environ.get(
+    "SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO", DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">").strip()
+)
+# --- end of subscriptions ------------------------------------------------------------------------------

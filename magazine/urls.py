@@ -3,19 +3,29 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from articles.sitemaps import sitemaps
 from magazine.views import language_switch
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("language/<str:code>/", language_switch, name="language-switch"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
 ]
 urlpatterns += i18n_patterns(
     path("", include("magazine.site_urls")),
     path("", include("articles.urls")),
+    path("", include("comments.urls")),
+    path("", include("subscriptions.urls")),
     prefix_default_language=True,
 )
 if settings.DEBUG or settings.SERVE_MEDIA:

@@ -95,7 +95,18 @@ def free_port():
 def start_gunicorn(env):
     port = free_port()
     process = subprocess.Popen(
-        [PY, "-m", "gunicorn", "magazine.wsgi", "-b", f"127.0.0.1:{port}", "-w", "3", "--log-level", "warning"],
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            "magazine.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "3",
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env=env,
         start_new_session=True,
@@ -155,7 +166,12 @@ def main():
     urls = json.loads((OUT / "urls.json").read_text())
     queries = json.loads(
         subprocess.run(
-            [PY, "scripts/bench_queries.py"], cwd=ROOT, env=uncached_env, check=True, capture_output=True, text=True
+            [PY, "scripts/bench_queries.py"],
+            cwd=ROOT,
+            env=uncached_env,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
     )
     subprocess.run(["redis-cli", "-n", "15", "flushdb"], capture_output=True)

@@ -88,3 +88,20 @@ def make_user(*, groups=(), **overrides):
 
 def make_editor(**overrides):
     return make_user(groups=["Editors"], is_staff=True, **overrides)
+
+
+def make_comment(*, article=None, **overrides):
+    """A comment, approved unless overridden; depth follows `parent`."""
+    from comments.models import Comment
+
+    n = next(_seq)
+    parent = overrides.get("parent")
+    fields = {
+        "article": article or (parent.article if parent else None) or make_article(),
+        "author_name": f"Reader {n}",
+        "author_email": f"reader{n}@example.com",
+        "body": f"Comment number {n}.",
+        "status": Comment.Status.APPROVED,
+        "depth": parent.depth + 1 if parent else 0,
+    }
+    return Comment.objects.create(**fields | overrides)

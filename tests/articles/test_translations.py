@@ -30,7 +30,9 @@ def test_every_page_declares_its_language(client):
 
 def test_switcher_leads_to_the_translation_of_an_article(client):
     original = make_article(title="Suv diplomatiyasi", language="uz", slug="suv-diplomatiyasi")
-    make_article(title="Водная дипломатия", language="ru", slug="vodnaya-diplomatiya", translation_of=original)
+    make_article(
+        title="Водная дипломатия", language="ru", slug="vodnaya-diplomatiya", translation_of=original
+    )
     html = client.get("/uz/articles/suv-diplomatiyasi/").content.decode()
     assert "next=%2Fru%2Farticles%2Fvodnaya-diplomatiya%2F" in html
     assert 'hreflang="ru" href="http://testserver/ru/articles/vodnaya-diplomatiya/"' in html

@@ -101,3 +101,10 @@ def test_article_page_costs_a_fixed_number_of_queries(client, django_assert_max_
     )
     with django_assert_max_num_queries(15):
         assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_a_cyrillic_tag_has_a_working_page(client):
+    article = make_article(title="Энергетика", tags=["энергетика"])
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert client.get("/ru/tags/энергетика/").status_code == 200
+    assert "энергетика" in html

@@ -1,0 +1,224 @@
+#!/usr/bin/env python
+"""Generate the bench magazine (run by scripts/bench.py with the bench database in DATABASE_URL).
+
+30 years of issues, N articles of 10-40 blocks, 200 000 comments (2 000 on one article) and
+50 000 subscribers, written with bulk inserts and a progress bar; then var/bench/urls.json.
+Skips the work when the database already holds a magazine of this size.
+"""
+
+import json
+import os
+import random
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "magazine.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.translation import override  # noqa: E402
+from taggit.models import Tag, TaggedItem  # noqa: E402
+
+from articles.models import Article, ArticleBlock, Author  # noqa: E402
+from articles.search import search_index_update  # noqa: E402
+from comments.models import Comment  # noqa: E402
+from magazine.models import Issue, Section  # noqa: E402
+from subscriptions.models import Subscriber  # noqa: E402
+
+COMMENTS = int(os.environ.get("BENCH_COMMENTS", "200000"))
+SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "50000"))
+BATCH = 2000
+WORDS = (
+    "security region water border energy corridor trade treaty dialogue council cooperation river "
+    "pipeline transit railway customs drought harvest migration summit ministry analyst strategy "
+    "diplomacy neighbour investment reform stability resilience infrastructure climate dam canal"
+).split()
+
+
+def progress(label, done, total, started):
+    width = 30
+    filled = int(width * done / max(total, 1))
+    rate = done / max(time.monotonic() - started, 1e-6)
+    sys.stdout.write(
+        f"\r  {label:<12} [{'#' * filled}{'.' * (width - filled)}] {done:>7}/{total} {rate:8.0f}/s"
+    )
+    if done >= total:
+        sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def sentence(rng, words=12):
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text.capitalize() + "."
+
+
+def paragraph(rng):
+    return "<p>" + " ".join(sentence(rng) for _ in range(rng.randint(3, 6))) + "</p>"
+
+
+def already_generated(articles):
+    return Article.objects.count() == articles and Comment.objects.count() >= COMMENTS
+
+
+def generate(articles):
+    rng = random.Random(2025)
+    now = timezone.now()
+    call_command("flush", interactive=False, verbosity=0)
+    sections = Section.objects.bulk_create(
+        Section(
+            name=f"Rubrika {n}", name_ru=f"Рубрика {n}", name_en=f"Rubric {n}", slug=f"rubric-{n}", position=n
+        )
+        for n in range(1, 9)
+    )
+    issues = []
+    for year in range(now.year - 29, now.year + 1):
+        numbers = (
+            [(1, 2), (3, None), (4, None)] if year % 3 == 0 else [(1, None), (2, None), (3, None), (4, None)]
+        )
+        for first, last in numbers:
+            issues.append(
+                Issue(
+                    year=year, number_first=first, number_last=last, is_published=True, theme=sentence(rng, 4)
+                )
+            )
+    issues = Issue.objects.bulk_create(issues)
+    authors = Author.objects.bulk_create(Author(name=f"Author {n}", slug=f"author-{n}") for n in range(300))
+    tags = Tag.objects.bulk_create(
+        Tag(name=f"{word}-{n}", slug=f"{word}-{n}") for n, word in enumerate(WORDS * 2)
+    )
+
+    started = time.monotonic()
+    created = []
+    for offset in range(0, articles, BATCH):
+        batch = []
+        for n in range(offset, min(articles, offset + BATCH)):
+            interview = n % 5 == 0
+            batch.append(
+                Article(
+                    issue=None if n % 20 == 0 else issues[n % len(issues)],
+                    section=sections[n % len(sections)],
+                    position=n % 12,
+                    language=["uz", "uz", "uz", "ru", "en"][n % 5 if n % 7 else 3],
+                    title=sentence(rng, 6)[:-1] + f" {n}",
+                    slug=f"bench-article-{n}",
+                    lead=sentence(rng, 20),
+                    interviewee_name="Interviewee Name" if interview else "",
+                    status=Article.Status.PUBLISHED,
+                    publish_at=now - timedelta(hours=n),
+                    access=Article.Access.PRINT_FIRST if n % 3 == 0 else Article.Access.FREE,
+                    public_block_count=3,
+                )
+            )
+        with transaction.atomic():
+            batch = Article.objects.bulk_create(batch)
+            blocks, authored, tagged = [], [], []
+            for article in batch:
+                kinds = ["question", "answer"] if article.interviewee_name else ["text"]
+                for position in range(rng.randint(10, 40)):
+                    kind = kinds[position % len(kinds)]
+                    blocks.append(
+                        ArticleBlock(article=article, position=position, kind=kind, body=paragraph(rng))
+                    )
+                for author in rng.sample(authors, 2):
+                    authored.append(Article.authors.through(article_id=article.pk, author_id=author.pk))
+                for tag in rng.sample(tags, 3):
+                    tagged.append(TaggedItem(tag=tag, content_object=article))
+            ArticleBlock.objects.bulk_create(blocks, batch_size=5000)
+            Article.authors.through.objects.bulk_create(authored, batch_size=5000)
+            TaggedItem.objects.bulk_create(tagged, batch_size=5000)
+        created += batch
+        progress("articles", len(created), articles, started)
+
+    started = time.monotonic()
+    for n, article in enumerate(Article.objects.order_by("pk").iterator(chunk_size=500), start=1):
+        search_index_update(article)
+        if n % 200 == 0 or n == articles:
+            progress("search index", n, articles, started)
+
+    busy = created[1]  # a free article: the one with 2 000 comments
+    started, done = time.monotonic(), 0
+    while done < COMMENTS:
+        size = min(BATCH * 5, COMMENTS - done)
+        rows = []
+        for n in range(done, done + size):
+            article = busy if n < 2000 else created[rng.randrange(len(created))]
+            rows.append(
+                Comment(
+                    article=article,
+                    author_name=f"Reader {n % 5000}",
+                    author_email=f"reader{n % 5000}@example.org",
+                    body=sentence(rng, rng.randint(8, 40)),
+                    status=Comment.Status.APPROVED if n < 2000 or n % 10 else Comment.Status.PENDING,
+                    approved_at=now,
+                )
+            )
+        Comment.objects.bulk_create(rows, batch_size=5000)
+        done += size
+        progress("comments", done, COMMENTS, started)
+
+    started, done = time.monotonic(), 0
+    statuses = [Subscriber.Status.CONFIRMED] * 8 + [Subscriber.Status.PENDING, Subscriber.Status.UNSUBSCRIBED]
+    while done < SUBSCRIBERS:
+        size = min(BATCH * 5, SUBSCRIBERS - done)
+        Subscriber.objects.bulk_create(
+            (
+                Subscriber(
+                    email=f"subscriber{n}@example.org",
+                    language=["uz", "ru", "en"][n % 3],
+                    status=statuses[n % 10],
+                )
+                for n in range(done, done + size)
+            ),
+            batch_size=5000,
+        )
+        done += size
+        progress("subscribers", done, SUBSCRIBERS, started)
+
+
+def write_urls():
+    free = Article.objects.published().filter(access=Article.Access.FREE, issue__isnull=False).order_by("pk")
+    with override("uz"):
+        busy = Article.objects.get(slug="bench-article-1")
+        urls = {
+            "trivial": "/bench/trivial/",
+            "home": reverse("magazine:home"),
+            "archive": reverse("magazine:issue-archive"),
+            "issue": Issue.objects.published().first().get_absolute_url(),
+            "article_cached": free[10].get_absolute_url(),
+            "article_uncached": free[10].get_absolute_url(),
+            "article_print_first": Article.objects.filter(access=Article.Access.PRINT_FIRST)
+            .order_by("pk")[5]
+            .get_absolute_url(),
+            "article_2000_comments": busy.get_absolute_url(),
+            "section": Section.objects.first().get_absolute_url(),
+            "search": reverse("articles:search") + "?q=water+border",
+            "feed": reverse("articles:feed-rss"),
+            "sitemap": "/sitemap.xml",
+        }
+    out = ROOT / "var" / "bench" / "urls.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(urls, indent=2))
+
+
+def main():
+    articles = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
+    if already_generated(articles):
+        print(f"The bench magazine with {articles} articles is already there.")
+    else:
+        print(f"Generating a magazine of {articles} articles, {COMMENTS} comments, {SUBSCRIBERS} subscribers")
+        generate(articles)
+    write_urls()
+
+
+if __name__ == "__main__":
+    main()
