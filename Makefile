@@ -42,5 +42,8 @@ bench: install-dev  ## a large magazine under gunicorn + wrk; BENCH_ARTICLES=100
 	@command -v wrk >/dev/null || { echo "wrk is missing: sudo apt-get install wrk"; exit 1; }
 	$(PY) scripts/bench.py
 
+loadtest: install-dev  ## 20 clients for LOADTEST_SECONDS against gunicorn on PostgreSQL, with a database restart
+	$(PY) scripts/loadtest.py
+
 clean:
 	rm -rf $(VENV) var db.sqlite3 media staticfiles

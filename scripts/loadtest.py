@@ -1,0 +1,321 @@
+#!/usr/bin/env python
+"""`make loadtest`: 20 clients read, comment and subscribe against gunicorn on PostgreSQL while the
+database is restarted; then every accepted write is checked to be stored exactly once.
+
+LOADTEST_SECONDS (default 60) bounds the run; LOADTEST_DATABASE_URL overrides the database
+(default: DATABASE_URL's server, database `magazine_loadtest`). All traffic stays on 127.0.0.1.
+"""
+
+import http.cookiejar
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import ensure_postgres_database, free_port, stop  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+OUT = ROOT / "var" / "loadtest"
+CLIENTS = 20
+SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+RENDERED_AT = re.compile(r'name="rendered_at" value="([^"]*)"')
+
+
+def database_url():
+    if os.environ.get("LOADTEST_DATABASE_URL"):
+        return os.environ["LOADTEST_DATABASE_URL"]
+    base = urllib.parse.urlsplit(
+        os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/magazine"
+    )
+    if not base.scheme.startswith("postgres"):
+        raise SystemExit("make loadtest needs PostgreSQL (set DATABASE_URL or LOADTEST_DATABASE_URL).")
+    return urllib.parse.urlunsplit(base._replace(path="/magazine_loadtest"))
+
+
+def environment(url):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="loadtest-only-secret-" + "y" * 40,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=url,
+        CONN_MAX_AGE="60",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        STATIC_ROOT=str(OUT / "static"),
+        MEDIA_ROOT=str(OUT / "media"),
+        SERVE_MEDIA="1",
+        REDIS_URL=os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        # Generous limits so that most writes are accepted; the refusals that remain must be 4xx.
+        COMMENTS_RATE_PER_IP="400",
+        COMMENTS_RATE_PER_EMAIL="50",
+        SUBSCRIPTIONS_SUBSCRIBE_LIMIT="400",
+        LOG_LEVEL="ERROR",
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+    )
+    return env
+
+
+def prepare(env):
+    OUT.mkdir(parents=True, exist_ok=True)
+    for args in (
+        ["migrate", "--noinput", "-v", "0"],
+        ["collectstatic", "--noinput", "-v", "0"],
+        ["seed_demo"],
+    ):
+        subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["redis-cli", "-n", "14", "flushdb"], capture_output=True)
+    out = subprocess.run(
+        [PY, "manage.py", "shell", "-c", SNIPPET_URLS],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+SNIPPET_URLS = """
+import json
+from django.utils.translation import override
+from articles.models import Article
+from magazine.models import Issue
+with override('uz'):
+    articles = [a.get_absolute_url() for a in Article.objects.published().filter(comments_open=True)[:15]]
+    pages = ['/uz/', '/uz/issues/', Issue.objects.published().first().get_absolute_url(), '/uz/search/?q=suv',
+             '/uz/feeds/rss/', '/ru/', '/en/events/', '/sitemap.xml']
+print(json.dumps({'articles': articles, 'pages': pages}))
+"""
+
+
+def start_gunicorn(env):
+    port = free_port()
+    process = subprocess.Popen(
+        [PY, "-m", "gunicorn", "magazine.wsgi", "-b", f"127.0.0.1:{port}", "-w", "4", "--timeout", "30"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=open(OUT / "gunicorn.log", "w"),
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/uz/", timeout=3)
+            return process, base
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start; see var/loadtest/gunicorn.log")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Client:
+    def __init__(self, base):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
+        )
+
+    def request(self, path, data=None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+        except OSError as error:
+            return 0, str(error)
+
+
+def client_loop(base, urls, deadline, results, lock):
+    client, rng = Client(base), random.Random()
+    while time.monotonic() < deadline:
+        roll = rng.random()
+        if roll < 0.6:
+            status, _ = client.request(rng.choice(urls["pages"] + urls["articles"]))
+            record = ("read", None, status, "")
+        elif roll < 0.8:
+            article = rng.choice(urls["articles"])
+            status, html = client.request(article)
+            token, stamp = CSRF.search(html), RENDERED_AT.search(html)
+            if status != 200 or not token:
+                record = ("read", None, status, "")
+            else:
+                marker = uuid.uuid4().hex
+                slug = article.rstrip("/").rsplit("/", 1)[-1]
+                status, html = client.request(
+                    f"/uz/articles/{slug}/comments/",
+                    {
+                        "csrfmiddlewaretoken": token.group(1),
+                        "author_name": "Load tester",
+                        "author_email": f"load-{marker[:8]}@example.org",
+                        "body": f"Load test comment {marker}",
+                        "rendered_at": stamp.group(1) if stamp else "",
+                    },
+                )
+                record = ("comment", marker, status, reason_of(html))
+        else:
+            status, html = client.request("/uz/subscribe/")
+            token = CSRF.search(html)
+            if status != 200 or not token:
+                record = ("read", None, status, "")
+            else:
+                marker = uuid.uuid4().hex
+                status, html = client.request(
+                    "/uz/subscribe/",
+                    {
+                        "csrfmiddlewaretoken": token.group(1),
+                        "email": f"sub-{marker}@example.org",
+                        "language": "uz",
+                    },
+                )
+                record = ("subscribe", marker, status, reason_of(html))
+        with lock:
+            results.append((time.monotonic(), *record))
+
+
+def reason_of(html):
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+    return re.sub(r"\s+", " ", match.group(1)).strip()[:80] if match else ""
+
+
+def restart_postgres():
+    clusters = sorted(Path("/etc/postgresql").glob("*/main")) if Path("/etc/postgresql").exists() else []
+    if clusters and os.geteuid() == 0:
+        version = clusters[-1].parent.name
+        command = ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"]
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode == 0:
+            return "restarted PostgreSQL " + version
+    sql = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'magazine_loadtest'"
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", sql], capture_output=True)
+    return "terminated the site's PostgreSQL connections"
+
+
+def verify(env, results):
+    comments = [r for r in results if r[1] == "comment"]
+    subscriptions = [r for r in results if r[1] == "subscribe"]
+    snippet = (
+        "import json,sys\n"
+        "from comments.models import Comment\nfrom subscriptions.models import Subscriber\n"
+        "print(json.dumps({'comments': [c.body.rsplit(' ', 1)[-1] for c in "
+        "Comment.objects.filter(body__startswith='Load test comment')], "
+        "'subscribers': [s.email[4:36] for s in Subscriber.objects.filter(email__startswith='sub-')]}))"
+    )
+    out = subprocess.run(
+        [PY, "manage.py", "shell", "-c", snippet],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    stored = json.loads(out.strip().splitlines()[-1])
+    report = {}
+    for name, rows, stored_markers, accepted in (
+        ("comments", comments, Counter(stored["comments"]), {302}),
+        ("subscriptions", subscriptions, Counter(stored["subscribers"]), {302}),
+    ):
+        accepted_markers = [r[2] for r in rows if r[3] in accepted]
+        refused = [r for r in rows if r[3] not in accepted]
+        report[name] = {
+            "attempted": len(rows),
+            "accepted": len(accepted_markers),
+            "refused": dict(Counter(r[3] for r in refused)),
+            "refusal_reasons": dict(Counter(r[4] for r in refused)),
+            "accepted_stored_once": sum(1 for m in accepted_markers if stored_markers[m] == 1),
+            "accepted_lost": sum(1 for m in accepted_markers if stored_markers[m] == 0),
+            "stored_twice": sum(1 for m in accepted_markers if stored_markers[m] > 1),
+            "refused_but_stored": sum(1 for r in refused if stored_markers[r[2]] > 0 and r[3] >= 400),
+        }
+    return report
+
+
+def main():
+    url = database_url()
+    ensure_postgres_database(url)
+    env = environment(url)
+    urls = prepare(env)
+    process, base = start_gunicorn(env)
+    results, lock = [], threading.Lock()
+    started = time.monotonic()
+    deadline = started + SECONDS
+    threads = [
+        threading.Thread(target=client_loop, args=(base, urls, deadline, results, lock))
+        for _ in range(CLIENTS)
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(SECONDS / 3)
+    fault_at = time.monotonic()
+    fault = restart_postgres()
+    recovered_at = None
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        with lock:
+            later = [r for r in results if r[0] > time.monotonic() - 1]
+        if (
+            recovered_at is None
+            and time.monotonic() - fault_at > 1
+            and later
+            and all(r[3] < 500 for r in later)
+        ):
+            recovered_at = time.monotonic()
+    for thread in threads:
+        thread.join()
+    stop(process)
+    statuses = Counter(r[3] for r in results)
+    server_errors = [r for r in results if r[3] >= 500 and r[3] != 503]
+    unavailable = [r for r in results if r[3] == 503]
+    report = {
+        "seconds": SECONDS,
+        "clients": CLIENTS,
+        "requests": len(results),
+        "statuses": dict(sorted(statuses.items())),
+        "fault": fault,
+        "fault_at_s": round(fault_at - started, 1),
+        "recovered_after_s": round(recovered_at - fault_at, 1) if recovered_at else None,
+        "503_while_database_away": len(unavailable),
+        "other_5xx": len(server_errors),
+        "connection_errors": statuses.get(0, 0),
+        "error_rate": round(
+            (len(server_errors) + len(unavailable) + statuses.get(0, 0)) / max(len(results), 1), 4
+        ),
+        **verify(env, results),
+    }
+    (OUT / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    lost = report["comments"]["accepted_lost"] + report["subscriptions"]["accepted_lost"]
+    twice = report["comments"]["stored_twice"] + report["subscriptions"]["stored_twice"]
+    if server_errors or lost or twice or statuses.get(0, 0):
+        raise SystemExit(
+            f"FAILED: {len(server_errors)} 5xx other than 503, {lost} lost, {twice} duplicated writes"
+        )
+    print(
+        f"OK: no 5xx besides {len(unavailable)} friendly 503s while the database restarted; no write lost"
+    )
+
+
+if __name__ == "__main__":
+    main()
