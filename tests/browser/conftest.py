@@ -18,6 +18,8 @@ ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
+# Browser tests use `pytest.mark.django_db(transaction=True, serialized_rollback=True)`: the live
+# server needs committed rows, and the rollback brings back what data migrations made (the groups).
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

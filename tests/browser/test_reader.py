@@ -2,7 +2,7 @@ import pytest
 
 from tests.factories import image_file, make_issue, make_print_first, make_section
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_reader_follows_the_latest_issue_to_an_article_and_meets_the_paywall(page, screenshot):
