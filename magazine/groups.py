@@ -16,3 +16,14 @@ def group_grant(apps, group_name, perms):
         app_label, codename = perm.split(".")
         group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     return group
+
+
+def group_revoke(apps, group_name, *, app_label=None):
+    """Undo `group_grant`: delete the group, or with `app_label` only take away that app's permissions."""
+    Group = apps.get_model("auth", "Group")
+    if app_label is None:
+        Group.objects.filter(name=group_name).delete()
+        return
+    group = Group.objects.filter(name=group_name).first()
+    if group:
+        group.permissions.remove(*group.permissions.filter(content_type__app_label=app_label))

@@ -38,26 +38,36 @@ def bench_database_url():
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "_bench"))
 
 
-def environment(database_url, *, page_cache):
+def production_environment(database_url, out, **overrides):
+    """The environment of a local production-like server: DEBUG off, plain HTTP on loopback."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
         DEBUG="0",
-        SECRET_KEY="bench-only-secret-" + "x" * 40,
+        SECRET_KEY="local-run-only-secret-" + "x" * 40,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=database_url,
         SECURE_SSL_REDIRECT="0",
         SECURE_HSTS_SECONDS="0",
         SESSION_COOKIE_SECURE="0",
         CSRF_COOKIE_SECURE="0",
-        STATIC_ROOT=str(OUT / "static"),
-        MEDIA_ROOT=str(OUT / "media"),
+        STATIC_ROOT=str(out / "static"),
+        MEDIA_ROOT=str(out / "media"),
         SERVE_MEDIA="1",
+        LOG_LEVEL="ERROR",
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+    )
+    env.update(overrides)
+    return env
+
+
+def environment(database_url, *, page_cache):
+    return production_environment(
+        database_url,
+        OUT,
         BENCH_TRIVIAL_VIEW="1",
         PAGE_CACHE_SECONDS="3600" if page_cache else "0",
         REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
-        LOG_LEVEL="ERROR",
     )
-    return env
 
 
 def ensure_postgres_database(url):
@@ -92,7 +102,8 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env):
+def start_gunicorn(env, *, workers=3, probe="/bench/trivial/", log=None):
+    """Serve the site with gunicorn on a free loopback port; return (process, base URL) once it answers."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -103,23 +114,33 @@ def start_gunicorn(env):
             "-b",
             f"127.0.0.1:{port}",
             "-w",
-            "3",
-            "--log-level",
-            "warning",
+            str(workers),
+            "--timeout",
+            "30",
         ],
         cwd=ROOT,
         env=env,
         start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    for _ in range(150):
         try:
-            urllib.request.urlopen(base + "/bench/trivial/", timeout=2)
+            urllib.request.urlopen(base + probe, timeout=3)
             return process, base
         except OSError:
             time.sleep(0.2)
     process.kill()
     raise SystemExit("gunicorn did not start")
+
+
+def manage_json(env, code):
+    """Run Python `code` in `manage.py shell` and parse the JSON it prints last."""
+    out = subprocess.run(
+        [PY, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def stop(process):

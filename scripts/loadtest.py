@@ -23,7 +23,13 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import ensure_postgres_database, free_port, stop  # noqa: E402
+from bench import (  # noqa: E402
+    ensure_postgres_database,
+    manage_json,
+    production_environment,
+    start_gunicorn,
+    stop,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -46,29 +52,16 @@ def database_url():
 
 
 def environment(url):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        DEBUG="0",
-        SECRET_KEY="loadtest-only-secret-" + "y" * 40,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=url,
+    return production_environment(
+        url,
+        OUT,
         CONN_MAX_AGE="60",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        STATIC_ROOT=str(OUT / "static"),
-        MEDIA_ROOT=str(OUT / "media"),
-        SERVE_MEDIA="1",
         REDIS_URL=os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/14"),
         # Generous limits so that most writes are accepted; the refusals that remain must be 4xx.
         COMMENTS_RATE_PER_IP="400",
         COMMENTS_RATE_PER_EMAIL="50",
         SUBSCRIPTIONS_SUBSCRIBE_LIMIT="400",
-        LOG_LEVEL="ERROR",
-        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
     )
-    return env
 
 
 def prepare(env):
@@ -80,15 +73,7 @@ def prepare(env):
     ):
         subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     subprocess.run(["redis-cli", "-n", "14", "flushdb"], capture_output=True)
-    out = subprocess.run(
-        [PY, "manage.py", "shell", "-c", SNIPPET_URLS],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return manage_json(env, SNIPPET_URLS)
 
 
 SNIPPET_URLS = """
@@ -102,26 +87,6 @@ with override('uz'):
              '/uz/feeds/rss/', '/ru/', '/en/events/', '/sitemap.xml']
 print(json.dumps({'articles': articles, 'pages': pages}))
 """
-
-
-def start_gunicorn(env):
-    port = free_port()
-    process = subprocess.Popen(
-        [PY, "-m", "gunicorn", "magazine.wsgi", "-b", f"127.0.0.1:{port}", "-w", "4", "--timeout", "30"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=open(OUT / "gunicorn.log", "w"),
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/uz/", timeout=3)
-            return process, base
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start; see var/loadtest/gunicorn.log")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -223,15 +188,7 @@ def verify(env, results):
         "Comment.objects.filter(body__startswith='Load test comment')], "
         "'subscribers': [s.email[4:36] for s in Subscriber.objects.filter(email__startswith='sub-')]}))"
     )
-    out = subprocess.run(
-        [PY, "manage.py", "shell", "-c", snippet],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    stored = json.loads(out.strip().splitlines()[-1])
+    stored = manage_json(env, snippet)
     report = {}
     for name, rows, stored_markers, accepted in (
         ("comments", comments, Counter(stored["comments"]), {302}),
@@ -257,7 +214,7 @@ def main():
     ensure_postgres_database(url)
     env = environment(url)
     urls = prepare(env)
-    process, base = start_gunicorn(env)
+    process, base = start_gunicorn(env, workers=4, probe="/uz/", log=open(OUT / "gunicorn.log", "w"))
     results, lock = [], threading.Lock()
     started = time.monotonic()
     deadline = started + SECONDS
@@ -312,9 +269,7 @@ def main():
         raise SystemExit(
             f"FAILED: {len(server_errors)} 5xx other than 503, {lost} lost, {twice} duplicated writes"
         )
-    print(
-        f"OK: no 5xx besides {len(unavailable)} friendly 503s while the database restarted; no write lost"
-    )
+    print(f"OK: no 5xx besides {len(unavailable)} friendly 503s while the database restarted; no write lost")
 
 
 if __name__ == "__main__":

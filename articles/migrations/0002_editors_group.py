@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from magazine.groups import group_grant
+from magazine.groups import group_grant, group_revoke
 
 MODELS = {
     "magazine": ["issue", "section", "contacts"],
@@ -20,7 +20,7 @@ def create_editors(apps, schema_editor):
 
 
 def remove_editors(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name="Editors").delete()
+    group_revoke(apps, "Editors")
 
 
 class Migration(migrations.Migration):

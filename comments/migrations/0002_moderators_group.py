@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from magazine.groups import group_grant
+from magazine.groups import group_grant, group_revoke
 
 MODERATORS = ["comments.view_comment", "comments.change_comment", "comments.moderate_comment"]
 EDITORS = [
@@ -17,11 +17,8 @@ def grant(apps, schema_editor):
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Group.objects.filter(name="Moderators").delete()
-    editors = Group.objects.filter(name="Editors").first()
-    if editors:
-        editors.permissions.remove(*editors.permissions.filter(content_type__app_label="comments"))
+    group_revoke(apps, "Moderators")
+    group_revoke(apps, "Editors", app_label="comments")
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from magazine.groups import group_grant
+from magazine.groups import group_grant, group_revoke
 
 MANAGERS = [
     f"subscriptions.{action}_{model}"
@@ -17,11 +17,8 @@ def grant(apps, schema_editor):
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Group.objects.filter(name="Subscriber managers").delete()
-    editors = Group.objects.filter(name="Editors").first()
-    if editors:
-        editors.permissions.remove(*editors.permissions.filter(content_type__app_label="subscriptions"))
+    group_revoke(apps, "Subscriber managers")
+    group_revoke(apps, "Editors", app_label="subscriptions")
 
 
 class Migration(migrations.Migration):
