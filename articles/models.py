@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Case, Min, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from taggit.managers import TaggableManager
 
 from magazine.images import CleanImageField, UploadTo
@@ -15,9 +15,9 @@ from magazine.slugs import unique_slug
 
 
 class Author(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    position = models.CharField(_("position"), max_length=300, blank=True)
+    position = models.CharField(pgettext_lazy("job", "position"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -6,7 +6,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _, ngettext, pgettext_lazy
 
 from articles.models import Article
 from magazine.models import TimeStampedModel
@@ -152,7 +152,7 @@ class Comment(TimeStampedModel):
         related_name="replies",
     )
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
-    author_name = models.CharField(_("name"), max_length=100)
+    author_name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     author_email = models.EmailField(_("email"))
     author_url = models.URLField(
         _("website"), blank=True, validators=[URLValidator(schemes=["http", "https"])]
@@ -192,8 +192,13 @@ class Comment(TimeStampedModel):
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
-    def clean(self):
+    def clean_fields(self, exclude=None):
+        # Lower-case before the field's validators run, so the address checked is the one stored:
+        # lower-casing can lengthen it ("İ" becomes "i" and a combining dot) past 254 or a label past 63.
         self.author_email = self.author_email.strip().lower()
+        super().clean_fields(exclude)
+
+    def clean(self):
         if self._state.adding:
             self.depth = self.parent.depth + 1 if self.parent_id else 0
             if self.parent_id:

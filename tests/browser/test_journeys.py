@@ -184,3 +184,18 @@ def test_print_first_paywall_holds_in_the_browser(page):
     page.goto("/ru/issues/2025/5/")
     page.get_by_role("link", name="Inside the talks").click()
     assert page.locator(".paywall").is_visible() and "HIDDENMARKER" not in page.content()
+
+
+def test_reader_finds_a_demo_article_by_a_word_and_opens_it(page, settings, tmp_path):
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open(tmp_path / "seed.log", "w"))
+    page.goto("/uz/")
+    page.fill("header input[name=q]", "tanqisligi kuchaygan")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=tanqisligi*")
+    result = page.get_by_role("link", name="Amudaryo havzasida suv taqsimoti")
+    assert page.locator("mark").first.is_visible()
+    result.first.click()
+    page.wait_for_url("**/articles/amudaryo-havzasida-suv-taqsimoti/")
+    assert page.locator("h1").inner_text() == "Amudaryo havzasida suv taqsimoti"
