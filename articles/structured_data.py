@@ -1,6 +1,6 @@
 """schema.org data for an article page, built only from what the paywall lets anyone read."""
 
-from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _, override
 
 from magazine.images import rendition_name, rendition_widths
@@ -39,7 +39,11 @@ def article_json_ld(article, request):
             "issueNumber": article.issue.numbers,
             "datePublished": article.issue.published_on or article.issue.year,
             "url": request.build_absolute_uri(article.issue.get_absolute_url()),
-            "isPartOf": {"@type": "Periodical", "name": _("Regional Security"), "url": settings.SITE_URL},
+            "isPartOf": {
+                "@type": "Periodical",
+                "name": _("Regional Security"),
+                "url": request.build_absolute_uri(reverse("magazine:home")),
+            },
         }
     if article.is_print_first:
         data["isAccessibleForFree"] = False
