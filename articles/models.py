@@ -182,6 +182,9 @@ class Article(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "publish_at"], name="article_status_publish"),
             models.Index(fields=["issue", "position"], name="article_issue_position"),
+            models.Index(
+                fields=["-publish_at"], name="article_sponsored_publish", condition=Q(is_sponsored=True)
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -138,3 +138,13 @@ class PageCacheMiddleware:
             return False
         cache_control = response.get("Cache-Control", "")
         return not any(word in cache_control for word in ("private", "no-store", "no-cache", "max-age=0"))
+
+
+def remember(name, compute, *, timeout=3600):
+    """`compute()`, kept in the cache until the content changes: for data every page shows (sidebar, menu)."""
+    key = f"data:{content_version()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value

@@ -3,8 +3,13 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
-    """Fast hashing, a private media folder and an empty cache for every test."""
+    """Fast hashing, a private media folder, an empty cache and English for every test.
+
+    Tests read English messages: the admin and the code under test speak English unless a test asks
+    for another language (the site's default, Uzbek, is tested explicitly where it matters).
+    """
     from django.core.cache import cache
+    from django.utils import translation
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -13,8 +18,10 @@ def _fast_and_isolated(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.LANGUAGE_CODE = "en"
     cache.clear()
-    yield
+    with translation.override("en"):
+        yield
     cache.clear()
 
 

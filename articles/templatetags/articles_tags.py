@@ -7,6 +7,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _, override
 
+from magazine.cache import remember
+
 from .. import extensions
 from ..models import Article
 
@@ -20,7 +22,8 @@ def below_article_templates():
 
 @register.simple_tag
 def latest_sponsored(count=3):
-    return list(Article.objects.published().filter(is_sponsored=True).select_related("section")[:count])
+    sponsored = Article.objects.published().filter(is_sponsored=True).select_related("section")
+    return remember("latest-sponsored", lambda: list(sponsored[:3]))[:count]
 
 
 @register.filter

@@ -7,8 +7,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 
 from .. import sidebar
+from ..cache import remember
 from ..images import rendition_name, rendition_widths
-from ..models import Contacts, Event, Issue
+from ..models import Contacts, Event, Issue, Section
 
 register = template.Library()
 
@@ -18,26 +19,20 @@ def render_sidebar(context):
     return {**context.flatten(), "sidebar_widgets": sidebar.widgets()}
 
 
-@register.simple_tag(takes_context=True)
-def latest_issues(context, count=8):
-    """The newest published issues; one query per request, whichever widgets ask."""
-    request = context.get("request")
-    cached = getattr(request, "_latest_issues", None)
-    if cached is None:
-        cached = list(Issue.objects.published()[:8])
-        if request is not None:
-            request._latest_issues = cached
-    return cached[:count]
+@register.simple_tag
+def latest_issues(count=8):
+    """The newest published issues (the sidebar's widgets share one cached list)."""
+    return remember("latest-issues", lambda: list(Issue.objects.published()[:8]))[:count]
 
 
 @register.simple_tag
 def upcoming_events(count=3):
-    return list(Event.objects.upcoming()[:count])
+    return remember("upcoming-events", lambda: list(Event.objects.upcoming()[:3]))[:count]
 
 
 @register.simple_tag
 def site_contacts():
-    return Contacts.load()
+    return remember("contacts", Contacts.load)
 
 
 @register.inclusion_tag("includes/_picture.html")
@@ -105,9 +100,7 @@ def language_name(code):
 
 @register.simple_tag
 def all_sections():
-    from ..models import Section
-
-    return list(Section.objects.all())
+    return remember("sections", lambda: list(Section.objects.all()))
 
 
 class CaptureNode(template.Node):

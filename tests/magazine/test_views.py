@@ -6,7 +6,8 @@ from tests.factories import make_article, make_issue, make_section
 pytestmark = pytest.mark.django_db
 
 
-def test_root_sends_a_new_visitor_to_the_uzbek_site(client):
+def test_root_sends_a_new_visitor_to_the_uzbek_site(client, settings):
+    settings.LANGUAGE_CODE = "uz"  # the site's real default (tests run in English)
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == "/uz/"
 

@@ -14,7 +14,7 @@ _seq = itertools.count(1)
 
 def make_subscriber(**overrides):
     n = next(_seq)
-    fields = {"email": f"reader{n}@example.org", "language": "uz", "status": Subscriber.Status.CONFIRMED}
+    fields = {"email": f"reader{n}@example.org", "language": "en", "status": Subscriber.Status.CONFIRMED}
     return Subscriber.objects.create(**fields | overrides)
 
 
