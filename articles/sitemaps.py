@@ -15,6 +15,8 @@ from .models import Article
 class ArticleSitemap(Sitemap):
     """Each article once, under its own language; its published translations are its alternates."""
 
+    limit = 1000  # URLs per sitemap page: sitemap.xml is an index of pages
+
     def items(self):
         return (
             Article.objects.published()

@@ -288,6 +288,7 @@ COMMENTS_RATE_PER_IP = env_int("COMMENTS_RATE_PER_IP", 5)  # posts per window; 0
 COMMENTS_RATE_PER_EMAIL = env_int("COMMENTS_RATE_PER_EMAIL", 3)
 COMMENTS_RATE_WINDOW = env_int("COMMENTS_RATE_WINDOW", 600)  # seconds
 COMMENTS_REMEMBER_DAYS = env_int("COMMENTS_REMEMBER_DAYS", 365)  # life of the "remember me" cookie
+COMMENTS_THREADS_PER_PAGE = env_int("COMMENTS_THREADS_PER_PAGE", 50)  # top-level comments per page
 # --- end of Comments ---------------------------------------------------------------------------------
 
 # --- subscriptions (subscriptions/) -------------------------------------------------------------------

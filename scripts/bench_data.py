@@ -209,9 +209,10 @@ def write_urls():
             .get_absolute_url(),
             "article_2000_comments": busy.get_absolute_url(),
             "section": Section.objects.first().get_absolute_url(),
-            "search": reverse("articles:search") + "?q=water+border",
+            # A reader's query: a word of one title and its number (selective, like a real search).
+            "search": reverse("articles:search") + "?q=" + "+".join(free[10].title.split()[-2:]),
             "feed": reverse("articles:feed-rss"),
-            "sitemap": "/sitemap.xml",
+            "sitemap": "/sitemap-articles.xml",
         }
     out = ROOT / "var" / "bench" / "urls.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,6 @@
 from django import template
 from django.conf import settings
+from django.core.paginator import Paginator
 
 from ..forms import CommentForm
 from ..models import DiscussionSettings
@@ -67,8 +68,11 @@ def article_comments(context):
                 "remember": True,
             }
         form = CommentForm(article=article, initial=initial)
+    threads = Paginator(comment_threads(comments), settings.COMMENTS_THREADS_PER_PAGE).get_page(
+        request.GET.get("cpage")
+    )
     return {
-        "threads": comment_threads(comments),
+        "threads": threads,
         "count": len(comments) - len(waiting),
         "waiting": waiting,
         "allowed": allowed,

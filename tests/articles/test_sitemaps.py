@@ -14,18 +14,23 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 def sitemap_urls(client):
-    """{location: (lastmod, {hreflang: href})} of a sitemap.xml that parses."""
+    """{location: (lastmod, {hreflang: href})} of every page listed by the sitemap index, which parses."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    assert root.tag == f"{SM}urlset"
-    return {
-        url.findtext(f"{SM}loc"): (
-            url.findtext(f"{SM}lastmod"),
-            {link.get("hreflang"): link.get("href") for link in url.findall(f"{XHTML}link")},
-        )
-        for url in root.findall(f"{SM}url")
-    }
+    index = ET.fromstring(response.content)
+    assert index.tag == f"{SM}sitemapindex"
+    urls = {}
+    for location in index.findall(f"{SM}sitemap/{SM}loc"):
+        page = client.get(location.text.removeprefix("http://testserver"))
+        assert page.status_code == 200
+        root = ET.fromstring(page.content)
+        assert root.tag == f"{SM}urlset"
+        for url in root.findall(f"{SM}url"):
+            urls[url.findtext(f"{SM}loc")] = (
+                url.findtext(f"{SM}lastmod"),
+                {link.get("hreflang"): link.get("href") for link in url.findall(f"{XHTML}link")},
+            )
+    return urls
 
 
 def test_sitemap_lists_published_articles_only_each_under_its_language(client):
@@ -41,7 +46,7 @@ def test_sitemap_lists_published_articles_only_each_under_its_language(client):
 
 def test_sitemap_never_carries_hidden_text(client):
     article = make_print_first()
-    body = client.get("/sitemap.xml").content.decode()
+    body = client.get("/sitemap-articles.xml").content.decode()
     assert article.slug in body and "HIDDENMARKER" not in body
 
 
@@ -92,7 +97,7 @@ def test_sitemap_costs_the_same_for_3_or_60_articles(client, django_assert_max_n
         if n % 3 == 0:
             make_article(language="ru", translation_of=original)
     with django_assert_max_num_queries(5):
-        assert client.get("/sitemap.xml").status_code == 200
+        assert client.get("/sitemap-articles.xml").status_code == 200
 
 
 def test_robots_txt_points_to_the_sitemap(client):

@@ -52,3 +52,27 @@ def test_waiting_comments_of_this_browser_come_in_the_same_query(client, setting
     assert len(queries) == len(page_queries(client, make_article()))
     assert len(comment_queries(queries)) == 1
     assert "Mine, waiting." in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_long_discussion_is_paginated_by_threads(client, settings):
+    from comments.models import Comment
+    from tests.factories import make_article
+
+    settings.COMMENTS_THREADS_PER_PAGE = 50
+    article = make_article()
+    Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            author_name=f"R{n}",
+            author_email=f"r{n}@example.org",
+            body=f"Remark number {n}.",
+            status=Comment.Status.APPROVED,
+        )
+        for n in range(120)
+    )
+    first = client.get(article.get_absolute_url()).content.decode()
+    assert "Remark number 0." in first and "Remark number 49." in first and "Remark number 50." not in first
+    assert "cpage=2" in first
+    last = client.get(article.get_absolute_url(), {"cpage": "3"}).content.decode()
+    assert "Remark number 119." in last and "Remark number 0." not in last
+    assert client.get(article.get_absolute_url(), {"cpage": "x' OR 1=1"}).status_code == 200
