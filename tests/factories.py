@@ -1,5 +1,6 @@
 """Small keyword-override helpers that make objects for tests."""
 
+import importlib
 import io
 import itertools
 from datetime import timedelta
@@ -78,9 +79,27 @@ def make_print_first(
     )
 
 
+ROLE_MIGRATIONS = [
+    ("articles.migrations.0002_editors_group", "create_editors"),
+    ("magazine.migrations.0003_editors_manage_events", "grant"),
+    ("comments.migrations.0002_moderators_group", "grant"),
+    ("subscriptions.migrations.0002_groups", "grant"),
+]
+
+
+def ensure_roles():
+    """The groups the data migrations create; transactional tests flush them, so make them again."""
+    from django.apps import apps
+
+    for module, function in ROLE_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
 def make_user(*, groups=(), **overrides):
     n = next(_seq)
     user = User.objects.create_user(**{"username": f"user{n}", "password": "pw-for-tests-123"} | overrides)
+    if groups and Group.objects.filter(name__in=groups).count() < len(set(groups)):
+        ensure_roles()
     for name in groups:
         user.groups.add(Group.objects.get(name=name))
     return user

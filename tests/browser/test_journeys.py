@@ -10,6 +10,7 @@ from comments.models import Comment, DiscussionSettings
 from subscriptions.models import Subscriber
 from subscriptions.services import announcement_create, announcement_send
 from tests.factories import (
+    ensure_roles,
     image_file,
     make_article,
     make_issue,
@@ -189,6 +190,7 @@ def test_print_first_paywall_holds_in_the_browser(page):
 def test_reader_finds_a_demo_article_by_a_word_and_opens_it(page, settings, tmp_path):
     from django.core.management import call_command
 
+    ensure_roles()  # seed_demo puts its editor in the Editors group, which a flushed database lacks
     call_command("seed_demo", stdout=open(tmp_path / "seed.log", "w"))
     page.goto("/uz/")
     page.fill("header input[name=q]", "tanqisligi kuchaygan")
