@@ -5,6 +5,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
 from django.views.generic import TemplateView
 from django.views.static import serve
 
@@ -35,9 +36,10 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 if settings.DEBUG or settings.SERVE_MEDIA:
-    urlpatterns += [
-        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
-    ]
+    # Every upload and rendition is stored under a new generated name, so a file never changes: cache it.
+    serve_media = cache_control(public=True, max_age=365 * 24 * 3600)(serve)
+    media_prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns += [path(f"{media_prefix}/<path:path>", serve_media, {"document_root": settings.MEDIA_ROOT})]
 
 if settings.BENCH_TRIVIAL_VIEW:
     # `make bench` measures the framework's own ceiling with this view; it exists only when asked for.
