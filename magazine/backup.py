@@ -7,13 +7,15 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.core.management import call_command
 from django.db import transaction
 
 from .exact_json import ExactEncoder
 
-EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
-KEEP_PRIMARY_KEYS = ["taggit.taggeditem"]
+EXCLUDED = {"contenttypes", "auth.permission", "sessions"}
+KEEP_PRIMARY_KEYS = {"taggit.taggeditem"}
 CONTENT_APPS = {"magazine", "articles", "comments", "subscriptions", "taggit"}
 DUMP_NAME = "database.json"
 MEDIA_PREFIX = "media/"
@@ -22,10 +24,7 @@ MANIFEST_NAME = "manifest.json"
 
 def backup_write(path, *, stdout=None):
     """Write `path` (a .tar.gz) holding the database content and the media files; return the counts."""
-    rows = _dump("--natural-primary", exclude=[*EXCLUDED, *KEEP_PRIMARY_KEYS])
-    # django-taggit's TaggedItem natural key is its object id alone, so two tags of one article would
-    # collapse into one on load: tagged items keep their primary keys instead.
-    rows += _dump(*KEEP_PRIMARY_KEYS)
+    rows = _dump()
     data = json.dumps(rows, cls=ExactEncoder, ensure_ascii=False).encode()
     media_root = Path(settings.MEDIA_ROOT)
     media_files = sorted(p for p in media_root.rglob("*") if p.is_file()) if media_root.exists() else []
@@ -38,10 +37,31 @@ def backup_write(path, *, stdout=None):
     return manifest
 
 
-def _dump(*args, **options):
-    out = io.StringIO()
-    call_command("dumpdata", "--natural-foreign", *args, format="exactjson", stdout=out, **options)
-    return json.loads(out.getvalue())
+def _dump():
+    """Every row but the excluded ones, in dependency order, with natural keys where models have them.
+
+    The serializer is called directly (as dumpdata does) so the dump reads this very connection.
+    """
+    by_app = {}
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        if model._meta.app_label in EXCLUDED or model._meta.label_lower in EXCLUDED:
+            continue
+        by_app.setdefault(apps.get_app_config(model._meta.app_label), []).append(model)
+    rows = []
+    for model in serializers.sort_dependencies(by_app.items(), allow_cycles=True):
+        rows += json.loads(
+            serializers.serialize(
+                "exactjson",
+                model._base_manager.order_by(model._meta.pk.name),
+                use_natural_foreign_keys=True,
+                # django-taggit's TaggedItem natural key is its object id alone, so two tags of one
+                # article would collapse into one on load: tagged items keep their primary keys.
+                use_natural_primary_keys=model._meta.label_lower not in KEEP_PRIMARY_KEYS,
+            )
+        )
+    return rows
 
 
 def _add_bytes(archive, name, data):
@@ -70,6 +90,7 @@ def backup_restore(path):
         fixture = Path(settings.BASE_DIR) / "var" / "restore-database.exactjson"
         fixture.parent.mkdir(parents=True, exist_ok=True)
         fixture.write_bytes(dump)
+        ContentType.objects.clear_cache()  # the database was just (re)built: cached ids may be stale
         try:
             with transaction.atomic():
                 call_command("loaddata", str(fixture), verbosity=0)

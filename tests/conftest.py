@@ -1,4 +1,12 @@
+import os
+
 import pytest
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser journeys run last: their live server and rollbacks must not shape the state of other tests."""
+    items.sort(key=lambda item: "tests/browser/" in str(item.path).replace(os.sep, "/"))
 
 
 @pytest.fixture(autouse=True)

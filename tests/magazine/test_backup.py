@@ -1,5 +1,6 @@
 import pytest
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -8,7 +9,8 @@ from magazine.backup import backup_restore, backup_write
 from magazine.models import Issue
 from tests.factories import image_file, make_article, make_author, make_issue, make_print_first
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: start from the migrated state (content types, permissions, groups) like a real site.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 COMPARED = ["articles.Article", "articles.ArticleBlock", "magazine.Issue", "magazine.Section", "auth.User"]
 
@@ -45,6 +47,7 @@ def test_backup_and_restore_round_trip_every_article_and_its_media(tmp_path, set
     manifest = backup_write(archive)
     assert manifest["media_files"] >= 3
 
+    ContentType.objects.clear_cache()
     call_command("flush", interactive=False, verbosity=0)
     settings.MEDIA_ROOT = tmp_path / "restored-media"
     assert not Article.objects.exists()
