@@ -10,11 +10,16 @@ class CommentsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from articles import extensions
+        from magazine import dashboard
 
-        from . import signals
+        from . import dashboard as comments_dashboard, signals
         from .models import Comment, DiscussionSettings
 
         extensions.register_below_article("comments/_article_comments.html")
+        dashboard.register_panel(comments_dashboard.comments_panel, order=10)
+        dashboard.register_series(
+            _("Approved comments"), comments_dashboard.approved_per_week, permission="comments.view_comment"
+        )
         post_save.connect(signals.comment_saved_or_deleted, sender=Comment, dispatch_uid="comments-saved")
         post_delete.connect(signals.comment_saved_or_deleted, sender=Comment, dispatch_uid="comments-deleted")
         post_save.connect(

@@ -7,6 +7,14 @@ class SubscriptionsConfig(AppConfig):
     verbose_name = _("Subscriptions")
 
     def ready(self):
-        from magazine import sidebar
+        from magazine import dashboard, sidebar
+
+        from . import dashboard as subscriptions_dashboard
 
         sidebar.register("subscriptions/_subscribe_box.html", order=50)
+        dashboard.register_panel(subscriptions_dashboard.subscribers_panel, order=30)
+        dashboard.register_series(
+            _("Confirmed subscribers"),
+            subscriptions_dashboard.confirmed_per_week,
+            permission="subscriptions.view_subscriber",
+        )

@@ -1,0 +1,19 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from magazine.weekly import per_week
+
+from .models import Comment
+
+
+def comments_panel(request):
+    """The moderation queue at a glance, for users who may moderate."""
+    if not request.user.has_perm("comments.moderate_comment"):
+        return None
+    pending = Comment.objects.filter(status=Comment.Status.PENDING).count()
+    queue = reverse("admin:comments_comment_changelist")
+    return {"title": _("Comments"), "items": [(_("comments wait for moderation"), pending, queue)]}
+
+
+def approved_per_week(since):
+    return per_week(Comment.objects.filter(status=Comment.Status.APPROVED), "approved_at", since)

@@ -1,0 +1,24 @@
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from magazine.weekly import per_week
+
+from .models import Subscriber
+
+
+def subscribers_panel(request):
+    """Subscribers by status, for users who may see subscribers."""
+    if not request.user.has_perm("subscriptions.view_subscriber"):
+        return None
+    counts = dict(Subscriber.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    changelist = reverse("admin:subscriptions_subscriber_changelist")
+    items = [
+        (label, counts.get(value, 0), f"{changelist}?status__exact={value}")
+        for value, label in Subscriber.Status.choices
+    ]
+    return {"title": _("Subscribers"), "items": items}
+
+
+def confirmed_per_week(since):
+    return per_week(Subscriber.objects.confirmed(), "confirmed_at", since)
