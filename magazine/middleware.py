@@ -1,7 +1,7 @@
 import logging
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.urls import reverse
@@ -58,9 +58,9 @@ class DatabaseUnavailableMiddleware:
 
     @staticmethod
     def unavailable(request, exception):
+        # No reconnect here: Django closes the broken connection when the request finishes, and
+        # CONN_HEALTH_CHECKS checks a reused one when the next request starts.
         logger.warning("Database unavailable for %s: %s", request.path, exception)
-        for connection in connections.all(initialized_only=True):
-            connection.close_if_unusable_or_obsolete()
         body = loader.get_template("503.html").render(
             {"LANGUAGE_CODE": getattr(request, "LANGUAGE_CODE", "uz")}
         )

@@ -192,16 +192,18 @@ def display_value(field, value):
 
 
 def children_text(model, children):
-    """Children as text, one line each: the non-empty values of their fields."""
+    """Children as text, one line each: the non-empty values of their fields, in the model's field order.
+
+    (PostgreSQL's jsonb does not keep the order in which a revision's keys were written.)
+    """
     lines = []
     for fields in children:
         values = []
-        for name, value in fields.items():
-            try:
-                field = model._meta.get_field(name)
-            except FieldDoesNotExist:
+        for field in model._meta.concrete_fields:
+            if field.attname not in fields and field.name not in fields:
                 continue
-            if name not in dimension_fields(model) and (shown := display_value(field, value)):
+            value = fields.get(field.name, fields.get(field.attname))
+            if field.name not in dimension_fields(model) and (shown := display_value(field, value)):
                 values.append(shown)
         lines.append(" · ".join(values))
     return "\n".join(lines)
