@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -5,6 +7,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, override
 from taggit.models import Tag
 
+from magazine.cache import remember
 from magazine.pagination import paginate
 
 from .forms import SearchForm
@@ -36,24 +39,38 @@ def language_urls(article):
     return switcher, alternates
 
 
-def article_detail(request, slug):
-    articles = Article.objects.all() if can_preview(request.user) else Article.objects.published()
+def load_article(articles, slug):
+    """The article with what its page shows of it: (article, switcher URLs, hreflang URLs, summary)."""
     article = get_object_or_404(
         articles.select_related("issue", "section").prefetch_related("authors", "tags"), slug=slug
     )
-    translation_urls, hreflang_urls = language_urls(article)
+    return article, *language_urls(article), public_summary(article)
+
+
+def article_detail(request, slug):
+    editor_view = can_preview(request.user)
+    if editor_view:
+        article, translation_urls, hreflang_urls, summary = load_article(Article.objects.all(), slug)
+    else:
+        # What every reader gets is kept until the content changes (a missing article is not kept).
+        key = "article:" + hashlib.sha256(slug.encode()).hexdigest()[:32]
+        article, translation_urls, hreflang_urls, summary = remember(
+            key, lambda: load_article(Article.objects.published(), slug)
+        )
     context = {
         "article": article,
         "translation_urls": translation_urls,
         "hreflang_urls": hreflang_urls,
-        "blocks": list(visible_blocks(article, request.user)),
+        # Loaded only if the article's text is not among the shared fragments ({% fragment "article" %}).
+        "blocks": lambda: list(visible_blocks(article, request.user)),
         "paywalled": is_paywalled(article, request.user),
-        "summary": public_summary(article),
-        "json_ld": article_json_ld(article, request),
+        "summary": summary,
+        "json_ld": article_json_ld(article, request, summary=summary),
         "is_preview": not article.is_published(),
+        "editor_view": editor_view,
     }
     response = render(request, "articles/article_detail.html", context)
-    if context["is_preview"] or can_preview(request.user):
+    if context["is_preview"] or editor_view:
         add_never_cache_headers(response)
     return response
 

@@ -1,6 +1,6 @@
 """The page cache: anonymous GET responses, kept until the content changes.
 
-Every cached page is stored under the current *content version*. Saving or deleting anything a
+Every cached page is stored with the current *content version* and counts only under it. Saving or deleting anything a
 reader can see bumps the version (signals, and services for bulk updates), and so does the
 moment a scheduled article or an event starts: the next such moment is kept beside the version
 and checked on every request, so no cron job is needed. Only requests that carry no cookies
@@ -12,18 +12,79 @@ visitor, so a cached form still posts.
 
 import hashlib
 import re
+import secrets
+import threading
+from collections import OrderedDict
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.cache import patch_cache_control
 
 VERSION_KEY = "pages:version"
 BOUNDARY_KEY = "pages:next-boundary"
-CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-CSRF_PLACEHOLDER = b"__csrf_token__"
+CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_PLACEHOLDER = "__csrf_token__"
+# Headers the page cache sets itself on every answer, or that belong to one visitor.
+UNSTORED_HEADERS = {"etag", "cache-control", "expires", "x-page-cache", "set-cookie", "content-length"}
 _boundary_providers = []
+# The content version as read once for the current request (PageCacheMiddleware opens and closes it).
+_request_memo = ContextVar("page_cache_request_memo", default=None)
+
+
+class LocalCopies:
+    """A small per-process LRU in front of the shared cache, for values stored under a version.
+
+    Such a value never changes under its key (a new content version means new keys), so a worker
+    may keep it: after the one round trip that reads the version, a hot page, fragment or piece
+    of data costs no further trip to Redis and no unpickling. The values are shared by the
+    requests of this process: treat them as read-only.
+    """
+
+    def __init__(self, size):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def set(self, key, value):
+        if not self.size:
+            return
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.items.clear()
+
+
+local_copies = LocalCopies(settings.PAGE_CACHE_LOCAL_ENTRIES)
+
+
+def versioned_get(key, *, timeout, compute):
+    """The value under versioned `key`: this process's copy, the shared cache's, or `compute()` stored in both."""
+    value = local_copies.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            if value is None:
+                return None
+            cache.set(key, value, timeout)
+        local_copies.set(key, value)
+    return value
 
 
 def register_boundary(provider):
@@ -41,31 +102,52 @@ def content_changed(**kwargs):
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 1, timeout=None)
+        cache.set(VERSION_KEY, secrets.randbits(48), timeout=None)
     cache.delete(BOUNDARY_KEY)
+    if (memo := _request_memo.get()) is not None:
+        memo.clear()
 
 
 def content_changed_for_model(sender, **kwargs):
-    """Signal receiver: a row of a reader-visible app changed (PAGE_CACHE_APPS)."""
+    """Signal receiver: a row of a reader-visible app changed (PAGE_CACHE_APPS).
+
+    The version moves at once and again when the transaction commits: a page rendered by another
+    request between the two read the rows from before the commit and must not outlive it.
+    """
     if sender._meta.app_label in settings.PAGE_CACHE_APPS:
         content_changed()
+        transaction.on_commit(content_changed)
 
 
 def content_version(now=None):
-    """The current content version, moved on first if a scheduled moment has passed."""
+    """The current content version, moved on first if a scheduled moment has passed.
+
+    Within a request it is read once, however many fragments ask for it.
+    """
+    memo = _request_memo.get()
+    if now is None and memo and "version" in memo:
+        return memo["version"]
+    return read_content_version(now)[0]
+
+
+def read_content_version(now=None, also=()):
+    """(version, {key: value}) for the keys in `also`, read in the same round trip to the cache."""
     now = now or timezone.now()
-    values = cache.get_many([VERSION_KEY, BOUNDARY_KEY])
+    values = cache.get_many([VERSION_KEY, BOUNDARY_KEY, *also])
     version, boundary = values.get(VERSION_KEY), values.get(BOUNDARY_KEY)
     if version is None:
-        version = 1
-        cache.add(VERSION_KEY, version, timeout=None)
+        # A fresh start (empty or restarted cache) must not reuse a version a worker still holds copies of.
+        cache.add(VERSION_KEY, secrets.randbits(48), timeout=None)
+        version = cache.get(VERSION_KEY)
     if boundary is None or (boundary != "none" and boundary <= now.timestamp()):
         if boundary is not None:
             content_changed()
             version = cache.get(VERSION_KEY, version)
         moment = next_boundary(now)
         cache.set(BOUNDARY_KEY, moment.timestamp() if moment else "none", timeout=None)
-    return version
+    if (memo := _request_memo.get()) is not None:
+        memo["version"] = version
+    return version, values
 
 
 def is_cacheable_request(request):
@@ -77,59 +159,79 @@ def is_cacheable_request(request):
     return not (set(request.COOKIES) - allowed)
 
 
-def page_key(request, version):
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
-    return f"pages:{version}:{digest}"
+def page_key(request):
+    return "page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
 
 
 class PageCacheMiddleware:
-    """Serve and store anonymous pages; answer 304 through the ETag of the content version."""
+    """Serve and store anonymous pages; answer 304 through the ETag of the content version.
+
+    It sits near the top of MIDDLEWARE, so a hit skips sessions, locale, authentication and the
+    view: what is stored is the finished answer (status, headers, body) of the whole stack below,
+    without its cookies. The visitor's CSRF cookie and token are made fresh on every hit.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
+        memo = _request_memo.set({})
+        try:
+            return self.respond(request)
+        finally:
+            _request_memo.reset(memo)
+
+    def respond(self, request):
         if not is_cacheable_request(request):
             return self.get_response(request)
+        key = page_key(request)
         version = content_version()
-        key = page_key(request, version)
-        etag = f'W/"{version}-{key[-12:]}"'
-        cached = cache.get(key)
-        if cached is not None:
-            response = cached
-            response.content = self.fresh_csrf(request, response.content)
+        # This process's copy, else the shared one: it counts only if stored under the current version.
+        stored = local_copies.get(f"{version}:{key}") or cache.get(key)
+        if stored is not None and stored[0] == version:
+            local_copies.set(f"{version}:{key}", stored)
+            response = self.thaw(request, stored[1:])
             response["X-Page-Cache"] = "hit"
         else:
             response = self.get_response(request)
-            if self.is_cacheable_response(request, response):
-                # A plain response: a TemplateResponse (sitemap, TemplateView) cannot be rebuilt from bytes.
-                stored = HttpResponse(
-                    CSRF_FIELD.sub(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content),
-                    status=response.status_code,
-                    content_type=response["Content-Type"],
-                )
-                for header in ("Content-Language", "Vary"):
-                    if header in response:
-                        stored[header] = response[header]
-                cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
-                response["X-Page-Cache"] = "miss"
-            else:
+            if not self.is_cacheable_response(request, response):
                 return response
-        response["ETag"] = etag
+            stored = (version, *self.freeze(response))
+            cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
+            local_copies.set(f"{version}:{key}", stored)
+            response["X-Page-Cache"] = "miss"
+        response["ETag"] = f'W/"{version}-{key[-12:]}"'
         patch_cache_control(response, private=True, no_cache=True)
         return response
 
     @staticmethod
-    def fresh_csrf(request, content):
-        if CSRF_PLACEHOLDER not in content:
-            return content
-        from django.middleware.csrf import get_token
+    def freeze(response):
+        """(status, headers, body pieces): the finished page, cut where its forms' CSRF tokens were."""
+        headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
+        text = cut_csrf(response.content.decode(response.charset))
+        return response.status_code, headers, [piece.encode(response.charset) for piece in text.split(CSRF_PLACEHOLDER)]
 
-        return content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+    def thaw(self, request, stored):
+        status, headers, pieces = stored
+        has_form = len(pieces) > 1
+        if has_form:
+            self.csrf.process_request(request)  # reads this visitor's CSRF cookie, if any
+            body = get_token(request).encode().join(pieces)
+        else:
+            body = pieces[0]
+        response = HttpResponse(body, status=status)
+        for name, value in headers:
+            response[name] = value
+        if has_form:
+            self.csrf.process_response(request, response)  # sets the cookie when the token is new
+        return response
 
     @staticmethod
     def is_cacheable_response(request, response):
-        if response.status_code != 200 or response.streaming or response.cookies:
+        if response.status_code != 200 or response.streaming:
+            return False
+        if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
             return False
         if getattr(request, "_has_private_content", False):
             return False
@@ -140,11 +242,39 @@ class PageCacheMiddleware:
         return not any(word in cache_control for word in ("private", "no-store", "no-cache", "max-age=0"))
 
 
+def cut_csrf(html):
+    """`html` with every form's CSRF token replaced by a placeholder, fit to be shared."""
+    return CSRF_FIELD.sub(r"\g<1>" + CSRF_PLACEHOLDER + r"\g<2>", html)
+
+
+def put_csrf(request, html):
+    """Shared `html` with this visitor's CSRF token where `cut_csrf` left the placeholder."""
+    if CSRF_PLACEHOLDER not in html:
+        return html
+    return html.replace(CSRF_PLACEHOLDER, get_token(request))
+
+
+def fragment(request, name, parts, render):
+    """A rendered piece of a page shared by all readers until the content changes.
+
+    `render()` makes the HTML on a miss. The key holds the content version, the language, the
+    host (pieces may hold absolute links) and `parts`; a piece must not depend on anything else
+    of the request (the session, the user): such parts stay outside fragments.
+    """
+    if not settings.FRAGMENT_CACHE_SECONDS:
+        return render()
+    raw = "\x1f".join([name, get_language() or "", request.get_host(), *map(str, parts)])
+    key = f"fragments:{content_version()}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+    rendered = []
+
+    def render_shareable():
+        rendered.append(render())
+        return cut_csrf(rendered[0])
+
+    html = versioned_get(key, timeout=settings.FRAGMENT_CACHE_SECONDS, compute=render_shareable)
+    return rendered[0] if rendered else put_csrf(request, html)
+
+
 def remember(name, compute, *, timeout=3600):
     """`compute()`, kept in the cache until the content changes: for data every page shows (sidebar, menu)."""
-    key = f"data:{content_version()}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout)
-    return value
+    return versioned_get(f"data:{content_version()}:{name}", timeout=timeout, compute=compute)

@@ -4,7 +4,7 @@
 Prints requests/s, p50 and p99 latency and queries per request for the main pages and a trivial
 view (the framework's ceiling), and writes var/bench/latest.json. BENCH_ARTICLES (default 10 000)
 sets the size; BENCH_SECONDS (default 8) the load per page; BENCH_DATABASE_URL overrides the
-database (default: DATABASE_URL's server with the database name suffixed `_bench`).
+database (default: DATABASE_URL's server with the database name suffixed `_bench_<articles>`).
 """
 
 import json
@@ -34,8 +34,9 @@ def bench_database_url():
     base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/magazine"
     parts = urlsplit(base)
     if parts.scheme == "sqlite":
-        return f"sqlite:///{OUT / 'bench.sqlite3'}"
-    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "_bench"))
+        return f"sqlite:///{OUT / f'bench_{ARTICLES}.sqlite3'}"
+    # One database per size, so that a 1 000 and a 10 000 article magazine can be compared without regenerating.
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + f"_bench_{ARTICLES}"))
 
 
 def production_environment(database_url, out, **overrides):
@@ -184,7 +185,10 @@ def main():
     run(["manage.py", "migrate", "--noinput", "-v", "0"], uncached_env)
     run(["manage.py", "collectstatic", "--noinput", "-v", "0"], uncached_env)
     run(["scripts/bench_data.py", str(ARTICLES)], uncached_env)
+    if "--generate-only" in sys.argv:
+        return
     urls = json.loads((OUT / "urls.json").read_text())
+    subprocess.run(["redis-cli", "-n", "15", "flushdb"], capture_output=True)
     queries = json.loads(
         subprocess.run(
             [PY, "scripts/bench_queries.py"],

@@ -20,6 +20,8 @@ def _fast_and_isolated(settings, tmp_path):
     from django.core.cache import cache
     from django.utils import translation
 
+    from magazine.cache import local_copies
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SECURE_SSL_REDIRECT = False
@@ -31,9 +33,11 @@ def _fast_and_isolated(settings, tmp_path):
     # A transactional test's flush recreates content types with new ids: forget the cached ones.
     ContentType.objects.clear_cache()
     cache.clear()
+    local_copies.clear()
     with translation.override("en"):
         yield
     cache.clear()
+    local_copies.clear()
 
 
 @pytest.fixture

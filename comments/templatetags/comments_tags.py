@@ -1,9 +1,10 @@
 from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.utils.functional import SimpleLazyObject, cached_property
 
-from ..forms import CommentForm
-from ..models import DiscussionSettings
+from ..forms import CommentForm, rendered_at_token
+from ..models import Comment, DiscussionSettings
 from ..moderation import comments_allowed
 from ..text import render_comment_text
 from ..views import SESSION_KEY, remembered_author
@@ -11,77 +12,95 @@ from ..views import SESSION_KEY, remembered_author
 register = template.Library()
 
 
-def comment_threads(comments):
-    """Top-level comments, each with `.children` filled from `comments` (already in date order).
+class CommentSection:
+    """What the comment section of an article page shows, loaded only when the template asks.
 
-    A reply whose parent is not in the list (no longer approved) is left out with its parent.
+    A page of threads costs the same few queries for 10 or 10 000 comments: the page's top-level
+    comments, then their replies one level at a time (COMMENTS_MAX_DEPTH levels in all). Replies
+    whose parent is not shown (no longer approved) are left out with it. A browser's own waiting
+    comments and remembered details make the page private: the page cache never stores it.
     """
-    by_id = {comment.pk: comment for comment in comments}
-    for comment in comments:
-        comment.children = []
-    threads = []
-    for comment in comments:
-        if comment.parent_id is None:
-            threads.append(comment)
-        elif comment.parent_id in by_id:
-            by_id[comment.parent_id].children.append(comment)
-    return threads
 
+    def __init__(self, request, article):
+        self.request, self.article = request, article
+        session = getattr(request, "session", None)
+        self.own_ids = session.get(SESSION_KEY, []) if session is not None else []
+        self.author = remembered_author(request)
+        self.allowed, self.closed_reason = comments_allowed(article, DiscussionSettings.load())
+        self.reply_depth = settings.COMMENTS_MAX_DEPTH - 1
+        self.article_url = article.get_absolute_url()
+        self.page_number = request.GET.get("cpage", "")
+        self.waiting = []
+        if self.own_ids:
+            self.waiting = list(
+                article.comments.filter(pk__in=self.own_ids, status__in=[Comment.Status.PENDING, Comment.Status.SPAM])
+            )
+        if self.waiting or self.author:
+            request._has_private_content = True
+        self.form = SimpleLazyObject(self.make_form)
+        self.rendered_at = rendered_at_token()
 
-def reply_target(request, comments):
-    """The approved comment named by ?replytocom=, if it may still be answered."""
-    try:
-        pk = int(request.GET.get("replytocom", ""))
-    except ValueError:
-        return None
-    for comment in comments:
-        if comment.pk == pk and not comment.is_pending and comment.depth < settings.COMMENTS_MAX_DEPTH - 1:
-            return comment
-    return None
+    @property
+    def shared(self):
+        """True when the threads look the same to every reader (none of this browser's own waiting)."""
+        return not self.waiting
+
+    @cached_property
+    def shared_form(self):
+        """True when the form is the blank one every reader gets."""
+        return self.allowed and self.reply_to is None and not self.author
+
+    @cached_property
+    def count(self):
+        return self.article.comments.approved().count()
+
+    @cached_property
+    def threads(self):
+        visible = self.article.comments.for_page(own_ids=self.own_ids).order_by("created_at", "id")
+        page = Paginator(visible.filter(parent__isnull=True), settings.COMMENTS_THREADS_PER_PAGE).get_page(
+            self.page_number
+        )
+        page.object_list = level = list(page.object_list)
+        for _depth in range(settings.COMMENTS_MAX_DEPTH):
+            parents = {comment.pk: comment for comment in level}
+            for comment in level:
+                comment.children = []
+            if not parents or _depth == settings.COMMENTS_MAX_DEPTH - 1:
+                break
+            level = list(visible.filter(parent_id__in=parents))
+            for comment in level:
+                parents[comment.parent_id].children.append(comment)
+        return page
+
+    @cached_property
+    def reply_to(self):
+        """The approved comment named by ?replytocom=, if it may still be answered."""
+        try:
+            pk = int(self.request.GET.get("replytocom", ""))
+        except ValueError:
+            return None
+        if not self.allowed:
+            return None
+        return self.article.comments.approved().filter(pk=pk, depth__lt=self.reply_depth).first()
+
+    def make_form(self):
+        if not self.allowed:
+            return None
+        initial = {"parent": self.reply_to}
+        if self.author:
+            initial |= {
+                "author_name": self.author.get("name", ""),
+                "author_email": self.author.get("email", ""),
+                "author_url": self.author.get("url", ""),
+                "remember": True,
+            }
+        return CommentForm(article=self.article, initial=initial)
 
 
 @register.simple_tag(takes_context=True)
 def article_comments(context):
-    """Everything the comment section of the article page needs, in one query for any number of comments.
-
-    The page shows this browser's waiting comments and remembered details, so such a response is
-    marked private and the page cache (magazine/cache.py) never stores or serves it.
-    """
-    request, article = context["request"], context["article"]
-    discussion = DiscussionSettings.load()
-    own_ids = request.session.get(SESSION_KEY, []) if hasattr(request, "session") else []
-    comments = list(article.comments.for_page(own_ids=own_ids).order_by("created_at", "id"))
-    allowed, reason = comments_allowed(article, discussion)
-    author = remembered_author(request)
-    waiting = [comment for comment in comments if comment.is_pending]
-    if waiting or author:
-        request._has_private_content = True
-    form, reply_to = None, None
-    if allowed:
-        reply_to = reply_target(request, comments)
-        initial = {"parent": reply_to}
-        if author:
-            initial |= {
-                "author_name": author.get("name", ""),
-                "author_email": author.get("email", ""),
-                "author_url": author.get("url", ""),
-                "remember": True,
-            }
-        form = CommentForm(article=article, initial=initial)
-    threads = Paginator(comment_threads(comments), settings.COMMENTS_THREADS_PER_PAGE).get_page(
-        request.GET.get("cpage")
-    )
-    return {
-        "threads": threads,
-        "count": len(comments) - len(waiting),
-        "waiting": waiting,
-        "allowed": allowed,
-        "closed_reason": reason,
-        "form": form,
-        "reply_to": reply_to,
-        "reply_depth": settings.COMMENTS_MAX_DEPTH - 1,
-        "article_url": article.get_absolute_url(),
-    }
+    """The comment section of the article page (CommentSection)."""
+    return CommentSection(context["request"], context["article"])
 
 
 @register.filter(is_safe=True)

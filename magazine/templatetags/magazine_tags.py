@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 
 from .. import sidebar
-from ..cache import remember
+from ..cache import fragment, remember
 from ..images import rendition_name, rendition_widths
 from ..models import Contacts, Event, Issue, Section
 
@@ -101,6 +101,34 @@ def language_name(code):
 @register.simple_tag
 def all_sections():
     return remember("sections", lambda: list(Section.objects.all()))
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, parts):
+        self.nodelist, self.name, self.parts = nodelist, name, parts
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None:
+            return self.nodelist.render(context)
+        parts = [part.resolve(context) for part in self.parts]
+        # Template output, escaped when it was rendered.
+        return mark_safe(fragment(request, self.name, parts, lambda: self.nodelist.render(context)))
+
+
+@register.tag("fragment")
+def fragment_tag(parser, token):
+    """{% fragment "name" var … %}…{% endfragment %}: render once per content version, language and vars.
+
+    Only for output that is the same for every reader (magazine.cache.fragment): never around a
+    session's or a user's own content. CSRF tokens inside are made fresh for each visitor.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% fragment %} takes a name and the values it depends on")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, bits[1].strip("\"'"), [parser.compile_filter(bit) for bit in bits[2:]])
 
 
 class CaptureNode(template.Node):

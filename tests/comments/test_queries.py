@@ -31,27 +31,60 @@ def comment_queries(queries):
     return [sql for sql in queries if '"comments_comment"' in sql]
 
 
-@pytest.mark.parametrize("count", [10, 500])
-def test_the_article_page_costs_the_same_with_0_10_or_500_comments(client, settings, count):
-    """The comments cost one query, whatever their number; the page cache is off to measure the view."""
+# The total, the threads of the page (count and rows), then replies one level at a time.
+COMMENT_QUERIES = 3 + 2
+
+
+@pytest.fixture
+def no_shared_caches(settings):
+    """Measure the view itself: no page cache, no fragments."""
     settings.PAGE_CACHE_SECONDS = 0
-    empty, busy = make_article(), make_article()
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    settings.COMMENTS_MAX_DEPTH = 3
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_the_article_page_costs_the_same_with_10_or_500_comments(client, no_shared_caches, count):
+    few, busy = make_article(), make_article()
+    make_discussion(few, 3)
     make_discussion(busy, count)
-    empty_queries, busy_queries = page_queries(client, empty), page_queries(client, busy)
-    assert len(busy_queries) == len(empty_queries)
-    assert len(comment_queries(busy_queries)) == 1
+    few_queries, busy_queries = page_queries(client, few), page_queries(client, busy)
+    assert len(busy_queries) == len(few_queries)
+    assert len(comment_queries(busy_queries)) == COMMENT_QUERIES
     assert f"{count} comments" in client.get(busy.get_absolute_url()).content.decode()
 
 
-def test_waiting_comments_of_this_browser_come_in_the_same_query(client, settings, post_comment):
-    settings.PAGE_CACHE_SECONDS = 0
+def test_waiting_comments_of_this_browser_cost_one_more_query(client, no_shared_caches, post_comment):
     article = make_article()
     make_discussion(article, 10)
     post_comment(client, article, body="Mine, waiting.")
     queries = page_queries(client, article)
-    assert len(queries) == len(page_queries(client, make_article()))
-    assert len(comment_queries(queries)) == 1
+    assert len(comment_queries(queries)) == COMMENT_QUERIES + 1
     assert "Mine, waiting." in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_with_warm_fragments_the_comments_cost_no_query(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    article = make_article()
+    make_discussion(article, 30)
+    assert comment_queries(page_queries(client, article)) == []
+    assert "30 comments" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_an_approved_comment_is_on_the_next_page_view_despite_warm_fragments(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    article = make_article()
+    make_discussion(article, 5)
+    page_queries(client, article)
+    waiting = make_comment(article=article, status=Comment.Status.PENDING, body="Approved just now.")
+    assert "Approved just now." not in client.get(article.get_absolute_url()).content.decode()
+    waiting.status = Comment.Status.APPROVED
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting.save()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Approved just now." in html and "6 comments" in html
 
 
 def test_a_long_discussion_is_paginated_by_threads(client, settings):
