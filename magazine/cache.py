@@ -1,13 +1,14 @@
-"""The page cache: anonymous GET responses, kept until the content changes.
+"""The page cache and the fragment cache: what readers see, kept until the content changes.
 
-Every cached page is stored with the current *content version* and counts only under it. Saving or deleting anything a
-reader can see bumps the version (signals, and services for bulk updates), and so does the
-moment a scheduled article or an event starts: the next such moment is kept beside the version
-and checked on every request, so no cron job is needed. Only requests that carry no cookies
-but the CSRF and language ones are served from or stored in the cache: an editor, a visitor
-with a session (a pending comment, a message) or a remembered comment author never gets or
-leaves a shared page. CSRF tokens are cut out before storing and put back fresh for each
-visitor, so a cached form still posts.
+Every cached page, fragment and piece of data is stored under the current *content version*.
+Saving or deleting anything a reader can see bumps the version (signals, and services for bulk
+updates), and so does the moment a scheduled article or an event starts: the next such moment is
+kept beside the version and checked on every request, so no cron job is needed. Only requests
+that carry no cookies but the CSRF and language ones are served from or stored in the page
+cache: an editor, a visitor with a session (a pending comment, a message) or a remembered
+comment author never gets or leaves a shared page; fragments ({% fragment %}) hold only what
+every reader sees. CSRF tokens are cut out before storing and put back fresh for each visitor,
+so a cached form still posts. Each process keeps recent values in memory as well (LocalCopies).
 """
 
 import hashlib
@@ -23,8 +24,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 
 VERSION_KEY = "pages:version"
 BOUNDARY_KEY = "pages:next-boundary"
@@ -74,7 +75,7 @@ local_copies = LocalCopies(settings.PAGE_CACHE_LOCAL_ENTRIES)
 
 
 def versioned_get(key, *, timeout, compute):
-    """The value under versioned `key`: this process's copy, the shared cache's, or `compute()` stored in both."""
+    """The value under versioned `key`: this process's copy, the shared one, or `compute()` kept in both."""
     value = local_copies.get(key)
     if value is None:
         value = cache.get(key)
@@ -210,7 +211,11 @@ class PageCacheMiddleware:
         """(status, headers, body pieces): the finished page, cut where its forms' CSRF tokens were."""
         headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
         text = cut_csrf(response.content.decode(response.charset))
-        return response.status_code, headers, [piece.encode(response.charset) for piece in text.split(CSRF_PLACEHOLDER)]
+        return (
+            response.status_code,
+            headers,
+            [piece.encode(response.charset) for piece in text.split(CSRF_PLACEHOLDER)],
+        )
 
     def thaw(self, request, stored):
         status, headers, pieces = stored

@@ -5,8 +5,7 @@ two hundred response callbacks, which cost more than the round trip to Redis on 
 client is thread-safe and only wraps the pool, so one per pool serves the whole process.
 """
 
-from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.cache.backends.redis import RedisCacheClient
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache, RedisCacheClient
 
 
 class ReusedClientRedisCacheClient(RedisCacheClient):

@@ -35,7 +35,7 @@ def bench_database_url():
     parts = urlsplit(base)
     if parts.scheme == "sqlite":
         return f"sqlite:///{OUT / f'bench_{ARTICLES}.sqlite3'}"
-    # One database per size, so that a 1 000 and a 10 000 article magazine can be compared without regenerating.
+    # One database per size: a 1 000 and a 10 000 article magazine are compared without regenerating.
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + f"_bench_{ARTICLES}"))
 
 

@@ -33,7 +33,9 @@ class CommentSection:
         self.waiting = []
         if self.own_ids:
             self.waiting = list(
-                article.comments.filter(pk__in=self.own_ids, status__in=[Comment.Status.PENDING, Comment.Status.SPAM])
+                article.comments.filter(
+                    pk__in=self.own_ids, status__in=[Comment.Status.PENDING, Comment.Status.SPAM]
+                )
             )
         if self.waiting or self.author:
             request._has_private_content = True

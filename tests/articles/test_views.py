@@ -91,7 +91,9 @@ def test_tag_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_
 
 
 @pytest.mark.parametrize("block_count", [3, 60])
-def test_article_page_costs_a_fixed_number_of_queries(client, settings, django_assert_max_num_queries, block_count):
+def test_article_page_costs_a_fixed_number_of_queries(
+    client, settings, django_assert_max_num_queries, block_count
+):
     settings.PAGE_CACHE_SECONDS = 0
     article = make_article(
         issue=make_issue(),
@@ -102,7 +104,8 @@ def test_article_page_costs_a_fixed_number_of_queries(client, settings, django_a
     )
     with django_assert_max_num_queries(16):  # cold: the article, its parts, comments, sidebar, menu
         assert client.get(article.get_absolute_url()).status_code == 200
-    with django_assert_max_num_queries(0):  # the article and the shared fragments are kept per content version
+    # Warm: the article and the shared fragments are kept per content version.
+    with django_assert_max_num_queries(0):
         assert f"<p>{block_count - 1}</p>" in client.get(article.get_absolute_url()).content.decode()
 
 
