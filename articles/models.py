@@ -13,6 +13,8 @@ from magazine.models import Issue, Section, TimeStampedModel
 from magazine.richtext import RichTextField
 from magazine.slugs import unique_slug
 
+from .tagging import ArticleTagManager
+
 
 class Author(models.Model):
     name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
@@ -150,7 +152,7 @@ class Article(TimeStampedModel):
     cover_alt = models.CharField(_("cover description"), max_length=250, blank=True)
     cover_caption = models.CharField(_("cover caption"), max_length=300, blank=True)
     cover_credit = models.CharField(_("cover credit"), max_length=200, blank=True)
-    tags = TaggableManager(_("tags"), blank=True)
+    tags = TaggableManager(_("tags"), blank=True, manager=ArticleTagManager)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     publish_at = models.DateTimeField(
         _("publish at"), null=True, blank=True, help_text=_("Empty means now, when the status is Published.")

@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from magazine.cache import shared_document
 from magazine.converters import UnicodeSlugConverter
 
 from . import feeds, views
@@ -12,10 +13,12 @@ urlpatterns = [
     path("tags/<unicode_slug:slug>/", views.tag_detail, name="tag"),
     path("pr/", views.sponsored_list, name="sponsored"),
     path("search/", views.search, name="search"),
-    path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed-rss"),
-    path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
-    path("feeds/sections/<slug:slug>/rss/", feeds.SectionFeed(), name="section-feed-rss"),
-    path("feeds/sections/<slug:slug>/atom/", feeds.SectionAtomFeed(), name="section-feed-atom"),
-    path("feeds/tags/<unicode_slug:slug>/rss/", feeds.TagFeed(), name="tag-feed-rss"),
-    path("feeds/tags/<unicode_slug:slug>/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
+    path("feeds/rss/", shared_document(feeds.LatestArticlesFeed()), name="feed-rss"),
+    path("feeds/atom/", shared_document(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
+    path("feeds/sections/<slug:slug>/rss/", shared_document(feeds.SectionFeed()), name="section-feed-rss"),
+    path(
+        "feeds/sections/<slug:slug>/atom/", shared_document(feeds.SectionAtomFeed()), name="section-feed-atom"
+    ),
+    path("feeds/tags/<unicode_slug:slug>/rss/", shared_document(feeds.TagFeed()), name="tag-feed-rss"),
+    path("feeds/tags/<unicode_slug:slug>/atom/", shared_document(feeds.TagAtomFeed()), name="tag-feed-atom"),
 ]

@@ -8,7 +8,7 @@ from django.utils.translation import get_language, override
 from taggit.models import Tag
 
 from magazine.cache import remember
-from magazine.pagination import paginate
+from magazine.pagination import lazy_paginate, paginate
 
 from .forms import SearchForm
 from .models import Article
@@ -78,18 +78,16 @@ def article_detail(request, slug):
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = Article.objects.published().for_language(get_language()).for_listing().filter(tags=tag)
-    page = paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
-    return render(
-        request, "articles/tag_detail.html", {"tag": tag, "page": page, "articles": page.object_list}
-    )
+    page, articles = lazy_paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
+    return render(request, "articles/tag_detail.html", {"tag": tag, "page": page, "articles": articles})
 
 
 def sponsored_list(request):
     articles = (
         Article.objects.published().for_language(get_language()).for_listing().filter(is_sponsored=True)
     )
-    page = paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
-    return render(request, "articles/sponsored_list.html", {"page": page, "articles": page.object_list})
+    page, articles = lazy_paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
+    return render(request, "articles/sponsored_list.html", {"page": page, "articles": articles})
 
 
 def search(request):

@@ -17,6 +17,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from contextvars import ContextVar
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -164,6 +165,61 @@ def page_key(request):
     return "page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
 
 
+def freeze(response):
+    """(status, headers, body pieces): a finished response, cut where its forms' CSRF tokens were."""
+    headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
+    text = cut_csrf(response.content.decode(response.charset))
+    return (
+        response.status_code,
+        headers,
+        [piece.encode(response.charset) for piece in text.split(CSRF_PLACEHOLDER)],
+    )
+
+
+def thaw(request, stored, csrf):
+    """The response `freeze` kept, with this visitor's CSRF token (and cookie, through `csrf`)."""
+    status, headers, pieces = stored
+    has_form = len(pieces) > 1
+    if has_form:
+        csrf.process_request(request)  # reads this visitor's CSRF cookie, if any
+        body = get_token(request).encode().join(pieces)
+    else:
+        body = pieces[0]
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
+    if has_form:
+        csrf.process_response(request, response)  # sets the cookie when the token is new
+    return response
+
+
+def shared_document(view):
+    """Keep a view's answer like a fragment: for documents the same for every reader (feeds, sitemaps).
+
+    Only 200 answers to GET and HEAD are kept, per content version, host and full path.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or not settings.FRAGMENT_CACHE_SECONDS:
+            return view(request, *args, **kwargs)
+        answered = []
+
+        def compute():
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            answered.append(response)
+            return freeze(response) if response.status_code == 200 and not response.streaming else None
+
+        raw = f"{request.get_host()}\x1f{request.get_full_path()}"
+        key = f"documents:{content_version()}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+        stored = versioned_get(key, timeout=settings.FRAGMENT_CACHE_SECONDS, compute=compute)
+        return answered[0] if answered else thaw(request, stored, None)
+
+    return wrapper
+
+
 class PageCacheMiddleware:
     """Serve and store anonymous pages; answer 304 through the ETag of the content version.
 
@@ -192,44 +248,18 @@ class PageCacheMiddleware:
         stored = local_copies.get(f"{version}:{key}") or cache.get(key)
         if stored is not None and stored[0] == version:
             local_copies.set(f"{version}:{key}", stored)
-            response = self.thaw(request, stored[1:])
+            response = thaw(request, stored[1:], self.csrf)
             response["X-Page-Cache"] = "hit"
         else:
             response = self.get_response(request)
             if not self.is_cacheable_response(request, response):
                 return response
-            stored = (version, *self.freeze(response))
+            stored = (version, *freeze(response))
             cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
             local_copies.set(f"{version}:{key}", stored)
             response["X-Page-Cache"] = "miss"
         response["ETag"] = f'W/"{version}-{key[-12:]}"'
         patch_cache_control(response, private=True, no_cache=True)
-        return response
-
-    @staticmethod
-    def freeze(response):
-        """(status, headers, body pieces): the finished page, cut where its forms' CSRF tokens were."""
-        headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
-        text = cut_csrf(response.content.decode(response.charset))
-        return (
-            response.status_code,
-            headers,
-            [piece.encode(response.charset) for piece in text.split(CSRF_PLACEHOLDER)],
-        )
-
-    def thaw(self, request, stored):
-        status, headers, pieces = stored
-        has_form = len(pieces) > 1
-        if has_form:
-            self.csrf.process_request(request)  # reads this visitor's CSRF cookie, if any
-            body = get_token(request).encode().join(pieces)
-        else:
-            body = pieces[0]
-        response = HttpResponse(body, status=status)
-        for name, value in headers:
-            response[name] = value
-        if has_form:
-            self.csrf.process_response(request, response)  # sets the cookie when the token is new
         return response
 
     @staticmethod

@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from articles.sitemaps import sitemaps
+from magazine.cache import shared_document
 from magazine.views import language_switch
 
 urlpatterns = [
@@ -17,11 +18,16 @@ urlpatterns = [
     path("language/<str:code>/", language_switch, name="language-switch"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        shared_document(sitemap_views.index),
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": sitemaps}, name="sitemap-section"),
+    path(
+        "sitemap-<section>.xml",
+        shared_document(sitemap_views.sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap-section",
+    ),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

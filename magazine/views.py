@@ -5,7 +5,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 
 from .models import Contacts, Event, Issue, Section
-from .pagination import paginate
+from .pagination import lazy_paginate, paginate
 
 
 def issue_articles(issue):
@@ -33,20 +33,16 @@ def issue_detail(request, year, numbers):
     issue = get_object_or_404(
         Issue.objects.published(), year=year, number_first=int(first), number_last=int(last) if last else None
     )
-    page = paginate(request, issue_articles(issue), 60)
-    return render(
-        request, "magazine/issue_detail.html", {"issue": issue, "page": page, "articles": page.object_list}
-    )
+    page, articles = lazy_paginate(request, issue_articles(issue), 60)
+    return render(request, "magazine/issue_detail.html", {"issue": issue, "page": page, "articles": articles})
 
 
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     articles = section.articles.published().for_language(get_language()).for_listing()
-    page = paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
+    page, articles = lazy_paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
     return render(
-        request,
-        "magazine/section_detail.html",
-        {"section": section, "page": page, "articles": page.object_list},
+        request, "magazine/section_detail.html", {"section": section, "page": page, "articles": articles}
     )
 
 

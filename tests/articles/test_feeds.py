@@ -151,7 +151,8 @@ def test_feed_has_at_most_30_items_newest_first(client):
 @pytest.mark.parametrize("count", [3, 60])
 def test_feeds_cost_the_same_for_3_or_60_articles(client, django_assert_max_num_queries, settings, count):
     """Articles, tags, authors, public blocks (4), and the section or tag of its feed (1)."""
-    settings.PAGE_CACHE_SECONDS = 0  # count the feed's queries, not the page cache's
+    settings.PAGE_CACHE_SECONDS = 0  # count the feed's queries, not the caches'
+    settings.FRAGMENT_CACHE_SECONDS = 0
     section = make_section(slug="analysis")
     for n in range(count):
         make_print_first(
@@ -164,6 +165,16 @@ def test_feeds_cost_the_same_for_3_or_60_articles(client, django_assert_max_num_
     for pattern in FEED_URLS:
         with django_assert_max_num_queries(5):
             assert client.get(pattern.format(lang="en", section="analysis", tag="water")).status_code == 200
+
+
+def test_a_feed_is_kept_until_the_content_changes(client, settings, django_assert_num_queries):
+    settings.PAGE_CACHE_SECONDS = 0  # the feed is a shared document, kept even without the page cache
+    make_article(title="First in the feed")
+    assert "First in the feed" in client.get("/en/feeds/rss/").content.decode()
+    with django_assert_num_queries(0):
+        assert "First in the feed" in client.get("/en/feeds/rss/").content.decode()
+    make_article(title="Second in the feed")
+    assert "Second in the feed" in client.get("/en/feeds/rss/").content.decode()
 
 
 def test_prefetched_public_blocks_agree_with_visible_blocks():

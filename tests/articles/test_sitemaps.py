@@ -90,7 +90,8 @@ def test_a_section_is_last_modified_with_its_newest_published_article(client):
 @pytest.mark.parametrize("count", [3, 60])
 def test_sitemap_costs_the_same_for_3_or_60_articles(client, django_assert_max_num_queries, settings, count):
     """Articles (count and page), their translation groups, issues, sections."""
-    settings.PAGE_CACHE_SECONDS = 0  # count the view's queries, not the page cache's
+    settings.PAGE_CACHE_SECONDS = 0  # count the view's queries, not the caches'
+    settings.FRAGMENT_CACHE_SECONDS = 0
     section = make_section()
     for n in range(count):
         original = make_article(section=section, issue=make_issue())
@@ -98,6 +99,15 @@ def test_sitemap_costs_the_same_for_3_or_60_articles(client, django_assert_max_n
             make_article(language="ru", translation_of=original)
     with django_assert_max_num_queries(5):
         assert client.get("/sitemap-articles.xml").status_code == 200
+
+
+def test_a_kept_sitemap_is_not_kept_for_a_missing_page(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_article(slug="in-the-map")
+    assert client.get("/sitemap-articles.xml?p=9").status_code == 404
+    assert "in-the-map" in client.get("/sitemap-articles.xml").content.decode()
+    make_article(slug="new-in-the-map")
+    assert "new-in-the-map" in client.get("/sitemap-articles.xml").content.decode()
 
 
 def test_robots_txt_points_to_the_sitemap(client):
