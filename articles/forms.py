@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from magazine.cache import remember
 from magazine.models import Issue, Section
 
 from .search import clean_query
@@ -11,19 +12,25 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(label=_("Words to find"), required=False)
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    section = forms.ModelChoiceField(
-        label=_("Section"),
-        queryset=Section.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All sections"),
-    )
+    section = forms.ChoiceField(label=_("Section"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        years = Issue.objects.published().order_by("-year").values_list("year", flat=True).distinct()
+        # The choices are the same for every search until the content changes: kept with it.
+        years = remember(
+            "issue-years",
+            lambda: list(
+                Issue.objects.published().order_by("-year").values_list("year", flat=True).distinct()
+            ),
+        )
+        self.sections = {
+            section.slug: section for section in remember("sections", lambda: list(Section.objects.all()))
+        }
         self.fields["year"].choices = [("", _("All years")), *((year, year) for year in years)]
-        self.fields["section"].label_from_instance = lambda section: section.name_display
+        self.fields["section"].choices = [
+            ("", _("All sections")),
+            *((slug, section.name_display) for slug, section in self.sections.items()),
+        ]
         # clean_q() removes NUL and other control characters instead of refusing the query.
         self.fields["q"].validators = []
         self.truncated = False
@@ -36,7 +43,7 @@ class SearchForm(forms.Form):
         """(query, year, section) taken from the fields that are valid."""
         self.is_valid()
         data = self.cleaned_data
-        return data.get("q", ""), data.get("year"), data.get("section")
+        return data.get("q", ""), data.get("year"), self.sections.get(data.get("section") or "")
 
     @property
     def ignored_filters(self):

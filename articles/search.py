@@ -133,26 +133,13 @@ def search_articles(query, *, language, year=None, section=None):
         matches = articles.filter(search_vector=search_query)
         rank = SearchRank(F("search_vector"), search_query)
         # The snippet is cut in Python (highlight()): ts_headline over long texts cost ~1 ms a row.
-        results = (
-            one_version_each(matches, language)
-            .for_listing()
-            .defer(None)
-            .defer("search_vector")
-            .annotate(rank=rank)
-        )
+        results = one_version_each(matches, language).annotate(rank=rank)
     else:
         terms = query_terms(query)
         if not terms:
             return Article.objects.none()
         matches = articles.filter(*(folded_contains("search_text", term) for term in terms))
-        # The snippet is cut from search_text in Python (highlight()), so it is loaded here.
-        results = (
-            one_version_each(matches, language)
-            .for_listing()
-            .defer(None)
-            .defer("search_vector")
-            .annotate(rank=sqlite_rank(terms))
-        )
+        results = one_version_each(matches, language).annotate(rank=sqlite_rank(terms))
     return results.alias(
         other_language=Case(When(language=language, then=Value(0)), default=Value(1))
     ).order_by("-rank", "other_language", "-publish_at", "-id")
@@ -178,17 +165,15 @@ def one_version_each(matches, language):
     return matches.exclude(~Q(language=language) & (Q(pk__in=roots_here) | Q(translation_of__in=roots_here)))
 
 
-def highlight(articles, query):
-    """Give each article a `snippet`: its escaped reader-visible text after the title, words in <mark>.
+def snippet(search_text, query):
+    """The escaped reader-visible text after the title around the query's words, marked with <mark>.
 
     PostgreSQL matched whole words, so whole words are marked; SQLite matched parts of words.
     """
-    terms = query_terms(query)
-    whole_words = connection.vendor == "postgresql"
-    for article in articles:
-        text = article.search_text.split("\n", 1)[-1]
-        article.snippet = marked_html(marked_excerpt(text, terms, whole_words=whole_words))
-    return articles
+    text = search_text.split("\n", 1)[-1]
+    return marked_html(
+        marked_excerpt(text, query_terms(query), whole_words=connection.vendor == "postgresql")
+    )
 
 
 def marked_excerpt(text, terms, *, width=260, whole_words=False):

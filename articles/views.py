@@ -2,18 +2,20 @@ import hashlib
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 from taggit.models import Tag
 
-from magazine.cache import remember
-from magazine.pagination import lazy_paginate, paginate
+from magazine.cache import fragments, remember
+from magazine.pagination import lazy_paginate, paginate_counted
 
 from .forms import SearchForm
 from .models import Article
 from .paywall import can_preview, is_paywalled, public_summary, visible_blocks
-from .search import MAX_QUERY_LENGTH, highlight, search_articles
+from .search import MAX_QUERY_LENGTH, search_articles, snippet
 from .structured_data import article_json_ld
 
 
@@ -91,18 +93,34 @@ def sponsored_list(request):
 
 
 def search(request):
+    """Search results: one query for the matches; cards are shared fragments, snippets are the query's."""
     form = SearchForm(request.GET)
     query, year, section = form.search_params()
     if query:
-        articles = search_articles(query, language=get_language(), year=year, section=section)
+        matches = search_articles(query, language=get_language(), year=year, section=section)
     else:
-        articles = Article.objects.none()
-    page = paginate(request, articles, 20)
-    context = {
-        "form": form,
-        "query": query,
-        "page": page,
-        "articles": highlight(list(page.object_list), query),
-        "max_length": MAX_QUERY_LENGTH,
-    }
+        matches = Article.objects.none()
+    page = paginate_counted(request, matches.values("pk", "language", "search_text"), 20)
+    rows = list(page.object_list)
+    cards = fragments(
+        request, "search-card", [row["pk"] for row in rows], lambda pks: render_cards(request, pks)
+    )
+    results = [
+        {
+            "card": mark_safe(cards[row["pk"]]),
+            "language": row["language"],
+            "snippet": snippet(row["search_text"], query),
+        }
+        for row in rows
+    ]
+    context = {"form": form, "query": query, "page": page, "results": results, "max_length": MAX_QUERY_LENGTH}
     return render(request, "articles/search.html", context)
+
+
+def render_cards(request, pks):
+    """{pk: the card of a search result} for these articles, loaded in one go."""
+    articles = Article.objects.filter(pk__in=pks).for_listing()
+    return {
+        article.pk: render_to_string("articles/_search_card.html", {"article": article}, request=request)
+        for article in articles
+    }

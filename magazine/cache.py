@@ -310,6 +310,33 @@ def fragment(request, name, parts, render):
     return rendered[0] if rendered else put_csrf(request, html)
 
 
+def fragments(request, name, keys, render_missing):
+    """{key: html} for many pieces at once (the cards of a list); `render_missing(keys)` renders the rest.
+
+    Like `fragment`, per content version, language and host; the missing pieces are rendered in
+    one go, so their data can be loaded in one query.
+    """
+    if not settings.FRAGMENT_CACHE_SECONDS:
+        return render_missing(keys)
+    prefix = f"fragments:{content_version()}:{name}:{get_language() or ''}:{request.get_host()}:"
+    found = {key: local_copies.get(prefix + str(key)) for key in keys}
+    shared = cache.get_many([prefix + str(key) for key, html in found.items() if html is None])
+    for key in keys:
+        if found[key] is None and (html := shared.get(prefix + str(key))) is not None:
+            found[key] = html
+            local_copies.set(prefix + str(key), html)
+    missing = [key for key in keys if found[key] is None]
+    if missing:
+        rendered = render_missing(missing)
+        cache.set_many(
+            {prefix + str(key): html for key, html in rendered.items()}, settings.FRAGMENT_CACHE_SECONDS
+        )
+        for key, html in rendered.items():
+            local_copies.set(prefix + str(key), html)
+        found.update(rendered)
+    return found
+
+
 def remember(name, compute, *, timeout=3600):
     """`compute()`, kept in the cache until the content changes: for data every page shows (sidebar, menu)."""
     return versioned_get(f"data:{content_version()}:{name}", timeout=timeout, compute=compute)
