@@ -67,7 +67,7 @@ def article_detail(request, slug):
         "blocks": lambda: list(visible_blocks(article, request.user)),
         "paywalled": is_paywalled(article, request.user),
         "summary": summary,
-        "json_ld": article_json_ld(article, request, summary=summary),
+        "json_ld": lambda: article_json_ld(article, request, summary=summary),
         "is_preview": not article.is_published(),
         "editor_view": editor_view,
     }

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
@@ -9,11 +8,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _, ngettext, pgettext_lazy
 
 from articles.models import Article
+from magazine.cache import content_changed, remember
 from magazine.models import TimeStampedModel
-
-DISCUSSION_CACHE_KEY = "comments:discussion-settings"
-# With the local-memory cache each worker holds its own copy: a short life bounds how stale it gets.
-DISCUSSION_CACHE_SECONDS = 60
 
 
 def hash_ip(ip):
@@ -103,18 +99,15 @@ class DiscussionSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        # Now for this process, and again after commit so no request re-caches the old row meanwhile.
-        cache.delete(DISCUSSION_CACHE_KEY)
-        transaction.on_commit(lambda: cache.delete(DISCUSSION_CACHE_KEY))
+        # The settings shape every article page: a new content version now, and again after commit
+        # so no request keeps the old row meanwhile.
+        content_changed()
+        transaction.on_commit(content_changed)
 
     @classmethod
     def load(cls):
-        """The settings row (unsaved defaults if none yet), from the cache when possible."""
-        discussion = cache.get(DISCUSSION_CACHE_KEY)
-        if discussion is None:
-            discussion = cls.objects.filter(pk=1).first() or cls(pk=1)
-            cache.set(DISCUSSION_CACHE_KEY, discussion, DISCUSSION_CACHE_SECONDS)
-        return discussion
+        """The settings row (unsaved defaults if none yet), kept until the content changes."""
+        return remember("discussion-settings", lambda: cls.objects.filter(pk=1).first() or cls(pk=1))
 
     def entries(self, field):
         """The non-empty lines of a block list (`blocked_words` …), lower-cased."""

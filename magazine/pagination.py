@@ -14,6 +14,9 @@ def lazy_paginate(request, object_list, per_page):
     return page, SimpleLazyObject(lambda: page.object_list)
 
 
+MAX_DIRECT_PAGE = 10_000
+
+
 class CountedRows:
     """One page of rows that knows the total: what Paginator needs, without a COUNT query."""
 
@@ -33,6 +36,8 @@ def paginate_counted(request, queryset, per_page):
         number = max(int(request.GET.get("page", "1")), 1)
     except ValueError:
         number = 1
+    if number > MAX_DIRECT_PAGE:  # no such page: counting finds the last one (and keeps OFFSET in range)
+        return paginate(request, queryset, per_page)
     offset = (number - 1) * per_page
     rows = list(queryset.annotate(total_rows=Window(Count("pk")))[offset : offset + per_page])
     if not rows:  # nothing at all, or past the end: count, then the nearest real page

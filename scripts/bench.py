@@ -26,6 +26,9 @@ PY = sys.executable
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "10000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 CONNECTIONS = 16
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+# BENCH_PAGES=trivial,search loads only those pages (the table and JSON then hold only them).
+ONLY = [name for name in os.environ.get("BENCH_PAGES", "").split(",") if name]
 
 
 def bench_database_url():
@@ -103,7 +106,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env, *, workers=3, probe="/bench/trivial/", log=None):
+def start_gunicorn(env, *, workers=WORKERS, probe="/bench/trivial/", log=None):
     """Serve the site with gunicorn on a free loopback port; return (process, base URL) once it answers."""
     port = free_port()
     process = subprocess.Popen(
@@ -205,26 +208,71 @@ def main():
     cached, cached_base = start_gunicorn(cached_env)
     try:
         for name, path in urls.items():
+            if ONLY and name not in ONLY:
+                continue
             base = cached_base if name == "article_cached" else uncached_base
             print(f"  loading {name:<24} {path}", flush=True)
             pages[name] = wrk(base + path) | {"queries": queries.get(name)}
     finally:
         stop(uncached)
         stop(cached)
-    result = {"pages": pages, "articles": ARTICLES, "connections": CONNECTIONS, "seconds": SECONDS}
-    (OUT / "latest.json").write_text(json.dumps(result, indent=2))
+    result = {
+        "pages": pages,
+        "articles": ARTICLES,
+        "connections": CONNECTIONS,
+        "seconds": SECONDS,
+        "workers": WORKERS,
+    }
+    out = OUT / ("partial.json" if ONLY else "latest.json")
+    out.write_text(json.dumps(result, indent=2))
+    if not ONLY:  # kept per size, for the growth comparison
+        (OUT / f"articles-{ARTICLES}.json").write_text(json.dumps(result, indent=2))
     print(f"\n{'page':<24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'queries':>9}{'non-2xx':>9}")
     for name, row in pages.items():
         print(
             f"{name:<24}{row['rps']:>10}{row['p50_ms']:>10}{row['p99_ms']:>10}"
             f"{row['queries'] if row['queries'] is not None else '-':>9}{row['non_2xx']:>9}"
         )
-    trivial = pages["trivial"]["rps"]
-    print(
-        f"\ncached article: {pages['article_cached']['rps'] / trivial:.0%} of trivial; "
-        f"uncached article: {pages['article_uncached']['rps'] / trivial:.0%} of trivial "
-        f"({ARTICLES} articles; written to {OUT / 'latest.json'})"
-    )
+    print(f"\n{ARTICLES} articles, {CONNECTIONS} connections, {WORKERS} gunicorn workers; written to {out}")
+    if not ONLY:
+        print_targets(pages)
+        print_growth(pages)
+
+
+def print_targets(pages):
+    """The issue's speed targets against this run."""
+    trivial, uncached = pages["trivial"]["rps"], pages["article_uncached"]
+    checks = [
+        ("cached article >= 70% of trivial", pages["article_cached"]["rps"] / trivial, 0.70, "{:.0%}"),
+        ("uncached article >= 25% of trivial", uncached["rps"] / trivial, 0.25, "{:.0%}"),
+        ("uncached article p99 < 100 ms", 100 - uncached["p99_ms"], 0, None),
+        (
+            "2 000 comments >= 1/2 uncached",
+            pages["article_2000_comments"]["rps"] / uncached["rps"],
+            0.5,
+            "{:.2f}x",
+        ),
+        ("search p99 < 150 ms", 150 - pages["search"]["p99_ms"], 0, None),
+    ]
+    print()
+    for label, value, minimum, shown in checks:
+        figure = shown.format(value) if shown else ""
+        print(f"  {'met   ' if value >= minimum else 'MISSED'} {label} {figure}")
+
+
+def print_growth(pages):
+    """Each page against the other size's last run (BENCH_ARTICLES=1000 and the default 10 000)."""
+    other = 1000 if ARTICLES != 1000 else 10000
+    path = OUT / f"articles-{other}.json"
+    if not path.exists():
+        print(f"\n  growth: run `BENCH_ARTICLES={other} make bench` as well to compare the two sizes")
+        return
+    before = json.loads(path.read_text())["pages"]
+    print(f"\n  growth, requests/s with {ARTICLES} against {other} articles:")
+    for name, row in pages.items():
+        if name in before and before[name]["rps"]:
+            change = row["rps"] / before[name]["rps"] - 1
+            print(f"    {name:<24}{before[name]['rps']:>10}{row['rps']:>10}{change:>+9.0%}")
 
 
 if __name__ == "__main__":

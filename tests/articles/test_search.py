@@ -269,3 +269,16 @@ def test_an_article_saved_in_the_admin_is_indexed_with_its_final_blocks_and_tags
     article = Article.objects.get(title="Saved in the admin")
     assert found("question") == found("borders") == found("yusupov") == [article]
     assert found("HIDDENMARKER") == []
+
+
+def test_results_are_paginated_with_their_total_in_one_query(client, django_assert_max_num_queries):
+    for n in range(25):
+        make_article(title=f"Glacier report {n}")
+    client.get("/en/search/", {"q": "glacier"})  # the filters' choices and the cards are kept afterwards
+    with django_assert_max_num_queries(1):
+        first = client.get("/en/search/", {"q": "glacier"}).content.decode()
+    assert "25 articles found" in first and first.count('class="search-result card"') == 20
+    second = client.get("/en/search/", {"q": "glacier", "page": "2"}).content.decode()
+    assert "25 articles found" in second and second.count('class="search-result card"') == 5
+    past_the_end = client.get("/en/search/", {"q": "glacier", "page": "90000000000"}).content.decode()
+    assert past_the_end.count('class="search-result card"') == 5
