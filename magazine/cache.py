@@ -320,7 +320,8 @@ def fragments(request, name, keys, render_missing):
         return render_missing(keys)
     prefix = f"fragments:{content_version()}:{name}:{get_language() or ''}:{request.get_host()}:"
     found = {key: local_copies.get(prefix + str(key)) for key in keys}
-    shared = cache.get_many([prefix + str(key) for key, html in found.items() if html is None])
+    absent = [prefix + str(key) for key, html in found.items() if html is None]
+    shared = cache.get_many(absent) if absent else {}
     for key in keys:
         if found[key] is None and (html := shared.get(prefix + str(key))) is not None:
             found[key] = html

@@ -133,7 +133,9 @@ DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL") or "sql
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
+if env_bool("CACHE_OFF", False):  # measurement only (make bench's *_cold rows): no cache at all
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+elif REDIS_URL:
     CACHES = {"default": {"BACKEND": "magazine.cache_backends.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "magazine"}}
@@ -148,7 +150,7 @@ PAGE_CACHE_APPS = {"magazine", "articles", "taggit"}
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 3600)
 # Each process keeps this many recently used pages, fragments and data in memory besides the shared
 # cache (magazine.cache.LocalCopies); they are keyed by content version, so never stale. 0: none.
-PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 500)
+PAGE_CACHE_LOCAL_ENTRIES = 0 if env_bool("CACHE_OFF", False) else env_int("PAGE_CACHE_LOCAL_ENTRIES", 500)
 
 # Admin sign-in: failures allowed per IP and per username before a lockout of LOGIN_LOCKOUT_SECONDS.
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)

@@ -64,12 +64,15 @@ def production_environment(database_url, out, **overrides):
     return env
 
 
-def environment(database_url, *, page_cache):
+def environment(database_url, *, page_cache, fragments=True):
     return production_environment(
         database_url,
         OUT,
         BENCH_TRIVIAL_VIEW="1",
         PAGE_CACHE_SECONDS="3600" if page_cache else "0",
+        FRAGMENT_CACHE_SECONDS="3600" if fragments else "0",
+        PAGE_CACHE_LOCAL_ENTRIES="500" if fragments else "0",
+        CACHE_OFF="0" if fragments else "1",
         REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
     )
 
@@ -184,6 +187,7 @@ def main():
     ensure_postgres_database(database_url)
     uncached_env = environment(database_url, page_cache=False)
     cached_env = environment(database_url, page_cache=True)
+    cold_env = environment(database_url, page_cache=False, fragments=False)
     print(f"Database: {database_url}")
     run(["manage.py", "migrate", "--noinput", "-v", "0"], uncached_env)
     run(["manage.py", "collectstatic", "--noinput", "-v", "0"], uncached_env)
@@ -206,16 +210,20 @@ def main():
     pages = {}
     uncached, uncached_base = start_gunicorn(uncached_env)
     cached, cached_base = start_gunicorn(cached_env)
+    cold, cold_base = start_gunicorn(cold_env)
     try:
         for name, path in urls.items():
             if ONLY and name not in ONLY:
                 continue
-            base = cached_base if name == "article_cached" else uncached_base
+            base = {"article_cached": cached_base}.get(
+                name, cold_base if name.endswith("_cold") else uncached_base
+            )
             print(f"  loading {name:<24} {path}", flush=True)
             pages[name] = wrk(base + path) | {"queries": queries.get(name)}
     finally:
         stop(uncached)
         stop(cached)
+        stop(cold)
     result = {
         "pages": pages,
         "articles": ARTICLES,

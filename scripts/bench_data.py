@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Generate the bench magazine (run by scripts/bench.py with the bench database in DATABASE_URL).
 
-30 years of issues, N articles of 10-40 blocks, 200 000 comments (2 000 on one article) and
+30 years of issues, N articles of 10-40 blocks, 20 comments an article (200 000 for the default
+10 000; 2 000 of them on one article) and
 50 000 subscribers, written with bulk inserts and a progress bar; then var/bench/urls.json.
 Skips the work when the database already holds a magazine of this size.
 """
@@ -35,7 +36,14 @@ from comments.models import Comment  # noqa: E402
 from magazine.models import Issue, Section  # noqa: E402
 from subscriptions.models import Subscriber  # noqa: E402
 
-COMMENTS = int(os.environ.get("BENCH_COMMENTS", "200000"))
+# 20 comments an article (200 000 for 10 000), 2 000 of them on one: pages compare across sizes.
+COMMENTS_PER_ARTICLE = 20
+
+
+def comments_total(articles):
+    return int(os.environ.get("BENCH_COMMENTS", COMMENTS_PER_ARTICLE * articles))
+
+
 SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "50000"))
 BATCH = 2000
 WORDS = (
@@ -67,7 +75,7 @@ def paragraph(rng):
 
 
 def already_generated(articles):
-    return Article.objects.count() == articles and Comment.objects.count() >= COMMENTS
+    return Article.objects.count() == articles and Comment.objects.count() == comments_total(articles)
 
 
 def generate(articles):
@@ -147,8 +155,8 @@ def generate(articles):
 
     busy = created[1]  # a free article: the one with 2 000 comments
     started, done = time.monotonic(), 0
-    while done < COMMENTS:
-        size = min(BATCH * 5, COMMENTS - done)
+    while done < comments_total(articles):
+        size = min(BATCH * 5, comments_total(articles) - done)
         rows = []
         for n in range(done, done + size):
             article = busy if n < 2000 else created[rng.randrange(len(created))]
@@ -164,7 +172,7 @@ def generate(articles):
             )
         Comment.objects.bulk_create(rows, batch_size=5000)
         done += size
-        progress("comments", done, COMMENTS, started)
+        progress("comments", done, comments_total(articles), started)
 
     started, done = time.monotonic(), 0
     statuses = [Subscriber.Status.CONFIRMED] * 8 + [Subscriber.Status.PENDING, Subscriber.Status.UNSUBSCRIBED]
@@ -212,6 +220,9 @@ def write_urls():
             # A reader's query: a word of one title and its number (selective, like a real search).
             "search": reverse("articles:search") + "?q=" + "+".join(free[10].title.split()[-2:]),
             "feed": reverse("articles:feed-rss"),
+            # With no cache at all (pages, fragments, per-process copies): what a cold start costs.
+            "article_cold": free[10].get_absolute_url(),
+            "search_cold": reverse("articles:search") + "?q=" + "+".join(free[10].title.split()[-2:]),
             "sitemap": "/sitemap-articles.xml",
         }
     out = ROOT / "var" / "bench" / "urls.json"
@@ -224,7 +235,10 @@ def main():
     if already_generated(articles):
         print(f"The bench magazine with {articles} articles is already there.")
     else:
-        print(f"Generating a magazine of {articles} articles, {COMMENTS} comments, {SUBSCRIBERS} subscribers")
+        print(
+            f"Generating a magazine of {articles} articles, {comments_total(articles)} comments, "
+            f"{SUBSCRIBERS} subscribers"
+        )
         generate(articles)
         analyze()
     write_urls()

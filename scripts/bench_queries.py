@@ -19,6 +19,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
+from magazine.cache import local_copies  # noqa: E402
+
 
 def count(client, path):
     client.get(path)  # the first request may compute the cache boundary; count the steady state
@@ -26,6 +28,9 @@ def count(client, path):
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
     return len(queries)
+
+
+COLD_CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 
 def main():
@@ -36,6 +41,12 @@ def main():
         if name == "article_cached":
             with override_settings(PAGE_CACHE_SECONDS=3600, CACHES=settings.CACHES):
                 result[name] = count(client, path)
+        elif name.endswith("_cold"):
+            local_copies.clear()
+            local_copies.size, size = 0, local_copies.size
+            with override_settings(FRAGMENT_CACHE_SECONDS=0, CACHES=COLD_CACHES):
+                result[name] = count(client, path)
+            local_copies.size = size
         else:
             result[name] = count(client, path)
     print(json.dumps(result))

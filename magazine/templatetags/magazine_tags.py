@@ -1,3 +1,4 @@
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import template
@@ -63,7 +64,12 @@ def page_urls(context):
     if overrides:
         return overrides
     request = context.get("request")
-    path = request.get_full_path() if request else "/"
+    return translated_paths(request.get_full_path() if request else "/")
+
+
+@lru_cache(maxsize=2048)
+def translated_paths(path):
+    """{language: path}: URL patterns only, so the answer for a path never changes while running."""
     return {code: translate_url(path, code) for code, _ in settings.LANGUAGES}
 
 
