@@ -10,12 +10,17 @@ class CommentsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from articles import extensions
-        from magazine import dashboard
+        from magazine import cache, dashboard
 
-        from . import dashboard as comments_dashboard, signals
+        from . import dashboard as comments_dashboard, moderation, signals
+        from .forms import rendered_at_token
         from .models import Comment, DiscussionSettings
 
         extensions.register_below_article("comments/_article_comments.html")
+        # A cached page's comment form gets each visitor's own time stamp, like its CSRF token.
+        cache.register_fresh_field("rendered_at", lambda request: rendered_at_token())
+        # Pages change by themselves when an article's comments close (close_after_days).
+        cache.register_boundary(moderation.next_closing)
         dashboard.register_panel(comments_dashboard.comments_panel, order=10)
         dashboard.register_series(
             _("Approved comments"), comments_dashboard.approved_per_week, permission="comments.view_comment"

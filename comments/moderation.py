@@ -5,8 +5,11 @@ Views, services and the admin ask these functions; none of them sets a new comme
 
 from datetime import timedelta
 
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, ngettext_lazy
+
+from articles.models import Article
 
 from .models import Comment, DiscussionSettings, hash_ip
 from .text import find_urls
@@ -33,6 +36,21 @@ def comments_allowed(article, discussion, now=None):
         )
         return False, message % {"days": days}
     return True, ""
+
+
+def next_closing(now):
+    """When the next published article's comments close by age (close_after_days), or None."""
+    # Read directly, not through DiscussionSettings.load(): this runs while the content version is computed.
+    discussion = DiscussionSettings.objects.filter(pk=1).first() or DiscussionSettings(pk=1)
+    days = discussion.close_after_days
+    if not discussion.comments_enabled or not days:
+        return None
+    oldest_open = (
+        Article.objects.published(now)
+        .filter(comments_open=True, publish_at__gt=now - timedelta(days=days))
+        .aggregate(moment=Min("publish_at"))["moment"]
+    )
+    return oldest_open + timedelta(days=days) if oldest_open else None
 
 
 def is_blocked(comment, discussion):

@@ -17,7 +17,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from contextvars import ContextVar
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,12 +26,19 @@ from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.html import escape
 from django.utils.translation import get_language
 
 VERSION_KEY = "pages:version"
 BOUNDARY_KEY = "pages:next-boundary"
-CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-CSRF_PLACEHOLDER = "__csrf_token__"
+CSRF_FIELD_NAME = "csrfmiddlewaretoken"
+# Form fields whose value belongs to one visitor ({name: make(request)}): cut out of everything shared
+# and made fresh for each visitor. Only a whole `name="…" value="…"` pair is recognised, which
+# escaped text (a comment, a link) cannot contain: its quotes are entities.
+_fresh_fields = {CSRF_FIELD_NAME: get_token}
+FRESH = "\x00fresh\x00"
+# Part of every key of stored pages and fragments: a release that stores them differently starts afresh.
+FORMAT = 3
 # Headers the page cache sets itself on every answer, or that belong to one visitor.
 UNSTORED_HEADERS = {"etag", "cache-control", "expires", "x-page-cache", "set-cookie", "content-length"}
 _boundary_providers = []
@@ -162,33 +169,66 @@ def is_cacheable_request(request):
 
 
 def page_key(request):
-    return "page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+    """The page's key: host (checked against ALLOWED_HOSTS here) and full path."""
+    raw = f"{request.get_host()}\x1f{request.get_full_path()}"
+    return f"page:{FORMAT}:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
-def freeze(response):
-    """(status, headers, body pieces): a finished response, cut where its forms' CSRF tokens were."""
-    headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
-    text = cut_csrf(response.content.decode(response.charset))
-    return (
-        response.status_code,
-        headers,
-        [piece.encode(response.charset) for piece in text.split(CSRF_PLACEHOLDER)],
+def register_fresh_field(name, make):
+    """Treat form field `name` like the CSRF token: `make(request)` gives each visitor's value."""
+    _fresh_fields[name] = make
+    fresh_field_patterns.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def fresh_field_patterns():
+    names = "|".join(map(re.escape, _fresh_fields))
+    return re.compile(rf'name="({names})" value="[^"]*"'), re.compile(rf'name="({names})" value="{FRESH}"')
+
+
+def cut_fresh(html):
+    """`html` with the visitor's own form values (CSRF token, time stamps) taken out, fit to be shared."""
+    return fresh_field_patterns()[0].sub(rf'name="\g<1>" value="{FRESH}"', html)
+
+
+def fresh_value(request, name):
+    """This visitor's value of a fresh field: made once per request, for all of the page's pieces."""
+    values = request.__dict__.setdefault("_fresh_values", {})
+    if name not in values:
+        values[name] = str(_fresh_fields[name](request))
+    return values[name]
+
+
+def put_fresh(request, html):
+    """Shared `html` with this visitor's values where `cut_fresh` took them out."""
+    if FRESH not in html:
+        return html
+    pattern = fresh_field_patterns()[1]
+    return pattern.sub(
+        lambda match: f'name="{match[1]}" value="{escape(fresh_value(request, match[1]))}"', html
     )
 
 
+def freeze(response):
+    """(status, headers, [text, field name, text, …]): a finished response, cut at its fresh fields."""
+    headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
+    pieces = fresh_field_patterns()[1].split(cut_fresh(response.content.decode(response.charset)))
+    return response.status_code, headers, [piece.encode(response.charset) for piece in pieces]
+
+
 def thaw(request, stored, csrf):
-    """The response `freeze` kept, with this visitor's CSRF token (and cookie, through `csrf`)."""
+    """The response `freeze` kept, with this visitor's fresh values (and CSRF cookie, through `csrf`)."""
     status, headers, pieces = stored
-    has_form = len(pieces) > 1
-    if has_form:
+    names = [piece.decode() for piece in pieces[1::2]]
+    if CSRF_FIELD_NAME in names:
         csrf.process_request(request)  # reads this visitor's CSRF cookie, if any
-        body = get_token(request).encode().join(pieces)
-    else:
-        body = pieces[0]
-    response = HttpResponse(body, status=status)
+    body = bytearray(pieces[0])
+    for name, text in zip(names, pieces[2::2], strict=True):
+        body += f'name="{name}" value="{escape(fresh_value(request, name))}"'.encode() + text
+    response = HttpResponse(bytes(body), status=status)
     for name, value in headers:
         response[name] = value
-    if has_form:
+    if CSRF_FIELD_NAME in names:
         csrf.process_response(request, response)  # sets the cookie when the token is new
     return response
 
@@ -213,7 +253,7 @@ def shared_document(view):
             return freeze(response) if response.status_code == 200 and not response.streaming else None
 
         raw = f"{request.get_host()}\x1f{request.get_full_path()}"
-        key = f"documents:{content_version()}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+        key = f"documents:{FORMAT}:{content_version()}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
         stored = versioned_get(key, timeout=settings.FRAGMENT_CACHE_SECONDS, compute=compute)
         return answered[0] if answered else thaw(request, stored, None)
 
@@ -277,18 +317,6 @@ class PageCacheMiddleware:
         return not any(word in cache_control for word in ("private", "no-store", "no-cache", "max-age=0"))
 
 
-def cut_csrf(html):
-    """`html` with every form's CSRF token replaced by a placeholder, fit to be shared."""
-    return CSRF_FIELD.sub(r"\g<1>" + CSRF_PLACEHOLDER + r"\g<2>", html)
-
-
-def put_csrf(request, html):
-    """Shared `html` with this visitor's CSRF token where `cut_csrf` left the placeholder."""
-    if CSRF_PLACEHOLDER not in html:
-        return html
-    return html.replace(CSRF_PLACEHOLDER, get_token(request))
-
-
 def fragment(request, name, parts, render):
     """A rendered piece of a page shared by all readers until the content changes.
 
@@ -299,15 +327,15 @@ def fragment(request, name, parts, render):
     if not settings.FRAGMENT_CACHE_SECONDS:
         return render()
     raw = "\x1f".join([name, get_language() or "", request.get_host(), *map(str, parts)])
-    key = f"fragments:{content_version()}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+    key = f"fragments:{FORMAT}:{content_version()}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
     rendered = []
 
     def render_shareable():
         rendered.append(render())
-        return cut_csrf(rendered[0])
+        return cut_fresh(rendered[0])
 
     html = versioned_get(key, timeout=settings.FRAGMENT_CACHE_SECONDS, compute=render_shareable)
-    return rendered[0] if rendered else put_csrf(request, html)
+    return rendered[0] if rendered else put_fresh(request, html)
 
 
 def fragments(request, name, keys, render_missing):
@@ -318,7 +346,7 @@ def fragments(request, name, keys, render_missing):
     """
     if not settings.FRAGMENT_CACHE_SECONDS:
         return render_missing(keys)
-    prefix = f"fragments:{content_version()}:{name}:{get_language() or ''}:{request.get_host()}:"
+    prefix = f"fragments:{FORMAT}:{content_version()}:{name}:{get_language() or ''}:{request.get_host()}:"
     found = {key: local_copies.get(prefix + str(key)) for key in keys}
     absent = [prefix + str(key) for key, html in found.items() if html is None]
     shared = cache.get_many(absent) if absent else {}

@@ -3,7 +3,8 @@
 
 Prints requests/s, p50 and p99 latency and queries per request for the main pages and a trivial
 view (the framework's ceiling), and writes var/bench/latest.json. BENCH_ARTICLES (default 10 000)
-sets the size; BENCH_SECONDS (default 8) the load per page; BENCH_DATABASE_URL overrides the
+sets the size; BENCH_SECONDS (default 3) the load per page and round, BENCH_ROUNDS (3) the rounds
+(the median round is kept); BENCH_DATABASE_URL overrides the
 database (default: DATABASE_URL's server with the database name suffixed `_bench_<articles>`).
 """
 
@@ -24,7 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "var" / "bench"
 PY = sys.executable
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "10000"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "3"))
+# Every page is loaded ROUNDS times, the pages taking turns, and the median round is kept: a busy
+# shared machine drifts, and one long run per page would compare pages measured at different moments.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = 16
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 # BENCH_PAGES=trivial,search loads only those pages (the table and JSON then hold only them).
@@ -159,8 +163,18 @@ def to_ms(value, unit):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+def warm_up(url):
+    subprocess.run(["wrk", "-t2", "-c4", "-d1s", url], capture_output=True)
+
+
+def median_round(rounds):
+    """The round with the median requests/s (its latencies with it)."""
+    return sorted(rounds, key=lambda row: row["rps"])[len(rounds) // 2] | {
+        "rounds_rps": [row["rps"] for row in rounds]
+    }
+
+
 def wrk(url):
-    subprocess.run(["wrk", "-t2", "-c4", "-d1s", url], capture_output=True)  # warm up
     out = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s", url],
         capture_output=True,
@@ -212,14 +226,22 @@ def main():
     cached, cached_base = start_gunicorn(cached_env)
     cold, cold_base = start_gunicorn(cold_env)
     try:
-        for name, path in urls.items():
-            if ONLY and name not in ONLY:
-                continue
-            base = {"article_cached": cached_base}.get(
+        targets = {
+            name: {"article_cached": cached_base}.get(
                 name, cold_base if name.endswith("_cold") else uncached_base
             )
-            print(f"  loading {name:<24} {path}", flush=True)
-            pages[name] = wrk(base + path) | {"queries": queries.get(name)}
+            + path
+            for name, path in urls.items()
+            if not ONLY or name in ONLY
+        }
+        for url in targets.values():
+            warm_up(url)
+        rounds = {name: [] for name in targets}
+        for number in range(1, ROUNDS + 1):
+            print(f"  round {number} of {ROUNDS}: {', '.join(targets)}", flush=True)
+            for name, url in targets.items():
+                rounds[name].append(wrk(url))
+        pages = {name: median_round(rows) | {"queries": queries.get(name)} for name, rows in rounds.items()}
     finally:
         stop(uncached)
         stop(cached)
@@ -229,6 +251,7 @@ def main():
         "articles": ARTICLES,
         "connections": CONNECTIONS,
         "seconds": SECONDS,
+        "rounds": ROUNDS,
         "workers": WORKERS,
     }
     out = OUT / ("partial.json" if ONLY else "latest.json")

@@ -76,8 +76,12 @@ def translated_paths(path):
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """[(code, local name, switch URL, is_current)] for the language switcher."""
-    current = context.get("LANGUAGE_CODE")
-    urls = page_urls(context)
+    return switcher_links(context.get("LANGUAGE_CODE"), tuple(page_urls(context).items()))
+
+
+@lru_cache(maxsize=2048)
+def switcher_links(current, urls):
+    urls = dict(urls)
     return [
         (
             code,

@@ -1,11 +1,17 @@
+import re
+import time
+import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
-from magazine.cache import content_changed
+from magazine.cache import LocalCopies, content_changed
+from magazine.cache_backends import RedisCache
+from subscriptions.models import Subscriber
 from tests.factories import make_article, make_issue, make_print_first
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +91,195 @@ def test_not_found_is_not_cached(client):
     assert client.get("/uz/articles/not-yet/").status_code == 404
     make_article(slug="not-yet")
     assert client.get("/uz/articles/not-yet/").status_code == 200
+
+
+# Shared forms, editors and edits, per-process copies, the Redis backend
+
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+
+
+def form_html(html, css_class):
+    """The first <form class="`css_class`"> of `html`, up to its end."""
+    start = html.index(f'<form class="{css_class}"')
+    return html[start : html.index("</form>", start)]
+
+
+@pytest.mark.parametrize("page_cache_seconds", [0, 3600], ids=["fragment", "page-cache"])
+def test_the_shared_sidebar_subscribe_form_posts_for_a_new_visitor(
+    settings, page_cache_seconds, django_capture_on_commit_callbacks
+):
+    """The sidebar is a shared fragment (and the page a shared page): each visitor gets a token of its own."""
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    first = Client(enforce_csrf_checks=True).get("/en/")
+    visitor = Client(enforce_csrf_checks=True)
+    response = visitor.get("/en/")
+    html = response.content.decode()
+    if page_cache_seconds:
+        assert response["X-Page-Cache"] == "hit"
+    assert settings.CSRF_COOKIE_NAME in response.cookies and "__csrf_token__" not in html
+    token = CSRF_INPUT.search(form_html(html, "subscribe-box")).group(1)
+    assert token != CSRF_INPUT.search(form_html(first.content.decode(), "subscribe-box")).group(1)
+    data = {"email": "reader@example.org", "language": "en", "website": "", "csrfmiddlewaretoken": token}
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = visitor.post("/en/subscribe/", data)
+    assert posted.status_code == 302 and posted["Location"] == "/en/subscribe/check-inbox/"
+    assert Subscriber.objects.filter(email="reader@example.org").exists()
+
+
+@pytest.mark.parametrize("editor_first", [True, False], ids=["editor-first", "reader-first"])
+def test_an_editors_full_text_of_a_print_first_article_never_reaches_a_reader(
+    settings, editor_client, editor_first
+):
+    settings.PAGE_CACHE_SECONDS = 0  # only the fragments are shared
+    article = make_print_first()
+    reader = Client()
+    if editor_first:
+        assert "HIDDENMARKER" in editor_client.get(article.get_absolute_url()).content.decode()
+    html = reader.get(article.get_absolute_url()).content.decode()
+    assert "Public opening words." in html and "HIDDENMARKER" not in html
+    assert "HIDDENMARKER" in editor_client.get(article.get_absolute_url()).content.decode()
+    assert "HIDDENMARKER" not in reader.get(article.get_absolute_url()).content.decode()
+
+
+def test_an_edited_block_is_visible_on_the_next_request_despite_warm_fragments(
+    settings, client, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    article = make_article(blocks=[("text", "<p>The old paragraph.</p>")])
+    assert "The old paragraph." in client.get(article.get_absolute_url()).content.decode()
+    block = article.blocks.get()
+    block.body = "<p>The corrected paragraph.</p>"
+    with django_capture_on_commit_callbacks(execute=True):
+        block.save()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "The corrected paragraph." in html and "The old paragraph." not in html
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/13"
+
+
+@pytest.fixture
+def redis_url():
+    """The test database of the local Redis (db 13); skips when Redis does not answer."""
+    redis = pytest.importorskip("redis")
+    connection = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=0.5)
+    try:
+        connection.ping()
+    except redis.exceptions.RedisError as error:
+        pytest.skip(f"Redis at {REDIS_TEST_URL} is unreachable: {error}")
+    prefix = f"tests-{uuid.uuid4().hex}"
+    yield REDIS_TEST_URL, prefix
+    keys = list(connection.scan_iter(f"{prefix}:*"))
+    if keys:
+        connection.delete(*keys)
+    connection.close()
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def restart_shared_cache(request, settings):
+    """A function emptying the shared cache as a Redis restart does (workers keep their copies)."""
+    if request.param == "locmem":
+        yield cache.clear
+        return
+    url, prefix = request.getfixturevalue("redis_url")
+    original = settings.CACHES
+    settings.CACHES = {
+        "default": {"BACKEND": "magazine.cache_backends.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}
+    }
+    client = cache._cache.get_client()
+
+    def restart():
+        keys = list(client.scan_iter(f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+
+    yield restart
+    restart()
+    settings.CACHES = original  # before conftest's cache.clear(), which would flush all of db 13
+
+
+def test_after_the_shared_cache_is_emptied_a_worker_never_serves_its_stale_copy(client, restart_shared_cache):
+    article = make_article(title="Title before")
+    url = article.get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    # A change made without signals is not seen while the version stands: the copies are in use.
+    Article.objects.filter(pk=article.pk).update(title="Title after")
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "hit" and "Title before" in response.content.decode()
+    restart_shared_cache()
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    html = response.content.decode()
+    assert "Title after" in html and "Title before" not in html
+
+
+def test_local_copies_forget_the_least_recently_used_beyond_their_size():
+    copies = LocalCopies(2)
+    copies.set("a", 1)
+    copies.set("b", 2)
+    assert copies.get("a") == 1  # "a" is now the most recently used
+    copies.set("c", 3)
+    assert copies.get("b") is None
+    assert copies.get("c") == 3 and copies.get("a") == 1
+    copies.set("c", 30)  # storing again counts as a use
+    copies.set("d", 4)
+    assert copies.get("a") is None
+    assert (copies.get("c"), copies.get("d")) == (30, 4)
+    assert len(copies.items) == 2
+
+
+def test_local_copies_of_size_zero_keep_nothing():
+    copies = LocalCopies(0)
+    copies.set("a", 1)
+    assert copies.get("a") is None and not copies.items
+
+
+def test_the_redis_backend_keeps_one_client_and_round_trips_values(redis_url):
+    url, prefix = redis_url
+    backend = RedisCache(url, {"KEY_PREFIX": prefix})
+    client = backend._cache.get_client()
+    assert backend._cache.get_client("some-key") is client
+    assert backend._cache.get_client(write=True) is client  # one server: one pool for reads and writes
+    stored = (123, [("Content-Type", "text/html; charset=utf-8")], [b"<p>before ", b" after</p>"])
+    backend.set("page", stored, 60)
+    assert backend.get("page") == stored
+    backend.set("version", 41, None)
+    assert backend.incr("version") == 42 and backend.get("version") == 42
+    assert backend._cache.get_client() is client
+
+
+def test_a_page_is_kept_per_host_and_a_hit_still_checks_the_host(settings):
+    settings.ALLOWED_HOSTS = ["www.example.org", "example.org"]
+    article = make_article()
+    www = Client(HTTP_HOST="www.example.org").get(article.get_absolute_url())
+    bare = Client(HTTP_HOST="example.org").get(article.get_absolute_url())
+    assert 'rel="canonical" href="http://www.example.org/' in www.content.decode()
+    assert 'rel="canonical" href="http://example.org/' in bare.content.decode()
+    assert Client(HTTP_HOST="www.example.org").get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert Client(HTTP_HOST="evil.example").get(article.get_absolute_url()).status_code == 400
+
+
+def test_each_visitor_of_a_cached_page_gets_its_own_comment_time_stamp(monkeypatch):
+    article = make_article()
+    start = time.time()
+    stamps = []
+    for seconds, cached in ((0, "miss"), (5, "hit")):
+        monkeypatch.setattr(time, "time", lambda seconds=seconds: start + seconds)
+        response = Client().get(article.get_absolute_url())
+        assert response["X-Page-Cache"] == cached
+        stamps.append(re.search(r'name="rendered_at" value="([^"]+)"', response.content.decode()).group(1))
+    assert stamps[0] != stamps[1]
+
+
+def test_comments_close_on_a_cached_page_when_their_time_comes(client, monkeypatch):
+    from comments.models import DiscussionSettings
+
+    DiscussionSettings(close_after_days=1).save()
+    article = make_article(publish_at=timezone.now() - timedelta(hours=23))
+    assert 'id="comment-form"' in client.get(article.get_absolute_url()).content.decode()
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'id="comment-form"' not in html and "Comments close 1 day after publication." in html
