@@ -12,8 +12,7 @@ from html import unescape
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, Func, Q, TextField, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Exists, F, Func, OuterRef, Q, TextField, Value, When
 from django.db.models.lookups import Contains
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -161,8 +160,16 @@ def sqlite_rank(terms):
 
 def one_version_each(matches, language):
     """`matches` without the other-language versions of an article whose `language` version matches."""
-    roots_here = matches.filter(language=language).values(root=Coalesce("translation_of", "pk"))
-    return matches.exclude(~Q(language=language) & (Q(pk__in=roots_here) | Q(translation_of__in=roots_here)))
+    # A version here of the same article: its translation, its original, or a sibling translation.
+    # Asked per matching row (EXISTS on the translation_of index), so the cost follows the matches,
+    # not the number of articles in the language.
+    same_article = (
+        Q(translation_of=OuterRef("pk"))
+        | Q(translation_of=OuterRef("translation_of"))
+        | Q(translation_of__isnull=True, pk=OuterRef("translation_of"))
+    )
+    version_here = Exists(matches.filter(same_article, language=language).values("pk"))
+    return matches.exclude(~Q(language=language) & version_here)
 
 
 def snippet(search_text, query):

@@ -4,8 +4,9 @@
 Prints requests/s, p50 and p99 latency and queries per request for the main pages and a trivial
 view (the framework's ceiling), and writes var/bench/latest.json. BENCH_ARTICLES (default 10 000)
 sets the size; BENCH_SECONDS (default 3) the load per page and round, BENCH_ROUNDS (3) the rounds
-(the median round is kept); BENCH_DATABASE_URL overrides the
-database (default: DATABASE_URL's server with the database name suffixed `_bench_<articles>`).
+(the median round is kept); BENCH_COMPARE=1000 loads a 1 000-article magazine's pages in the same
+rounds (growth); BENCH_DATABASE_URL overrides the database (default: DATABASE_URL's server with the
+database name suffixed `_bench_<articles>`).
 """
 
 import json
@@ -33,17 +34,30 @@ CONNECTIONS = 16
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 # BENCH_PAGES=trivial,search loads only those pages (the table and JSON then hold only them).
 ONLY = [name for name in os.environ.get("BENCH_PAGES", "").split(",") if name]
+# BENCH_COMPARE=1000 serves a magazine of that size beside this one and loads GROWTH_PAGES of both
+# in the same rounds: the growth figure, free of the drift between two separate runs.
+COMPARE = int(os.environ.get("BENCH_COMPARE", "0"))
+GROWTH_PAGES = [
+    "home",
+    "issue",
+    "article_uncached",
+    "article_2000_comments",
+    "section",
+    "search",
+    "feed",
+    "sitemap",
+]
 
 
-def bench_database_url():
+def bench_database_url(articles=ARTICLES):
     if os.environ.get("BENCH_DATABASE_URL"):
         return os.environ["BENCH_DATABASE_URL"]
     base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/magazine"
     parts = urlsplit(base)
     if parts.scheme == "sqlite":
-        return f"sqlite:///{OUT / f'bench_{ARTICLES}.sqlite3'}"
+        return f"sqlite:///{OUT / f'bench_{articles}.sqlite3'}"
     # One database per size: a 1 000 and a 10 000 article magazine are compared without regenerating.
-    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + f"_bench_{ARTICLES}"))
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + f"_bench_{articles}"))
 
 
 def production_environment(database_url, out, **overrides):
@@ -68,7 +82,7 @@ def production_environment(database_url, out, **overrides):
     return env
 
 
-def environment(database_url, *, page_cache, fragments=True):
+def environment(database_url, *, page_cache, fragments=True, redis_db=15):
     return production_environment(
         database_url,
         OUT,
@@ -77,7 +91,7 @@ def environment(database_url, *, page_cache, fragments=True):
         FRAGMENT_CACHE_SECONDS="3600" if fragments else "0",
         PAGE_CACHE_LOCAL_ENTRIES="500" if fragments else "0",
         CACHE_OFF="0" if fragments else "1",
-        REDIS_URL=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        REDIS_URL=f"{os.environ.get('BENCH_REDIS_URL', 'redis://127.0.0.1:6379')}/{redis_db}",
     )
 
 
@@ -193,6 +207,25 @@ def wrk(url):
     }
 
 
+def prepare(articles, env):
+    """The magazine of `articles` articles in its database (generated once); its bench URLs."""
+    run(["manage.py", "migrate", "--noinput", "-v", "0"], env)
+    run(["scripts/bench_data.py", str(articles)], env)
+    return json.loads((OUT / f"urls-{articles}.json").read_text())
+
+
+def count_queries(articles, env):
+    out = subprocess.run(
+        [PY, "scripts/bench_queries.py", str(articles)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out)
+
+
 def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: sudo apt-get install wrk")
@@ -203,37 +236,44 @@ def main():
     cached_env = environment(database_url, page_cache=True)
     cold_env = environment(database_url, page_cache=False, fragments=False)
     print(f"Database: {database_url}")
-    run(["manage.py", "migrate", "--noinput", "-v", "0"], uncached_env)
     run(["manage.py", "collectstatic", "--noinput", "-v", "0"], uncached_env)
-    run(["scripts/bench_data.py", str(ARTICLES)], uncached_env)
+    urls = prepare(ARTICLES, uncached_env)
+    compare_env = None
+    if COMPARE:  # the other size, served beside this one, with its own cache (Redis database 14)
+        compare_url = bench_database_url(COMPARE)
+        ensure_postgres_database(compare_url)
+        print(f"Database to compare with: {compare_url}")
+        compare_env = environment(compare_url, page_cache=False, redis_db=14)
+        compare_urls = prepare(COMPARE, compare_env)
     if "--generate-only" in sys.argv:
         return
-    urls = json.loads((OUT / "urls.json").read_text())
-    subprocess.run(["redis-cli", "-n", "15", "flushdb"], capture_output=True)
-    queries = json.loads(
-        subprocess.run(
-            [PY, "scripts/bench_queries.py"],
-            cwd=ROOT,
-            env=uncached_env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    )
-    subprocess.run(["redis-cli", "-n", "15", "flushdb"], capture_output=True)
-    pages = {}
-    uncached, uncached_base = start_gunicorn(uncached_env)
-    cached, cached_base = start_gunicorn(cached_env)
-    cold, cold_base = start_gunicorn(cold_env)
+    for redis_db in (14, 15):
+        subprocess.run(["redis-cli", "-n", str(redis_db), "flushdb"], capture_output=True)
+    queries = count_queries(ARTICLES, uncached_env)
+    if COMPARE:
+        queries |= {f"{name}@{COMPARE}": n for name, n in count_queries(COMPARE, compare_env).items()}
+    for redis_db in (14, 15):
+        subprocess.run(["redis-cli", "-n", str(redis_db), "flushdb"], capture_output=True)
+    servers = {"uncached": start_gunicorn(uncached_env), "cached": start_gunicorn(cached_env)}
+    servers["cold"] = start_gunicorn(cold_env)
+    if COMPARE:
+        servers["compare"] = start_gunicorn(compare_env)
     try:
+        base = {name: url for name, (_process, url) in servers.items()}
         targets = {
-            name: {"article_cached": cached_base}.get(
-                name, cold_base if name.endswith("_cold") else uncached_base
+            name: {"article_cached": base["cached"]}.get(
+                name, base["cold"] if name.endswith("_cold") else base["uncached"]
             )
             + path
             for name, path in urls.items()
             if not ONLY or name in ONLY
         }
+        if COMPARE:
+            targets |= {
+                f"{name}@{COMPARE}": base["compare"] + path
+                for name, path in compare_urls.items()
+                if name in GROWTH_PAGES and (not ONLY or name in ONLY)
+            }
         for url in targets.values():
             warm_up(url)
         rounds = {name: [] for name in targets}
@@ -243,9 +283,8 @@ def main():
                 rounds[name].append(wrk(url))
         pages = {name: median_round(rows) | {"queries": queries.get(name)} for name, rows in rounds.items()}
     finally:
-        stop(uncached)
-        stop(cached)
-        stop(cold)
+        for process, _url in servers.values():
+            stop(process)
     result = {
         "pages": pages,
         "articles": ARTICLES,
@@ -256,17 +295,16 @@ def main():
     }
     out = OUT / ("partial.json" if ONLY else "latest.json")
     out.write_text(json.dumps(result, indent=2))
-    if not ONLY:  # kept per size, for the growth comparison
-        (OUT / f"articles-{ARTICLES}.json").write_text(json.dumps(result, indent=2))
-    print(f"\n{'page':<24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'queries':>9}{'non-2xx':>9}")
+    print(f"\n{'page':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'queries':>9}{'non-2xx':>9}")
     for name, row in pages.items():
         print(
-            f"{name:<24}{row['rps']:>10}{row['p50_ms']:>10}{row['p99_ms']:>10}"
+            f"{name:<28}{row['rps']:>10}{row['p50_ms']:>10}{row['p99_ms']:>10}"
             f"{row['queries'] if row['queries'] is not None else '-':>9}{row['non_2xx']:>9}"
         )
     print(f"\n{ARTICLES} articles, {CONNECTIONS} connections, {WORKERS} gunicorn workers; written to {out}")
     if not ONLY:
         print_targets(pages)
+    if COMPARE:
         print_growth(pages)
 
 
@@ -292,18 +330,14 @@ def print_targets(pages):
 
 
 def print_growth(pages):
-    """Each page against the other size's last run (BENCH_ARTICLES=1000 and the default 10 000)."""
-    other = 1000 if ARTICLES != 1000 else 10000
-    path = OUT / f"articles-{other}.json"
-    if not path.exists():
-        print(f"\n  growth: run `BENCH_ARTICLES={other} make bench` as well to compare the two sizes")
-        return
-    before = json.loads(path.read_text())["pages"]
-    print(f"\n  growth, requests/s with {ARTICLES} against {other} articles:")
-    for name, row in pages.items():
-        if name in before and before[name]["rps"]:
-            change = row["rps"] / before[name]["rps"] - 1
-            print(f"    {name:<24}{before[name]['rps']:>10}{row['rps']:>10}{change:>+9.0%}")
+    """The same pages of the two magazines, measured in the same rounds (BENCH_COMPARE)."""
+    print(f"\n  growth: requests/s with {COMPARE} and with {ARTICLES} articles (target: under 20% apart)")
+    for name in GROWTH_PAGES:
+        small, large = pages.get(f"{name}@{COMPARE}"), pages.get(name)
+        if small and large:
+            change = large["rps"] / small["rps"] - 1
+            verdict = "met   " if abs(change) < 0.20 else "MISSED"
+            print(f"    {verdict} {name:<24}{small['rps']:>10}{large['rps']:>10}{change:>+9.0%}")
 
 
 if __name__ == "__main__":

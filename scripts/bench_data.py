@@ -3,7 +3,7 @@
 
 30 years of issues, N articles of 10-40 blocks, 20 comments an article (200 000 for the default
 10 000; 2 000 of them on one article) and
-50 000 subscribers, written with bulk inserts and a progress bar; then var/bench/urls.json.
+50 000 subscribers, written with bulk inserts and a progress bar; then var/bench/urls-<N>.json.
 Skips the work when the database already holds a magazine of this size.
 """
 
@@ -225,7 +225,7 @@ def write_urls():
             "search_cold": reverse("articles:search") + "?q=" + "+".join(free[10].title.split()[-2:]),
             "sitemap": "/sitemap-articles.xml",
         }
-    out = ROOT / "var" / "bench" / "urls.json"
+    out = ROOT / "var" / "bench" / f"urls-{Article.objects.count()}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(urls, indent=2))
 

@@ -34,7 +34,7 @@ COLD_CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCac
 
 
 def main():
-    urls = json.loads((ROOT / "var" / "bench" / "urls.json").read_text())
+    urls = json.loads((ROOT / "var" / "bench" / f"urls-{sys.argv[1]}.json").read_text())
     client = Client(HTTP_HOST="127.0.0.1")
     result = {}
     for name, path in urls.items():
