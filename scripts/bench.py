@@ -50,10 +50,10 @@ GROWTH_PAGES = [
 
 
 def bench_database_url(articles=ARTICLES):
-    if os.environ.get("BENCH_DATABASE_URL"):
+    if os.environ.get("BENCH_DATABASE_URL") and articles == ARTICLES:
         return os.environ["BENCH_DATABASE_URL"]
-    base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/magazine"
-    parts = urlsplit(base)
+    base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    parts = urlsplit(base or "postgres://postgres@127.0.0.1:5432/magazine")
     if parts.scheme == "sqlite":
         return f"sqlite:///{OUT / f'bench_{articles}.sqlite3'}"
     # One database per size: a 1 000 and a 10 000 article magazine are compared without regenerating.
