@@ -268,12 +268,13 @@ def main():
             for name, path in urls.items()
             if not ONLY or name in ONLY
         }
-        if COMPARE:
-            targets |= {
-                f"{name}@{COMPARE}": base["compare"] + path
-                for name, path in compare_urls.items()
-                if name in GROWTH_PAGES and (not ONLY or name in ONLY)
-            }
+        if COMPARE:  # each page of the small magazine right after the same page of the large one
+            paired = {}
+            for name, url in targets.items():
+                paired[name] = url
+                if name in GROWTH_PAGES:
+                    paired[f"{name}@{COMPARE}"] = base["compare"] + compare_urls[name]
+            targets = paired
         for url in targets.values():
             warm_up(url)
         rounds = {name: [] for name in targets}

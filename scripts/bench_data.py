@@ -217,17 +217,34 @@ def write_urls():
             .get_absolute_url(),
             "article_2000_comments": busy.get_absolute_url(),
             "section": Section.objects.first().get_absolute_url(),
-            # A reader's query: a word of one title and its number (selective, like a real search).
-            "search": reverse("articles:search") + "?q=" + "+".join(free[10].title.split()[-2:]),
+            # A reader's query: a word in the lead of 40 articles, in a magazine of any size.
+            "search": reverse("articles:search") + "?q=" + SEARCH_WORD,
             "feed": reverse("articles:feed-rss"),
             # With no cache at all (pages, fragments, per-process copies): what a cold start costs.
             "article_cold": free[10].get_absolute_url(),
-            "search_cold": reverse("articles:search") + "?q=" + "+".join(free[10].title.split()[-2:]),
+            "search_cold": reverse("articles:search") + "?q=" + SEARCH_WORD,
             "sitemap": "/sitemap-articles.xml",
         }
     out = ROOT / "var" / "bench" / f"urls-{Article.objects.count()}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(urls, indent=2))
+
+
+# A word in the lead of exactly this many articles, whatever the magazine's size: the bench's search
+# finds the same number of results (a full first page) in a small and a large magazine.
+SEARCH_WORD, SEARCH_HITS = "glacier", 40
+
+
+def mark_search_sample():
+    """Put SEARCH_WORD into the lead of SEARCH_HITS articles spread over the magazine (idempotent)."""
+    if Article.objects.filter(lead__contains=SEARCH_WORD).count() == SEARCH_HITS:
+        return
+    pks = list(Article.objects.published().order_by("pk").values_list("pk", flat=True))
+    chosen = pks[:: max(len(pks) // SEARCH_HITS, 1)][:SEARCH_HITS]
+    for article in Article.objects.filter(pk__in=chosen):
+        article.lead = f"{article.lead} {SEARCH_WORD}"
+        Article.objects.filter(pk=article.pk).update(lead=article.lead)
+        search_index_update(article)
 
 
 def main():
@@ -241,6 +258,7 @@ def main():
         )
         generate(articles)
         analyze()
+    mark_search_sample()
     write_urls()
 
 
