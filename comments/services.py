@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from magazine.cache import content_changed
+from magazine.cache import comments_changed
 
 from .models import Comment, DiscussionSettings, hash_ip
 from .moderation import comment_status_decide
@@ -70,7 +70,7 @@ def _comments_set_status(*, comments, moderator, status) -> int:
             status=status, approved_at=timezone.now() if status == Comment.Status.APPROVED else None
         )
         LogEntry.objects.log_actions(moderator.pk, changed, CHANGE, [{"changed": {"fields": ["status"]}}])
-        transaction.on_commit(content_changed)
+        transaction.on_commit(comments_changed)
     return len(changed)
 
 

@@ -30,6 +30,7 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 
 VERSION_KEY = "pages:version"
+COMMENTS_VERSION_KEY = "pages:comments-version"
 BOUNDARY_KEY = "pages:next-boundary"
 CSRF_FIELD_NAME = "csrfmiddlewaretoken"
 # Form fields whose value belongs to one visitor ({name: make(request)}): cut out of everything shared
@@ -38,7 +39,7 @@ CSRF_FIELD_NAME = "csrfmiddlewaretoken"
 _fresh_fields = {CSRF_FIELD_NAME: get_token}
 FRESH = "\x00fresh\x00"
 # Part of every key of stored pages and fragments: a release that stores them differently starts afresh.
-FORMAT = 3
+FORMAT = 4
 # Headers the page cache sets itself on every answer, or that belong to one visitor.
 UNSTORED_HEADERS = {"etag", "cache-control", "expires", "x-page-cache", "set-cookie", "content-length"}
 _boundary_providers = []
@@ -106,15 +107,28 @@ def next_boundary(now):
     return min(moments) if moments else None
 
 
-def content_changed(**kwargs):
-    """Invalidate every cached page (signal receiver and plain function)."""
+def _move(key):
     try:
-        cache.incr(VERSION_KEY)
+        cache.incr(key)
     except ValueError:
-        cache.set(VERSION_KEY, secrets.randbits(48), timeout=None)
-    cache.delete(BOUNDARY_KEY)
+        cache.set(key, secrets.randbits(48), timeout=None)
     if (memo := _request_memo.get()) is not None:
         memo.clear()
+
+
+def content_changed(**kwargs):
+    """Invalidate every cached page (signal receiver and plain function)."""
+    _move(VERSION_KEY)
+    cache.delete(BOUNDARY_KEY)
+
+
+def comments_changed(**kwargs):
+    """Invalidate what shows comments: the pages and fragments that asked for `comments_version()`.
+
+    Approving or removing a comment leaves the home page, the issues, search, feeds and the other
+    fragments where they are.
+    """
+    _move(COMMENTS_VERSION_KEY)
 
 
 def content_changed_for_model(sender, **kwargs):
@@ -139,15 +153,31 @@ def content_version(now=None):
     return read_content_version(now)[0]
 
 
-def read_content_version(now=None, also=()):
-    """(version, {key: value}) for the keys in `also`, read in the same round trip to the cache."""
+def comments_version(request=None):
+    """The version of everything comments change (read with the content version).
+
+    Given `request`, its page is marked as showing comments: the page cache keeps it under both.
+    """
+    if request is not None:
+        request._shows_comments = True
+    memo = _request_memo.get()
+    if memo and "comments" in memo:
+        return memo["comments"]
+    return read_content_version()[1][COMMENTS_VERSION_KEY]
+
+
+def read_content_version(now=None):
+    """(content version, {key: value} as read, comments version included), in one round trip."""
     now = now or timezone.now()
-    values = cache.get_many([VERSION_KEY, BOUNDARY_KEY, *also])
+    values = cache.get_many([VERSION_KEY, BOUNDARY_KEY, COMMENTS_VERSION_KEY])
     version, boundary = values.get(VERSION_KEY), values.get(BOUNDARY_KEY)
+    # A fresh start (empty or restarted cache) must not reuse a version a worker still holds copies of.
     if version is None:
-        # A fresh start (empty or restarted cache) must not reuse a version a worker still holds copies of.
         cache.add(VERSION_KEY, secrets.randbits(48), timeout=None)
         version = cache.get(VERSION_KEY)
+    if values.get(COMMENTS_VERSION_KEY) is None:
+        cache.add(COMMENTS_VERSION_KEY, secrets.randbits(48), timeout=None)
+        values[COMMENTS_VERSION_KEY] = cache.get(COMMENTS_VERSION_KEY)
     if boundary is None or (boundary != "none" and boundary <= now.timestamp()):
         if boundary is not None:
             content_changed()
@@ -155,7 +185,7 @@ def read_content_version(now=None, also=()):
         moment = next_boundary(now)
         cache.set(BOUNDARY_KEY, moment.timestamp() if moment else "none", timeout=None)
     if (memo := _request_memo.get()) is not None:
-        memo["version"] = version
+        memo["version"], memo["comments"] = version, values[COMMENTS_VERSION_KEY]
     return version, values
 
 
@@ -284,21 +314,24 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = page_key(request)
         version = content_version()
-        # This process's copy, else the shared one: it counts only if stored under the current version.
+        comments = comments_version()
+        # This process's copy, else the shared one. It counts only if stored under the current
+        # version (and, for a page showing comments, the current comments version).
         stored = local_copies.get(f"{version}:{key}") or cache.get(key)
-        if stored is not None and stored[0] == version:
+        if stored is not None and stored[0] == version and stored[1] in (None, comments):
             local_copies.set(f"{version}:{key}", stored)
-            response = thaw(request, stored[1:], self.csrf)
+            response = thaw(request, stored[2:], self.csrf)
             response["X-Page-Cache"] = "hit"
         else:
             response = self.get_response(request)
             if not self.is_cacheable_response(request, response):
                 return response
-            stored = (version, *freeze(response))
+            shows_comments = getattr(request, "_shows_comments", False)
+            stored = (version, comments if shows_comments else None, *freeze(response))
             cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
             local_copies.set(f"{version}:{key}", stored)
             response["X-Page-Cache"] = "miss"
-        response["ETag"] = f'W/"{version}-{key[-12:]}"'
+        response["ETag"] = f'W/"{version}-{stored[1] or 0}-{key[-12:]}"'
         patch_cache_control(response, private=True, no_cache=True)
         return response
 

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.functional import SimpleLazyObject, cached_property
 
+from magazine.cache import comments_version
+
 from ..forms import CommentForm, rendered_at_token
 from ..models import Comment, DiscussionSettings
 from ..moderation import comments_allowed
@@ -30,6 +32,7 @@ class CommentSection:
         self.reply_depth = settings.COMMENTS_MAX_DEPTH - 1
         self.article_url = article.get_absolute_url()
         self.page_number = request.GET.get("cpage", "")
+        self.version = comments_version(request)
         self.waiting = []
         if self.own_ids:
             self.waiting = list(

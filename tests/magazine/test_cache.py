@@ -283,3 +283,22 @@ def test_comments_close_on_a_cached_page_when_their_time_comes(client, monkeypat
     monkeypatch.setattr(timezone, "now", lambda: later)
     html = client.get(article.get_absolute_url()).content.decode()
     assert 'id="comment-form"' not in html and "Comments close 1 day after publication." in html
+
+
+def test_approving_a_comment_refreshes_its_article_page_and_leaves_other_pages_cached(
+    client, django_capture_on_commit_callbacks
+):
+    from comments.models import Comment
+    from tests.factories import make_comment
+
+    article = make_article()
+    waiting = make_comment(article=article, status=Comment.Status.PENDING, body="Worth the wait.")
+    etag = client.get(article.get_absolute_url())["ETag"]
+    client.get("/uz/")
+    assert client.get("/uz/")["X-Page-Cache"] == "hit"
+    waiting.status = Comment.Status.APPROVED
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting.save()
+    response = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and "Worth the wait." in response.content.decode()
+    assert client.get("/uz/")["X-Page-Cache"] == "hit"
