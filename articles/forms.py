@@ -23,9 +23,7 @@ class SearchForm(forms.Form):
                 Issue.objects.published().order_by("-year").values_list("year", flat=True).distinct()
             ),
         )
-        self.sections = {
-            section.slug: section for section in remember("sections", lambda: list(Section.objects.all()))
-        }
+        self.sections = {section.slug: section for section in Section.menu()}
         self.fields["year"].choices = [("", _("All years")), *((year, year) for year in years)]
         self.fields["section"].choices = [
             ("", _("All sections")),

@@ -131,7 +131,7 @@ def search_articles(query, *, language, year=None, section=None):
         search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
         matches = articles.filter(search_vector=search_query)
         rank = SearchRank(F("search_vector"), search_query)
-        # The snippet is cut in Python (highlight()): ts_headline over long texts cost ~1 ms a row.
+        # The snippet is cut in Python (snippet()): ts_headline over long texts cost ~1 ms a row.
         results = one_version_each(matches, language).annotate(rank=rank)
     else:
         terms = query_terms(query)

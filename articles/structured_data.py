@@ -8,7 +8,7 @@ from magazine.images import rendition_name, rendition_widths
 from .paywall import public_summary
 
 
-def article_json_ld(article, request, *, summary=None):
+def article_json_ld(article, request):
     """A NewsArticle; a print-first one says it is not free and where the paywalled part sits."""
     with override(article.language):
         url = request.build_absolute_uri(article.get_absolute_url())
@@ -16,7 +16,7 @@ def article_json_ld(article, request, *, summary=None):
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title[:110],
-        "description": public_summary(article) if summary is None else summary,
+        "description": public_summary(article),
         "url": url,
         "mainEntityOfPage": url,
         "inLanguage": article.language,

@@ -1,5 +1,3 @@
-import hashlib
-
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -55,9 +53,8 @@ def article_detail(request, slug):
         article, translation_urls, hreflang_urls, summary = load_article(Article.objects.all(), slug)
     else:
         # What every reader gets is kept until the content changes (a missing article is not kept).
-        key = "article:" + hashlib.sha256(slug.encode()).hexdigest()[:32]
         article, translation_urls, hreflang_urls, summary = remember(
-            key, lambda: load_article(Article.objects.published(), slug)
+            f"article:{slug}", lambda: load_article(Article.objects.published(), slug)
         )
     context = {
         "article": article,
@@ -67,7 +64,7 @@ def article_detail(request, slug):
         "blocks": lambda: list(visible_blocks(article, request.user)),
         "paywalled": is_paywalled(article, request.user),
         "summary": summary,
-        "json_ld": lambda: article_json_ld(article, request, summary=summary),
+        "json_ld": lambda: article_json_ld(article, request),  # built on a fragment miss only
         "is_preview": not article.is_published(),
         "editor_view": editor_view,
     }

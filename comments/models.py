@@ -105,9 +105,14 @@ class DiscussionSettings(models.Model):
         transaction.on_commit(content_changed)
 
     @classmethod
+    def from_database(cls):
+        """The settings row, or unsaved defaults if there is none yet."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @classmethod
     def load(cls):
-        """The settings row (unsaved defaults if none yet), kept until the content changes."""
-        return remember("discussion-settings", lambda: cls.objects.filter(pk=1).first() or cls(pk=1))
+        """`from_database()`, kept until the content changes."""
+        return remember("discussion-settings", cls.from_database)
 
     def entries(self, field):
         """The non-empty lines of a block list (`blocked_words` …), lower-cased."""
@@ -204,11 +209,16 @@ class Comment(TimeStampedModel):
             raise ValidationError(
                 {"parent": _("The comment you are replying to cannot be answered.")}, code="parent"
             )
-        if self.depth >= settings.COMMENTS_MAX_DEPTH:
+        if not parent.is_answerable:
             raise ValidationError(
                 {"parent": _("Replies cannot be nested any deeper; answer the comment above instead.")},
                 code="depth",
             )
+
+    @property
+    def is_answerable(self):
+        """Approved, and a reply to it would still be within COMMENTS_MAX_DEPTH levels."""
+        return self.status == self.Status.APPROVED and self.depth + 1 < settings.COMMENTS_MAX_DEPTH
 
     @property
     def is_pending(self):

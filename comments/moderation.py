@@ -40,8 +40,8 @@ def comments_allowed(article, discussion, now=None):
 
 def next_closing(now):
     """When the next published article's comments close by age (close_after_days), or None."""
-    # Read directly, not through DiscussionSettings.load(): this runs while the content version is computed.
-    discussion = DiscussionSettings.objects.filter(pk=1).first() or DiscussionSettings(pk=1)
+    # Not through load(): this runs while the content version that load() keeps it under is computed.
+    discussion = DiscussionSettings.from_database()
     days = discussion.close_after_days
     if not discussion.comments_enabled or not days:
         return None

@@ -170,14 +170,12 @@ def read_content_version(now=None):
     """(content version, {key: value} as read, comments version included), in one round trip."""
     now = now or timezone.now()
     values = cache.get_many([VERSION_KEY, BOUNDARY_KEY, COMMENTS_VERSION_KEY])
-    version, boundary = values.get(VERSION_KEY), values.get(BOUNDARY_KEY)
-    # A fresh start (empty or restarted cache) must not reuse a version a worker still holds copies of.
-    if version is None:
-        cache.add(VERSION_KEY, secrets.randbits(48), timeout=None)
-        version = cache.get(VERSION_KEY)
-    if values.get(COMMENTS_VERSION_KEY) is None:
-        cache.add(COMMENTS_VERSION_KEY, secrets.randbits(48), timeout=None)
-        values[COMMENTS_VERSION_KEY] = cache.get(COMMENTS_VERSION_KEY)
+    for key in (VERSION_KEY, COMMENTS_VERSION_KEY):
+        # A fresh start (empty or restarted cache) must not reuse a version a worker still holds copies of.
+        if values.get(key) is None:
+            cache.add(key, secrets.randbits(48), timeout=None)
+            values[key] = cache.get(key)
+    version, boundary = values[VERSION_KEY], values.get(BOUNDARY_KEY)
     if boundary is None or (boundary != "none" and boundary <= now.timestamp()):
         if boundary is not None:
             content_changed()
@@ -198,10 +196,14 @@ def is_cacheable_request(request):
     return not (set(request.COOKIES) - allowed)
 
 
+def digest(*parts):
+    """A short fixed-length key part for any values (paths, slugs and names of any length and alphabet)."""
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:40]
+
+
 def page_key(request):
     """The page's key: host (checked against ALLOWED_HOSTS here) and full path."""
-    raw = f"{request.get_host()}\x1f{request.get_full_path()}"
-    return f"page:{FORMAT}:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+    return f"page:{FORMAT}:{digest(request.get_host(), request.get_full_path())}"
 
 
 def register_fresh_field(name, make):
@@ -282,8 +284,7 @@ def shared_document(view):
             answered.append(response)
             return freeze(response) if response.status_code == 200 and not response.streaming else None
 
-        raw = f"{request.get_host()}\x1f{request.get_full_path()}"
-        key = f"documents:{FORMAT}:{content_version()}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+        key = f"documents:{FORMAT}:{content_version()}:{digest(request.get_host(), request.get_full_path())}"
         stored = versioned_get(key, timeout=settings.FRAGMENT_CACHE_SECONDS, compute=compute)
         return answered[0] if answered else thaw(request, stored, None)
 
@@ -350,6 +351,12 @@ class PageCacheMiddleware:
         return not any(word in cache_control for word in ("private", "no-store", "no-cache", "max-age=0"))
 
 
+def fragment_key(request, name, *parts):
+    """A fragment's key: content version, name, language, host (pieces may hold absolute links), parts."""
+    where = digest(name, get_language() or "", request.get_host(), *parts)
+    return f"fragments:{FORMAT}:{content_version()}:{where}"
+
+
 def fragment(request, name, parts, render):
     """A rendered piece of a page shared by all readers until the content changes.
 
@@ -359,8 +366,7 @@ def fragment(request, name, parts, render):
     """
     if not settings.FRAGMENT_CACHE_SECONDS:
         return render()
-    raw = "\x1f".join([name, get_language() or "", request.get_host(), *map(str, parts)])
-    key = f"fragments:{FORMAT}:{content_version()}:{hashlib.sha256(raw.encode()).hexdigest()[:40]}"
+    key = fragment_key(request, name, *parts)
     rendered = []
 
     def render_shareable():
@@ -379,26 +385,26 @@ def fragments(request, name, keys, render_missing):
     """
     if not settings.FRAGMENT_CACHE_SECONDS:
         return render_missing(keys)
-    prefix = f"fragments:{FORMAT}:{content_version()}:{name}:{get_language() or ''}:{request.get_host()}:"
-    found = {key: local_copies.get(prefix + str(key)) for key in keys}
-    absent = [prefix + str(key) for key, html in found.items() if html is None]
+    cache_keys = {key: fragment_key(request, name, key) for key in keys}
+    found = {key: local_copies.get(cache_keys[key]) for key in keys}
+    absent = [cache_keys[key] for key, html in found.items() if html is None]
     shared = cache.get_many(absent) if absent else {}
     for key in keys:
-        if found[key] is None and (html := shared.get(prefix + str(key))) is not None:
+        if found[key] is None and (html := shared.get(cache_keys[key])) is not None:
             found[key] = html
-            local_copies.set(prefix + str(key), html)
+            local_copies.set(cache_keys[key], html)
     missing = [key for key in keys if found[key] is None]
     if missing:
         rendered = render_missing(missing)
         cache.set_many(
-            {prefix + str(key): html for key, html in rendered.items()}, settings.FRAGMENT_CACHE_SECONDS
+            {cache_keys[key]: html for key, html in rendered.items()}, settings.FRAGMENT_CACHE_SECONDS
         )
         for key, html in rendered.items():
-            local_copies.set(prefix + str(key), html)
+            local_copies.set(cache_keys[key], html)
         found.update(rendered)
     return found
 
 
 def remember(name, compute, *, timeout=3600):
     """`compute()`, kept in the cache until the content changes: for data every page shows (sidebar, menu)."""
-    return versioned_get(f"data:{content_version()}:{name}", timeout=timeout, compute=compute)
+    return versioned_get(f"data:{content_version()}:{digest(name)}", timeout=timeout, compute=compute)

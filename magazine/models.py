@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
 
+from .cache import remember
 from .exact_json import ExactEncoder
 from .images import CleanImageField, UploadTo
 from .richtext import RichTextField
@@ -134,6 +135,11 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return reverse("magazine:section-detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def menu(cls):
+        """Every section in menu order, kept until the content changes (the menu, the search filter)."""
+        return remember("sections", lambda: list(cls.objects.all()))
 
     @property
     def name_display(self):

@@ -29,7 +29,6 @@ class CommentSection:
         self.own_ids = session.get(SESSION_KEY, []) if session is not None else []
         self.author = remembered_author(request)
         self.allowed, self.closed_reason = comments_allowed(article, DiscussionSettings.load())
-        self.reply_depth = settings.COMMENTS_MAX_DEPTH - 1
         self.article_url = article.get_absolute_url()
         self.page_number = request.GET.get("cpage", "")
         self.version = comments_version(request)
@@ -86,7 +85,8 @@ class CommentSection:
             return None
         if not self.allowed:
             return None
-        return self.article.comments.approved().filter(pk=pk, depth__lt=self.reply_depth).first()
+        comment = self.article.comments.filter(pk=pk).first()
+        return comment if comment is not None and comment.is_answerable else None
 
     def make_form(self):
         if not self.allowed:

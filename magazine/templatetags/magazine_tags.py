@@ -110,7 +110,7 @@ def language_name(code):
 
 @register.simple_tag
 def all_sections():
-    return remember("sections", lambda: list(Section.objects.all()))
+    return Section.menu()
 
 
 class FragmentNode(template.Node):
