@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bench import production_environment, start_gunicorn, stop  # noqa: E402
 
 HIDDEN = "HIDDEN-PART-MARKER-7c1e"
+COMMENT = "A-COMMENT-WAITING-FOR-MODERATION-3f0a"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 SETUP = f"""
@@ -38,6 +39,8 @@ article = Article.objects.create(
 for position, text in enumerate(["Open part.", "Second part.", "{HIDDEN} closing part."], start=1):
     ArticleBlock.objects.create(article=article, position=position, body=f"<p>{{text}}</p>")
 User.objects.create_user("nodira", password="a-good-long-password", is_staff=True)
+from comments.models import Comment
+Comment.objects.create(article=article, author_name="Reader", author_email="r@example.org", body="{COMMENT}")
 """
 
 
@@ -134,6 +137,20 @@ def test_an_article_switched_to_print_first_is_never_served_whole_again(site):
     after = alternate(site, "/uz/articles/water-first/", times=30)
     assert all(status == 200 for status, _, _ in after)
     assert not [body for _, _, body in after if HIDDEN in body], "the hidden text left the server"
+
+
+def test_a_comment_approved_by_one_process_shows_on_every_process(site):
+    before = alternate(site, "/uz/articles/water-first/")
+    assert not [body for _, _, body in before if COMMENT in body]
+
+    site.shell(
+        "from django.contrib.auth.models import User; from comments.models import Comment; "
+        "from comments.services import comments_approve; "
+        "comments_approve(comments=Comment.objects.all(), moderator=User.objects.get())"
+    )
+
+    after = alternate(site, "/uz/articles/water-first/")
+    assert all(COMMENT in body for _, _, body in after), "the approved comment is missing on a process"
 
 
 def test_sign_in_failures_are_counted_once_across_processes(site):
