@@ -84,7 +84,7 @@ def search_index_update(article):
 
 
 def search_index_rebuild() -> int:
-    """Index every article again (after loaddata or a restore); return how many. Also a task: articles/tasks.py."""
+    """Index every article again (after loaddata or a restore); return how many (articles/tasks.py too)."""
     count = 0
     for article in Article.objects.prefetch_related("tags", "authors").iterator(chunk_size=200):
         search_index_update(article)

@@ -209,7 +209,9 @@ EMAIL_BACKENDS = {
 
 def mailer_from_env():
     """MAILERS["default"] from the environment; a file backend without EMAIL_FILE_PATH stops start-up."""
-    name = os.environ.get("EMAIL_BACKEND", "").strip() or ("smtp" if os.environ.get("EMAIL_HOST") else "console")
+    name = os.environ.get("EMAIL_BACKEND", "").strip() or (
+        "smtp" if os.environ.get("EMAIL_HOST") else "console"
+    )
     backend = EMAIL_BACKENDS.get(name, name)
     if backend == EMAIL_BACKENDS["smtp"]:
         options = {
@@ -225,7 +227,9 @@ def mailer_from_env():
         }
     elif backend == EMAIL_BACKENDS["file"]:
         if not os.environ.get("EMAIL_FILE_PATH"):
-            raise ImproperlyConfigured("EMAIL_BACKEND=file needs EMAIL_FILE_PATH (a directory for the letters).")
+            raise ImproperlyConfigured(
+                "EMAIL_BACKEND=file needs EMAIL_FILE_PATH (a directory for the letters)."
+            )
         options = {"file_path": str(BASE_DIR / os.environ["EMAIL_FILE_PATH"])}
     else:
         options = {}

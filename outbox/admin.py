@@ -43,7 +43,16 @@ class LettersAboutMixin:
 class LetterAdmin(admin.ModelAdmin):
     """Every letter the site sent or tries to send: why one failed, and a button to send it again."""
 
-    list_display = ["created_at", "kind", "to", "short_subject", "status", "attempts", "short_error", "sent_at"]
+    list_display = [
+        "created_at",
+        "kind",
+        "to",
+        "short_subject",
+        "status",
+        "attempts",
+        "short_error",
+        "sent_at",
+    ]
     list_filter = ["status", "kind", "language", "created_at"]
     search_fields = ["to", "subject", "key"]
     date_hierarchy = "created_at"

@@ -9,7 +9,7 @@ class OutboxConfig(AppConfig):
     def ready(self):
         from magazine import dashboard
 
-        from . import dashboard as outbox_dashboard
+        from . import checks, dashboard as outbox_dashboard  # noqa: F401 -- checks registers itself
 
         dashboard.register_panel(outbox_dashboard.letters_panel, order=40)
         dashboard.register_panel(outbox_dashboard.tasks_panel, order=45)

@@ -7,7 +7,7 @@ that has been due for more than OUTBOX_WORKER_ALERT_SECONDS and that no worker h
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Min
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -22,7 +22,10 @@ def letters_panel(request):
     if not request.user.has_perm("outbox.view_letter"):
         return None
     changelist = reverse("admin:outbox_letter_changelist")
-    counts = {status: Letter.objects.filter(status=status).count() for status in ("failed", "queued")}
+    counts = Letter.objects.aggregate(
+        failed=Count("pk", filter=Q(status=Letter.Status.FAILED)),
+        queued=Count("pk", filter=Q(status=Letter.Status.QUEUED)),
+    )
     items = [
         (_("letters failed"), counts["failed"], f"{changelist}?status__exact=failed"),
         (_("letters waiting to be sent"), counts["queued"], f"{changelist}?status__exact=queued"),
@@ -34,13 +37,17 @@ def letters_panel(request):
     return {"title": _("Letters"), "items": items, "alert": alert}
 
 
-def oldest_waiting_task(now=None):
-    """When the oldest task that is due and not taken by any worker became due, or None."""
-    now = now or timezone.now()
-    ready = DBTaskResult.objects.ready()
-    due_at = ready.exclude(run_after=get_date_max()).aggregate(at=Min("run_after"))["at"]
-    enqueued_at = ready.filter(run_after=get_date_max()).aggregate(at=Min("enqueued_at"))["at"]
-    return min((at for at in (due_at, enqueued_at) if at), default=None)
+def queue_state(now):
+    """Tasks due and waiting, failed this week, and when the oldest waiting one became due (or None)."""
+    not_deferred = Q(run_after=get_date_max())
+    state = DBTaskResult.objects.aggregate(
+        waiting=Count("pk", filter=Q(status="READY") & (not_deferred | Q(run_after__lte=now))),
+        failed=Count("pk", filter=Q(status="FAILED", finished_at__gte=now - timedelta(days=7))),
+        due_at=Min("run_after", filter=Q(status="READY", run_after__lte=now) & ~not_deferred),
+        enqueued_at=Min("enqueued_at", filter=Q(status="READY") & not_deferred),
+    )
+    state["oldest"] = min((at for at in (state["due_at"], state["enqueued_at"]) if at), default=None)
+    return state
 
 
 def tasks_panel(request):
@@ -49,14 +56,13 @@ def tasks_panel(request):
         return None
     now = timezone.now()
     changelist = reverse("admin:django_tasks_database_dbtaskresult_changelist")
-    waiting = DBTaskResult.objects.ready().count()
-    failed = DBTaskResult.objects.failed().filter(finished_at__gte=now - timedelta(days=7)).count()
+    state = queue_state(now)
     items = [
-        (_("tasks waiting for a worker"), waiting, f"{changelist}?status__exact=READY"),
-        (_("tasks failed in the last 7 days"), failed, f"{changelist}?status__exact=FAILED"),
+        (_("tasks waiting for a worker"), state["waiting"], f"{changelist}?status__exact=READY"),
+        (_("tasks failed in the last 7 days"), state["failed"], f"{changelist}?status__exact=FAILED"),
     ]
     alert = ""
-    oldest = oldest_waiting_task(now)
+    oldest = state["oldest"]
     if oldest and (now - oldest).total_seconds() > settings.OUTBOX_WORKER_ALERT_SECONDS:
         alert = _(
             "Tasks have been waiting for %(age)s: no worker is taking them. Start one: manage.py db_worker"

@@ -40,13 +40,17 @@ class Letter(TimeStampedModel):
         FAILED = "failed", _("Failed")
 
     kind = models.CharField(_("kind"), max_length=40, choices=Kind, default=Kind.OTHER)
-    to = models.CharField(_("to"), max_length=2000, help_text=_("One address, or several separated by commas."))
+    to = models.CharField(
+        _("to"), max_length=2000, help_text=_("One address, or several separated by commas.")
+    )
     subject = models.CharField(_("subject"), max_length=998)
     body = models.TextField(_("text"))
     html = models.TextField(_("HTML"), blank=True)
     headers = models.JSONField(_("headers"), default=dict, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.QUEUED, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.QUEUED, db_index=True
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     # Failed: when the next try is due (empty: failed for good). Sending: when the claim runs out.

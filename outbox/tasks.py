@@ -1,4 +1,4 @@
-"""The delivery task: each run sends a letter at most once, retries with backoff, and survives a killed worker.
+"""The delivery task: each run sends a letter at most once, retries with backoff, survives a killed worker.
 
 At-least-once window: a letter is claimed ("sending") for OUTBOX_SENDING_TIMEOUT seconds. If the worker
 dies after the mail server accepted the letter but before the row says "sent", the letter is sent again

@@ -4,10 +4,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
-
-from django.tasks import TaskResultStatus
 
 from magazine.models import Issue
 from outbox.admin import LettersAboutMixin

@@ -51,9 +51,16 @@ def announcement_deliver(announcement_id: int, failed_runs: int = 0) -> dict:
             )
         else:
             when = timezone.now() + timedelta(seconds=retry_delay(failed_runs))
-            logger.error("Announcement %s: letters fail one after another; next try at %s.", announcement_id, when)
+            logger.error(
+                "Announcement %s: letters fail one after another; next try at %s.", announcement_id, when
+            )
             enqueue_at(announcement_deliver, when, announcement_id, failed_runs)
-    return {"sent": report.sent, "failed": report.failed, "remaining": report.remaining, "stopped": report.stopped}
+    return {
+        "sent": report.sent,
+        "failed": report.failed,
+        "remaining": report.remaining,
+        "stopped": report.stopped,
+    }
 
 
 def announcement_enqueue(*, announcement: Announcement):
