@@ -22,6 +22,25 @@ def csv_cell(value):
     return f"'{value}" if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
 
+class DeliveryInline(admin.TabularInline):
+    """The announcements sent (or failed) to this subscriber: the delivery log, read-only."""
+
+    model = Delivery
+    fields = ["announcement", "status", "attempts", "sent_at", "last_error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("announcement__issue")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Subscriber)
 class SubscriberAdmin(LettersAboutMixin, admin.ModelAdmin):
     """Subscribers come only through double opt-in: the admin can read, unsubscribe and export, not add."""
@@ -47,6 +66,7 @@ class SubscriberAdmin(LettersAboutMixin, admin.ModelAdmin):
         "confirmed_at",
         "unsubscribed_at",
     ]
+    inlines = [DeliveryInline]
     actions = ["unsubscribe_selected", "export_csv"]
     change_list_template = "subscriptions/admin/subscriber_change_list.html"
 
@@ -130,7 +150,10 @@ class AnnouncementAdmin(admin.ModelAdmin):
                     level="error",
                 )
                 continue
-            if result.status == TaskResultStatus.SUCCESSFUL:  # a backend that ran it at once
+            if result.status == TaskResultStatus.FAILED:  # a backend that ran it at once, and it failed
+                message = gettext("Issue %(issue)s: sending failed; see the task list.")
+                self.message_user(request, message % {"issue": announcement.issue}, level="error")
+            elif result.status == TaskResultStatus.SUCCESSFUL:  # a backend that ran it at once
                 report = result.return_value
                 message = gettext(
                     "Issue %(issue)s: %(sent)d sent, %(failed)d failed, %(remaining)d remaining."
