@@ -61,3 +61,20 @@ def test_a_long_announcement_goes_on_in_a_next_task(settings, task_queue, mailou
     announcement_deliver.enqueue(announcement.pk)
     assert task_queue.run() == 3
     assert len(mailoutbox) == 3 and Delivery.objects.filter(status="sent").count() == 3
+
+
+def test_send_now_says_so_when_the_task_failed_at_once(editor_client, monkeypatch):
+    """Under a backend that runs tasks at once (the tests' default) a crash is reported, not hidden."""
+    from subscriptions import tasks
+
+    def crash(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(tasks, "announcement_send", crash)
+    announcement = Announcement.objects.create(issue=make_issue())
+    response = editor_client.post(
+        "/admin/subscriptions/announcement/",
+        {"action": "send_now", "_selected_action": [announcement.pk]},
+        follow=True,
+    )
+    assert f"Issue {announcement.issue.label}: sending failed; see the task list." in response.content.decode()
