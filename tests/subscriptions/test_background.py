@@ -77,4 +77,5 @@ def test_send_now_says_so_when_the_task_failed_at_once(editor_client, monkeypatc
         {"action": "send_now", "_selected_action": [announcement.pk]},
         follow=True,
     )
-    assert f"Issue {announcement.issue.label}: sending failed; see the task list." in response.content.decode()
+    message = f"Issue {announcement.issue.label}: sending failed; see the task list."
+    assert message in response.content.decode()
