@@ -28,8 +28,9 @@ migrate: install messages
 seed: migrate
 	DEBUG=1 $(PY) manage.py seed_demo
 
-run: seed
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+run: seed  ## the development server and one task worker (letters, index rebuilds); Ctrl-C stops both
+	DEBUG=1 $(PY) manage.py outbox_recover
+	DEBUG=1 $(PY) scripts/dev.py 127.0.0.1:8000
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
