@@ -26,9 +26,10 @@ def stop(processes):
     for process in processes:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)  # the worker finishes the task in hand, then exits
+    deadline = time.monotonic() + 10  # one grace period for both, then they are killed
     for process in processes:
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()

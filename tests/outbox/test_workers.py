@@ -194,7 +194,7 @@ def test_make_runs_server_and_worker_answer_and_send_and_stop_together_on_ctrl_c
                 assert time.monotonic() < deadline, "the development server never answered"
                 time.sleep(0.2)
         dev.send_signal(signal.SIGINT)
-        assert dev.wait(timeout=30) == 0
+        assert dev.wait(timeout=60) == 0
     finally:
         dev.kill()
     [letter] = mail_dir.iterdir()
