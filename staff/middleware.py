@@ -43,13 +43,9 @@ class StaffSessionMiddleware:
             request.user = AnonymousUser()
             return None
         session_touch(request, user, now=now)
-        if session_is_verified(request) or self.is_second_factor_step(request.path):
+        if session_is_verified(request) or request.path.startswith(reverse("staff:verify")):
             return None
         if request.path.startswith(reverse("admin:index")):
             return redirect_to_login(request.get_full_path(), reverse("staff:verify"))
         request.user = AnonymousUser()
         return None
-
-    @staticmethod
-    def is_second_factor_step(path):
-        return path.startswith(reverse("staff:verify")) or path == reverse("admin:logout")

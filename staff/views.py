@@ -5,6 +5,7 @@ from binascii import unhexlify
 
 import segno
 from django.contrib import admin
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -164,3 +165,10 @@ def security_settings(request):
         "codes_left": recovery_codes_left(user),
     }
     return page(request, "staff/settings.html", context)
+
+
+@require_http_methods(["POST"])
+def sign_out(request):
+    """Sign out, also half-way through a sign-in (the admin's own log-out needs a full sign-in)."""
+    logout(request)
+    return redirect("admin:login")
