@@ -40,7 +40,11 @@ def with_next(url_name, target):
 
 
 def page(request, template, context, status=200):
-    return render(request, template, admin.site.each_context(request) | context, status=status)
+    """An admin-styled page; before the second factor it lists none of the admin's models."""
+    chrome = admin.site.each_context(request)
+    if not request.user.is_verified():
+        chrome |= {"available_apps": [], "is_nav_sidebar_enabled": False}
+    return render(request, template, chrome | context, status=status)
 
 
 def signed_in_only(view):
