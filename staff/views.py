@@ -2,6 +2,7 @@
 
 from base64 import b32encode
 from binascii import unhexlify
+from functools import wraps
 
 import segno
 from django.contrib import admin
@@ -48,13 +49,12 @@ def page(request, template, context, status=200):
 
 
 def signed_in_only(view):
+    @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         return view(request, *args, **kwargs)
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return wrapper
 
 

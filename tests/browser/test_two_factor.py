@@ -23,7 +23,9 @@ def uz_page(browser, live_server):
         viewport={"width": 1280, "height": 900},
     )
     context.set_default_timeout(15_000)
-    yield context.new_page()
+    page = context.new_page()
+    yield page
+    page.wait_for_load_state("networkidle")  # no request of this page still in the live server's threads
     context.close()
 
 
