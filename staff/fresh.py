@@ -35,14 +35,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 from .audit import Kind, audit_record
 from .forms import CodeForm
-from .twofactor import (
-    code_step,
-    code_verify,
-    factor_is_fresh,
-    has_second_factor,
-    lockout_message,
-    session_verify,
-)
+from .twofactor import factor_code_step, factor_is_fresh, has_second_factor, lockout_message, session_verify
 
 FORM_PREFIX = "fresh"
 CODE_FIELD = "fresh-code"
@@ -87,12 +80,7 @@ def fresh_factor_confirm(request, purpose):
         return _page(request, context, status=403)
     original_method = request.POST.get(MARK_FIELD) if request.method == "POST" else None
     form = CodeForm(request.POST if original_method else None, prefix=FORM_PREFIX)
-    device, status = code_step(
-        request,
-        form,
-        lambda code: code_verify(request, code),
-        wrong_message=_("This code is not right. Type the current code, or a recovery code."),
-    )
+    device, status = factor_code_step(request, form)
     if device is not None:
         session_verify(request, device, signing_in=False)
         return redirect(request.get_full_path()) if original_method == "GET" else None

@@ -7,6 +7,7 @@ passwords, so one throttle covers both steps of a sign-in.
 import time
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login, user_has_device, verify_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -127,6 +128,16 @@ def code_step(request, form, attempt, *, wrong_message):
         form.add_error("code", wrong_message)
         return None, 429 if locked_out(request) else 400
     return result, 200
+
+
+def factor_code_step(request, form):
+    """`code_step` with a code of one of the user's factors (an app's code or a recovery code)."""
+    return code_step(
+        request,
+        form,
+        lambda code: code_verify(request, code),
+        wrong_message=_("This code is not right. Type the current code, or a recovery code."),
+    )
 
 
 def lockout_message():

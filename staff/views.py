@@ -22,7 +22,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from .forms import CodeForm, EnrolCodeForm
 from .fresh import fresh_second_factor_required
 from .services import recovery_codes_issue, recovery_codes_left, totp_enrol
-from .twofactor import code_step, code_verify, has_second_factor, lockout_message, session_verify
+from .twofactor import code_step, factor_code_step, has_second_factor, lockout_message, session_verify
 
 PENDING_KEY = "staff_totp_pending_key"
 NEW_CODES_KEY = "staff_recovery_codes_new"
@@ -77,12 +77,7 @@ def verify(request):
     if not has_second_factor(user):
         return redirect(with_next("staff:enrol", target))
     form = CodeForm(request.POST if request.method == "POST" else None)
-    device, status = code_step(
-        request,
-        form,
-        lambda code: code_verify(request, code),
-        wrong_message=_("This code is not right. Type the current code, or a recovery code."),
-    )
+    device, status = factor_code_step(request, form)
     if device is not None:
         session_verify(request, device)
         return redirect(target)

@@ -5,24 +5,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.models import AuditEvent
 from staff.services import recovery_codes_issue
-from tests.factories import make_user
 from tests.staff.helpers import ENROL, VERIFY, make_staff, sign_in_password
 from tests.staff_login import authenticator_for
 
 pytestmark = pytest.mark.django_db
 USERS = "/admin/auth/user/"
-
-
-@pytest.fixture
-def boss():
-    return make_user(username="boss", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def boss_client(boss):
-    client = Client()
-    client.force_login(boss)
-    return client
 
 
 def test_the_user_page_shows_the_second_factors_and_the_sessions(boss_client):

@@ -3,24 +3,11 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
 from staff.models import AuditEvent
-from tests.factories import make_user
 from tests.staff.helpers import make_staff, sign_in_password
 
 pytestmark = pytest.mark.django_db
 Kind = AuditEvent.Kind
 LOG = "/admin/staff/auditevent/"
-
-
-@pytest.fixture
-def boss():
-    return make_user(username="boss", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def boss_client(boss):
-    client = Client()
-    client.force_login(boss)
-    return client
 
 
 def events(kind, **filters):
