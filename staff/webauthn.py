@@ -88,5 +88,10 @@ urlpatterns = [
         PasskeyAuthenticationComplete.as_view(),
         name="credential-authentication-complete",
     ),
-    path("jsi18n/", JavaScriptCatalog.as_view(packages=["django_otp_webauthn"]), name="js-i18n-catalog"),
+    # The library ships no uz or ru: magazine/locale/*/LC_MESSAGES/djangojs.po translates its buttons.
+    path(
+        "jsi18n/",
+        JavaScriptCatalog.as_view(packages=["django_otp_webauthn", "magazine"]),
+        name="js-i18n-catalog",
+    ),
 ]

@@ -134,3 +134,11 @@ def test_malformed_json_gets_a_400_not_a_500():
     post(client, "authentication/begin/")
     response = client.post(BASE + "authentication/complete/", "{not json", content_type="application/json")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("uz", "Kirish kaliti bilan tasdiqlash"), ("ru", "Подтвердить ключом доступа")]
+)
+def test_the_passkey_buttons_speak_uzbek_and_russian(client, language, text):
+    response = client.get(f"{BASE}jsi18n/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200 and json.dumps(text)[1:-1] in response.content.decode()  # \u-escaped
