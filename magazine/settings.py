@@ -61,7 +61,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "magazine.admin_config.MagazineAdminConfig",
+    "staff.admin_config.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "django.forms",
     "taggit",
     "ckeditor",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "magazine",
     "articles",
     "comments",
@@ -82,6 +86,7 @@ INSTALLED_APPS = [
     "outbox",
     # The task queue's table, its admin and `manage.py db_worker`.
     "django_tasks_db",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +105,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the second factor of this session (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # Staff sessions: idle expiry, tracking, and no staff rights before the second factor.
+    "staff.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -368,3 +377,27 @@ SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO = os.environ.get(
     "SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO", DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">").strip()
 )
 # --- end of subscriptions ------------------------------------------------------------------------------
+
+# --- staff accounts (staff/) ----------------------------------------------------------------------------
+# Every staff account signs in with a second factor (a passkey, an authenticator app, a recovery code).
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", True)
+# A staff session ends after this many seconds without a request (8 hours).
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 8 * 3600)
+# Subscriber exports need a second factor given within this many seconds (else it is asked again).
+STAFF_2FA_FRESH_SECONDS = env_int("STAFF_2FA_FRESH_SECONDS", 10 * 60)
+OTP_TOTP_ISSUER = "Regional Security"
+# One throttle for passwords and codes: the admin lockout (magazine/lockout.py) counts wrong codes too,
+# so django-otp's own per-device back-off is off (it would refuse a right code a second after a typo).
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# Passkeys are a second factor only: a passkey never replaces the password (and its lockout).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = "Regional Security"
+# WebAuthn refuses IP addresses: a local SITE_URL (127.0.0.1) becomes localhost.
+_site = urlsplit(SITE_URL)
+_site_host = "localhost" if _site.hostname in {"127.0.0.1", "::1", None} else _site.hostname
+OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID") or _site_host
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS") or [
+    f"{_site.scheme}://{_site_host}" + (f":{_site.port}" if _site.port else "")
+]
+# --- end of staff accounts ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from magazine.models import Issue
 from outbox.admin import LettersAboutMixin
+from staff.fresh import fresh_second_factor_required
 
 from .models import Announcement, Delivery, Subscriber
 from .services import subscriber_unsubscribe
@@ -91,6 +92,7 @@ class SubscriberAdmin(LettersAboutMixin, admin.ModelAdmin):
         )
 
     @admin.action(description=_("Export selected subscribers as CSV"), permissions=["view"])
+    @fresh_second_factor_required(purpose="subscribers CSV")
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="subscribers-{timezone.now():%Y%m%d}.csv"'

@@ -60,6 +60,21 @@ def _fast_and_isolated(settings, tmp_path):
     local_copies.clear()
 
 
+@pytest.fixture(autouse=True)
+def _staff_logins_verified(monkeypatch):
+    """Staff logged in by the test client have given their second factor (see tests/staff_login.py).
+
+    Tests written anywhere may keep calling client.force_login(staff) / client.login(...) / use
+    admin_client or editor_client: the admin opens to them as to a fully signed-in editor.
+    """
+    from django.test.client import ClientMixin
+
+    from tests.staff_login import force_login_verified, login_verified
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_verified)
+    monkeypatch.setattr(ClientMixin, "login", login_verified)
+
+
 @pytest.fixture
 def editor(db):
     from tests.factories import make_editor
