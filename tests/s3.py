@@ -1,0 +1,87 @@
+"""A loopback S3 server (moto in server mode, a separate process) and buckets on it for tests."""
+
+import contextlib
+import json
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from types import SimpleNamespace
+
+import boto3
+
+from magazine.media_storage import media_storage_from_env
+
+REGION = "us-east-1"
+KEY = SECRET = "testing"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def moto_server():
+    """Start `python -m moto.server` on a free port; yield its endpoint URL; stop it afterwards."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("moto's S3 server did not start")
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def client(endpoint):
+    return boto3.client(
+        "s3", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=KEY, aws_secret_access_key=SECRET
+    )
+
+
+def media_storage_url(endpoint, bucket):
+    return f"s3://{KEY}:{SECRET}@{bucket}?endpoint_url={endpoint}&region={REGION}"
+
+
+def use_new_bucket(settings, endpoint):
+    """Create an empty bucket and make it the media storage, as MEDIA_STORAGE_URL would."""
+    bucket = f"media-{uuid.uuid4().hex[:12]}"
+    s3 = client(endpoint)
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(public_read_policy(bucket)))
+    storage = media_storage_from_env({"MEDIA_STORAGE_URL": media_storage_url(endpoint, bucket)})
+    settings.STORAGES = {**settings.STORAGES, "default": storage}
+    return SimpleNamespace(bucket=bucket, client=s3, endpoint=endpoint, keys=lambda: bucket_keys(s3, bucket))
+
+
+def bucket_keys(s3, bucket):
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+    return sorted(item["Key"] for page in pages for item in page.get("Contents", ()))
+
+
+def public_read_policy(bucket):
+    """The bucket policy README's Production section gives: anyone may read an object, nobody may list."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/*",
+            }
+        ],
+    }
