@@ -113,6 +113,21 @@ def _s3_options(
     return options | {name: value for name, value in optional.items() if value}
 
 
+def public_read_policy(bucket):
+    """The bucket policy media need (README, Production): anyone may get an object, nobody may list them."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/*",
+            }
+        ],
+    }
+
+
 def media_origin(storage):
     """The origin media URLs point at (for the Content-Security-Policy), or None for local media."""
     if storage is None:

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import boto3
 
-from magazine.media_storage import media_storage_from_env
+from magazine.media_storage import media_storage_from_env, public_read_policy
 
 REGION = "us-east-1"
 KEY = SECRET = "testing"
@@ -70,18 +70,3 @@ def use_new_bucket(settings, endpoint):
 def bucket_keys(s3, bucket):
     pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
     return sorted(item["Key"] for page in pages for item in page.get("Contents", ()))
-
-
-def public_read_policy(bucket):
-    """The bucket policy README's Production section gives: anyone may read an object, nobody may list."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": "*",
-                "Action": "s3:GetObject",
-                "Resource": f"arn:aws:s3:::{bucket}/*",
-            }
-        ],
-    }

@@ -1,4 +1,4 @@
-"""deploy/ is tested by make scaletest (it runs these files); these checks keep them in step with the settings."""
+"""deploy/ is run by make scaletest; these checks keep its files in step with the settings."""
 
 import math
 import re
