@@ -10,7 +10,7 @@ class MagazineConfig(AppConfig):
         from django.core.signals import request_finished
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from . import cache
+        from . import cache, checks  # noqa: F401 (checks register themselves)
         from .models import Event
         from .request_id import forget_request_id
 

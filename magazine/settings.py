@@ -154,7 +154,15 @@ elif REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "magazine"}}
+    # One SQLite file that every process of this machine shares (magazine/cache_backends.py): workers,
+    # the task worker and management commands see one content version, one page cache, one count per
+    # rate limit. Several machines share Redis instead (REDIS_URL).
+    CACHES = {
+        "default": {
+            "BACKEND": "magazine.cache_backends.SQLiteCache",
+            "LOCATION": os.environ.get("CACHE_PATH") or str(BASE_DIR / "var" / "cache.sqlite3"),
+        }
+    }
 
 # Anonymous pages are cached until the content changes (magazine/cache.py); 0 turns the cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)

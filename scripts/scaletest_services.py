@@ -277,6 +277,7 @@ def nginx_config(ports, s3_endpoint, bucket):
             ("/srv/magazine/app/", f"{ROOT}/"),
             ("/srv/magazine/static/", f"{OUT / 'static'}/"),
             ("/etc/nginx/snippets/magazine-media.conf", str(folder / "media.conf")),
+            ("/var/log/nginx/magazine.access.log", str(folder / "access.log")),
         ],
         "deploy/nginx/magazine.conf",
     )
@@ -290,7 +291,7 @@ events {{ worker_connections 1024; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
-    access_log {folder / "access.log"};
+    access_log {folder / "access-other.log"};
     client_body_temp_path {temp}/body;
     proxy_temp_path {temp}/proxy;
     fastcgi_temp_path {temp}/fastcgi;
