@@ -18,9 +18,11 @@ It prints the figures, writes var/scaletest/latest.json, and fails on a broken c
 than the friendly 503, or a lost or duplicated write.
 """
 
+import http.client
 import io
 import json
 import os
+import re
 import signal
 import ssl
 import subprocess
@@ -222,6 +224,33 @@ def check_comment_approval(env, subjects, editor_a, reader_a, base_b):
     }
 
 
+def check_nginx_static_and_limits(reader_nginx, https_port, tls):
+    """nginx serves collectstatic's hashed files itself, compressed and cached for a year, and refuses
+    a body over client_max_body_size before it reaches an app server, with its own page."""
+    _, _, page = reader_nginx.request("/uz/")
+    css = re.search(r'href="(/static/magazine/site\.[0-9a-f]{12}\.css)"', page).group(1)
+    status, headers, _ = reader_nginx.request(css, headers={"Accept-Encoding": "gzip"})
+    connection = http.client.HTTPSConnection("localhost", https_port, context=tls, timeout=10)
+    connection.putrequest("POST", "/uz/subscribe/")
+    connection.putheader("Content-Length", str(18 * 2**20))  # announced, never sent: refused at once
+    connection.endheaders()
+    too_large = connection.getresponse()
+    body = too_large.read().decode()
+    connection.close()
+    return {
+        "ok": status == 200
+        and headers.get_all("Cache-Control") == ["public, max-age=31536000, immutable"]
+        and headers.get("Content-Encoding") == "gzip"
+        and too_large.status == 413
+        and "17 MB" in body,
+        "static_file": css,
+        "static_status": status,
+        "static_cache_control": headers.get("Cache-Control"),
+        "static_content_encoding": headers.get("Content-Encoding"),
+        "upload_of_18_mb": too_large.status,
+    }
+
+
 def log_lines(name):
     path = OUT / f"{name}.log"
     return sum(1 for line in path.open(errors="replace") if " rid=" in line) if path.exists() else 0
@@ -296,6 +325,9 @@ def main():
                 env, subjects, editor_a, Browser(base_a), base_b
             ),
         }
+        checks["static_files_and_upload_limit_in_nginx"] = check_nginx_static_and_limits(
+            Browser(site, tls), ports["https"], tls
+        )
         urls = manage_json(env, loadtest.SNIPPET_URLS)
         lines_before = {name: log_lines(name) for name in ("app-a", "app-b")}
 
@@ -328,7 +360,7 @@ def main():
     if broken or problem:
         raise SystemExit(f"FAILED: {', '.join(broken + [problem or ''])}".rstrip(", "))
     print(
-        f"OK: 3 checks across two app servers; {load['requests']} requests through nginx, "
+        f"OK: {len(checks)} checks; {load['requests']} requests through nginx, "
         f"{load['503_friendly']} friendly 503s ({load['503_reasons']}), no other 5xx, "
         "no write lost or doubled"
     )

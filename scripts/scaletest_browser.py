@@ -26,11 +26,13 @@ class Browser:
     def pointed_at(self, base):
         return Browser(base, cookies=self.cookies)
 
-    def request(self, path, data=None, *, files=None):
+    def request(self, path, data=None, *, files=None, headers=None):
         """(status, headers, text or bytes); `data`: pairs to POST, `files`: name -> (filename, bytes)."""
         url = path if "://" in path else self.base + path
         # What the browser sees is the HTTPS site: its Referer says https, whichever server answers.
-        headers = {"Referer": "https://" + url.partition("://")[2], "X-Forwarded-Proto": "https"}
+        headers = {"Referer": "https://" + url.partition("://")[2], "X-Forwarded-Proto": "https"} | (
+            headers or {}
+        )
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
