@@ -1,7 +1,9 @@
 """A loopback S3 server (moto in server mode, a separate process) and buckets on it for tests."""
 
 import contextlib
+import ctypes
 import json
+import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +15,7 @@ import boto3
 
 from magazine.media_storage import media_storage_from_env, public_read_policy
 
+PR_SET_PDEATHSIG = 1
 REGION = "us-east-1"
 KEY = SECRET = "testing"
 
@@ -23,6 +26,12 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def stop_with_parent():
+    """In the child: on Linux, end with the test run even when it is killed before its clean-up."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 @contextlib.contextmanager
 def moto_server():
     """Start `python -m moto.server` on a free port; yield its endpoint URL; stop it afterwards."""
@@ -31,6 +40,7 @@ def moto_server():
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=stop_with_parent,
     )
     try:
         deadline = time.monotonic() + 30
