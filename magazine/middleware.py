@@ -62,7 +62,10 @@ class DatabaseUnavailableMiddleware:
         # CONN_HEALTH_CHECKS checks a reused one when the next request starts.
         logger.warning("Database unavailable for %s: %s", request.path, exception)
         body = loader.get_template("503.html").render(
-            {"LANGUAGE_CODE": getattr(request, "LANGUAGE_CODE", "uz")}
+            {
+                "LANGUAGE_CODE": getattr(request, "LANGUAGE_CODE", "uz"),
+                "request_id": getattr(request, "request_id", ""),
+            }
         )
         response = HttpResponse(body, status=503)
         response["Retry-After"] = "30"

@@ -44,7 +44,7 @@ urlpatterns += i18n_patterns(
     path("", include("subscriptions.urls")),
     prefix_default_language=True,
 )
-if settings.DEBUG or settings.SERVE_MEDIA:
+if settings.MEDIA_STORAGE is None and (settings.DEBUG or settings.SERVE_MEDIA):
     # Every upload and rendition is stored under a new generated name, so a file never changes: cache it.
     serve_media = cache_control(public=True, max_age=365 * 24 * 3600)(serve)
     media_prefix = settings.MEDIA_URL.strip("/")

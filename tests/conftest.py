@@ -134,3 +134,18 @@ def task_queue(settings, db):
     """
     settings.TASKS = DATABASE_TASKS
     return TaskQueue()
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3 API (moto's server) in its own process on a free loopback port, for the whole run."""
+    from tests.s3 import moto_server
+
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_media(settings, s3_endpoint):
+    """Media go to a new, empty bucket on the loopback S3 server, configured by MEDIA_STORAGE_URL."""
+    from tests.s3 import use_new_bucket
+
+    return use_new_bucket(settings, s3_endpoint)
