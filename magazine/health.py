@@ -13,7 +13,6 @@ import os
 import time
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import storages
@@ -94,11 +93,9 @@ def probe_client(storage):
 def check_task_queue():
     """The queue's table answers (django-tasks-db); a deep queue is logged, not a reason to stop serving.
 
-    A no-op while django_tasks_db is not installed. Readers are served by app servers, letters by
-    workers: refusing readers because the workers lag would turn a delay into an outage.
+    Readers are served by app servers, letters by workers: refusing readers because the workers lag
+    would turn a delay into an outage.
     """
-    if not apps.is_installed("django_tasks_db"):
-        return True
     from django_tasks_db.models import DBTaskResult
 
     waiting = DBTaskResult.objects.ready().count()

@@ -187,13 +187,11 @@ def read_env_file(path):
     return values
 
 
-def unit_command(unit):
-    """The ExecStart= of a systemd unit in deploy/systemd, with /srv/magazine/app read as this checkout."""
+def unit_command(unit, directive="ExecStart"):
+    """A command (ExecStart=, ExecStartPre=) of a systemd unit in deploy/systemd, run from this checkout."""
     text = (DEPLOY / "systemd" / unit).read_text()
-    line = next(line for line in text.splitlines() if line.startswith("ExecStart="))
-    return [
-        part.replace("/srv/magazine/app", str(ROOT)) for part in shlex.split(line.removeprefix("ExecStart="))
-    ]
+    line = next(line for line in text.splitlines() if line.startswith(f"{directive}="))
+    return [part.replace("/srv/magazine/app", str(ROOT)) for part in shlex.split(line.split("=", 1)[1])]
 
 
 def start_app_server(processes, name, port, env):

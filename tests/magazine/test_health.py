@@ -77,9 +77,25 @@ def test_readyz_checks_the_media_bucket(client, s3_media):
     assert client.get("/readyz").status_code == 503
 
 
-def test_the_task_queue_check_is_a_no_op_while_django_tasks_db_is_not_installed(django_assert_num_queries):
-    with django_assert_num_queries(0):
-        assert health.check_task_queue() is True
+def test_a_deep_task_queue_is_logged_but_keeps_the_server_ready(
+    client, settings, task_queue, caplog, django_capture_on_commit_callbacks
+):
+    from outbox.services import letter_send
+
+    settings.READYZ_TASK_QUEUE_WARN = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        letter_send(to="a@example.org", subject="Hi", body="Text", kind="test")
+    with caplog.at_level(logging.WARNING, logger="magazine.health"):
+        assert client.get("/readyz").status_code == 200
+    assert "task queue" not in caplog.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            letter_send(to=f"r{n}@example.org", subject="Hi", body="Text", kind="test")
+    assert len(task_queue.waiting()) == 4
+    with caplog.at_level(logging.WARNING, logger="magazine.health"):
+        assert client.get("/readyz").status_code == 200
+    assert "The task queue holds 4 tasks ready to run" in caplog.text
 
 
 def test_another_app_can_add_a_readiness_check(client, monkeypatch):
