@@ -14,7 +14,6 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.functional import cached_property
 
-
 ONE_LINE_INPUTS = {"text", "search", "email", "url", "tel", "password"}
 
 
