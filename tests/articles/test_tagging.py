@@ -60,7 +60,8 @@ def test_an_article_with_a_tag_left_without_a_slug_still_answers_200(client):
     assert '<span class="tag">[]</span>' in html and 'href="/en/tags/water/"' in html
 
 
-repair = importlib.import_module("articles.migrations.0005_repair_broken_tags")
+def repair_tags():
+    importlib.import_module("articles.migrations.0005_repair_broken_tags").repair_tags(django_apps, None)
 
 
 def tagged(article, *names, slug=None):
@@ -79,7 +80,7 @@ def test_repair_merges_junk_tags_into_the_real_tags_they_name():
     tagged(twice_saved, "[<Tag: [<Tag: climate>>", "<Tag: <Tag: trade>]>]")
     once_saved = make_article(tags=["trade"])
     tagged(once_saved, "[<Tag: climate>", "<Tag: trade>]")
-    repair.repair_tags(django_apps, None)
+    repair_tags()
     assert set(Tag.objects.values_list("name", flat=True)) == {"climate", "trade"}
     assert set(twice_saved.tags.all()) == set(once_saved.tags.all()) == {climate, trade}
 
@@ -88,7 +89,7 @@ def test_repair_removes_junk_naming_no_tag_and_renames_junk_whose_tag_is_gone():
     single, untagged = make_article(), make_article()
     tagged(single, "[<Tag:", "glaciers>]")  # one tag, split on spaces by the old form
     tagged(untagged, "[]")
-    repair.repair_tags(django_apps, None)
+    repair_tags()
     assert list(single.tags.names()) == ["glaciers"] and not untagged.tags.exists()
     assert list(Tag.objects.values_list("name", "slug")) == [("glaciers", "glaciers")]
 
@@ -97,6 +98,6 @@ def test_repair_gives_other_tags_without_a_slug_one_from_their_name_or_removes_t
     article = make_article(tags=["water-2"])
     tagged(article, "water 2", slug="")  # its slug, "water-2", is taken
     tagged(article, "★", slug="★ ")  # slugs are unique: one tag at most has "", others hold no URL either
-    repair.repair_tags(django_apps, None)
+    repair_tags()
     assert dict(Tag.objects.values_list("name", "slug")) == {"water-2": "water-2", "water 2": "water-2_1"}
     assert sorted(article.tags.names()) == ["water 2", "water-2"]
