@@ -10,7 +10,7 @@ form and the inline forms of every admin.
 import functools
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.functional import cached_property
 
@@ -43,8 +43,14 @@ class StoredValuesKept:
         if not isinstance(initial, str) or not isinstance(data, str):
             return False
         shown = as_sent_back(bound.field.widget, initial)
-        to_python = bound.field.to_python
-        return shown is not None and to_python(as_sent_back(bound.field.widget, data)) == to_python(shown)
+        if shown is None:
+            return False
+        try:
+            return bound.field.to_python(as_sent_back(bound.field.widget, data)) == bound.field.to_python(
+                shown
+            )
+        except ValidationError:
+            return False
 
     def _post_clean(self):
         # Before construct_instance() (in super) copies the cleaned values onto the instance.

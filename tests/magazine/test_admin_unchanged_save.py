@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.models import DiscussionSettings
-from magazine.models import Event, Issue
+from magazine.admin_revisions import RevisionAdminMixin
+from magazine.models import Event, Issue, Revision
 from subscriptions.models import Announcement, Delivery, Subscriber
 from tests.factories import make_comment
 from tests.html_forms import read_form
@@ -109,6 +110,10 @@ def save_unchanged(client, model_admin, obj):
     after = stored_state(model_admin, obj)
     if after != before:
         return "changed: " + "; ".join(describe_changes(before, after))
+    if isinstance(model_admin, RevisionAdminMixin):
+        comment = Revision.objects.for_object(obj).values_list("comment", flat=True).first()
+        if comment != "Saved without changes.":
+            return f"the revision says {comment!r}"
     return None
 
 
