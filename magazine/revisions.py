@@ -40,6 +40,7 @@ def dimension_fields(model):
 
 
 def tag_fields(model):
+    """The django-taggit managers of `model` that a form edits."""
     return [f for f in model._meta.many_to_many if isinstance(f, TaggableManager) and f.editable]
 
 
