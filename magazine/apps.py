@@ -9,7 +9,7 @@ class MagazineConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from . import cache
+        from . import cache, checks  # noqa: F401 (checks register themselves)
         from .models import Event
 
         for signal in (post_save, post_delete):

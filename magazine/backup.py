@@ -14,7 +14,8 @@ from django.db import transaction
 
 from .exact_json import ExactEncoder
 
-EXCLUDED = {"contenttypes", "auth.permission", "sessions"}
+# Sessions (and the staff app's index of them) belong to the running site, not to its content.
+EXCLUDED = {"contenttypes", "auth.permission", "sessions", "staff.staffsession"}
 KEEP_PRIMARY_KEYS = {"taggit.taggeditem"}
 CONTENT_APPS = {"magazine", "articles", "comments", "subscriptions", "taggit"}
 DUMP_NAME = "database.json"

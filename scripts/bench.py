@@ -83,6 +83,12 @@ def production_environment(database_url, out, **overrides):
 
 
 def environment(database_url, *, page_cache, fragments=True, redis_db=15):
+    """Production settings with the cache under test: Redis, or with BENCH_CACHE=file the shipped
+    default (one SQLite file per magazine size, shared by the workers)."""
+    if os.environ.get("BENCH_CACHE") == "file":
+        shared = {"REDIS_URL": "", "CACHE_PATH": str(OUT / f"cache-{redis_db}.sqlite3")}
+    else:
+        shared = {"REDIS_URL": f"{os.environ.get('BENCH_REDIS_URL', 'redis://127.0.0.1:6379')}/{redis_db}"}
     return production_environment(
         database_url,
         OUT,
@@ -91,8 +97,16 @@ def environment(database_url, *, page_cache, fragments=True, redis_db=15):
         FRAGMENT_CACHE_SECONDS="3600" if fragments else "0",
         PAGE_CACHE_LOCAL_ENTRIES="500" if fragments else "0",
         CACHE_OFF="0" if fragments else "1",
-        REDIS_URL=f"{os.environ.get('BENCH_REDIS_URL', 'redis://127.0.0.1:6379')}/{redis_db}",
+        **shared,
     )
+
+
+def flush_caches():
+    """Empty the caches of both magazine sizes (Redis databases 14 and 15, or their files)."""
+    for redis_db in (14, 15):
+        subprocess.run(["redis-cli", "-n", str(redis_db), "flushdb"], capture_output=True)
+        for suffix in ("", "-wal", "-shm"):
+            (OUT / f"cache-{redis_db}.sqlite3{suffix}").unlink(missing_ok=True)
 
 
 def ensure_postgres_database(url):
@@ -247,13 +261,11 @@ def main():
         compare_urls = prepare(COMPARE, compare_env)
     if "--generate-only" in sys.argv:
         return
-    for redis_db in (14, 15):
-        subprocess.run(["redis-cli", "-n", str(redis_db), "flushdb"], capture_output=True)
+    flush_caches()
     queries = count_queries(ARTICLES, uncached_env)
     if COMPARE:
         queries |= {f"{name}@{COMPARE}": n for name, n in count_queries(COMPARE, compare_env).items()}
-    for redis_db in (14, 15):
-        subprocess.run(["redis-cli", "-n", str(redis_db), "flushdb"], capture_output=True)
+    flush_caches()
     servers = {"uncached": start_gunicorn(uncached_env), "cached": start_gunicorn(cached_env)}
     servers["cold"] = start_gunicorn(cold_env)
     if COMPARE:

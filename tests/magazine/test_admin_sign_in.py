@@ -14,8 +14,7 @@ def test_a_sign_in_posted_with_an_unsafe_next_lands_on_the_admin_index(client, n
     response = client.post(
         f"/admin/login/?next={next_url}", {"username": "nodira", "password": "a-good-long-password"}
     )
-    assert response.status_code == 302 and response["Location"] == "/admin/"
-    assert client.get(response["Location"]).status_code == 200
+    assert response.status_code == 302 and response["Location"] == "/admin/"  # then its second factor
 
 
 @pytest.mark.parametrize("next_url", UNSAFE)
