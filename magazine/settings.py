@@ -193,6 +193,9 @@ PAGE_CACHE_LOCAL_ENTRIES = 0 if env_bool("CACHE_OFF", False) else env_int("PAGE_
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)
 LOGIN_FAILURES_PER_USER = env_int("LOGIN_FAILURES_PER_USER", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+# Where a sign-in lands when its `next` is missing or leads off the site (Django's default,
+# /accounts/profile/, does not exist here): the admin is the only sign-in there is.
+LOGIN_REDIRECT_URL = "admin:index"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -11,7 +11,7 @@ from django.views.static import serve
 
 from articles.sitemaps import sitemaps
 from magazine.cache import shared_document
-from magazine.views import language_switch
+from magazine.views import favicon, language_switch
 
 urlpatterns = [
     # The second factor of a staff sign-in (staff/): before the admin, whose URLs it extends.
@@ -31,6 +31,7 @@ urlpatterns = [
         {"sitemaps": sitemaps},
         name="sitemap-section",
     ),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
