@@ -105,7 +105,6 @@ MIDDLEWARE = [
     # A page cache hit is answered here, before sessions, locale, authentication and the view.
     "magazine.cache.PageCacheMiddleware",
     "magazine.middleware.PermissionsPolicyMiddleware",
-    "magazine.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -18,6 +18,7 @@ It prints the figures, writes var/scaletest/latest.json, and fails on a broken c
 than the friendly 503, or a lost or duplicated write.
 """
 
+import base64
 import email
 import http.client
 import io
@@ -58,6 +59,7 @@ from scaletest_services import (  # noqa: E402
 
 SECONDS = int(os.environ.get("SCALETEST_SECONDS", "60"))
 EDITOR_PASSWORD = "scaletest-editor-" + uuid.uuid4().hex[:12]
+EDITOR_TOTP_SECRET = base64.b32encode(os.urandom(20)).decode()
 
 
 # --- the app servers' environment -----------------------------------------------------------------
@@ -92,6 +94,7 @@ def app_environment(ports, database_url, s3_endpoint, bucket):
         "WEB_CONCURRENCY": "3",
         "LOG_LEVEL": "WARNING",
         "DEMO_EDITOR_PASSWORD": EDITOR_PASSWORD,
+        "DEMO_EDITOR_TOTP_SECRET": EDITOR_TOTP_SECRET,
         # Generous limits (every client comes from 127.0.0.1): most writes are accepted; refusals are 4xx.
         "COMMENTS_RATE_PER_IP": "100000",
         "COMMENTS_RATE_PER_EMAIL": "50",
@@ -346,7 +349,7 @@ def main():
 
         subjects = manage_json(env, SNIPPET_SUBJECTS)
         editor_a = Browser(base_a)
-        editor_a.sign_in("editor", EDITOR_PASSWORD)
+        editor_a.sign_in("editor", EDITOR_PASSWORD, EDITOR_TOTP_SECRET)
         checks = {
             "editor_change_through_a_on_every_page_of_b": check_editor_change(
                 subjects, editor_a, Browser(base_b)

@@ -1,5 +1,6 @@
 """make scaletest's browser: a person's cookies and the admin's forms, filled in as a browser would."""
 
+import base64
 import html.parser
 import http.cookies
 import urllib.error
@@ -8,6 +9,13 @@ import urllib.request
 import uuid
 
 import loadtest
+
+
+def totp_code(secret):
+    """The current code of an authenticator app holding base32 `secret` (RFC 6238: SHA-1, 30 s, 6 digits)."""
+    from django_otp.oath import totp
+
+    return f"{totp(base64.b32decode(secret)):06d}"
 
 
 class Browser:
@@ -54,7 +62,7 @@ class Browser:
                 content = content.decode("utf-8", "replace")
             return answer.status, answer.headers, content
 
-    def sign_in(self, username, password):
+    def sign_in(self, username, password, totp_secret=None):
         status, _, page = self.request("/admin/login/")
         token = loadtest.CSRF.search(page).group(1)
         status, headers, _ = self.request(
@@ -68,6 +76,15 @@ class Browser:
         )
         if status != 302:
             raise SystemExit(f"The editor could not sign in at {self.base} ({status})")
+        if totp_secret:  # the second factor, as the editor's authenticator app gives it
+            _, _, page = self.request("/admin/two-factor/?next=/admin/")
+            token = loadtest.CSRF.search(page).group(1)
+            status, headers, _ = self.request(
+                "/admin/two-factor/",
+                [("csrfmiddlewaretoken", token), ("code", totp_code(totp_secret)), ("next", "/admin/")],
+            )
+            if status != 302 or "two-factor" in headers.get("Location", ""):
+                raise SystemExit(f"The editor's second factor was refused at {self.base} ({status})")
 
     def save_admin_form(self, path, changes, files=None):
         """Open an admin change form, change some fields, save it as the editor would; return the status."""
