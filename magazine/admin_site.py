@@ -1,10 +1,25 @@
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 
 from .lockout import LockoutAuthenticationForm
 
 
+class DeskAutocompleteJsonView(AutocompleteJsonView):
+    """Results read as the admin's `autocomplete_label(obj)` ("3-4/2026 — Water" for an issue)."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        if label is not None:
+            result["text"] = label(obj)
+        return result
+
+
 class MagazineAdminSite(admin.AdminSite):
     login_form = LockoutAuthenticationForm
+
+    def autocomplete_view(self, request):
+        return DeskAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def login(self, request, extra_context=None):
         response = super().login(request, extra_context)

@@ -191,6 +191,14 @@ IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 12 * 1024 * 1024)
 IMAGE_MAX_SIDE = env_int("IMAGE_MAX_SIDE", 8000)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_RENDITION_WIDTHS = (480, 960, 1600)
+# Cropped renditions around an image's focal point: the social card and the admin's thumbnails.
+IMAGE_CROPS = {"card": (1200, 630), "thumb": (160, 160)}
+# While an editor types, the change form is kept as a revision this often (magazine/autosave.py).
+AUTOSAVE_SECONDS = env_int("AUTOSAVE_SECONDS", 30)
+# Interviews imported from Word (articles/word_import.py): the upload, and what it may unpack to.
+WORD_IMPORT_MAX_BYTES = env_int("WORD_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+WORD_IMPORT_MAX_UNPACKED = env_int("WORD_IMPORT_MAX_UNPACKED", 60 * 1024 * 1024)
+WORD_IMPORT_MAX_PARTS = env_int("WORD_IMPORT_MAX_PARTS", 1000)
 
 # Email (Django 6.1 mailers): console by default; SMTP when EMAIL_HOST is set.
 email_host = os.environ.get("EMAIL_HOST", "")

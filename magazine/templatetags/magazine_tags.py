@@ -11,6 +11,7 @@ from .. import sidebar
 from ..cache import fragment, remember
 from ..images import rendition_name, rendition_widths
 from ..models import Contacts, Event, Issue, Section
+from ..richtext import sanitize_html
 
 register = template.Library()
 
@@ -187,3 +188,15 @@ def dashboard(context):
 
     request = context["request"]
     return {"panels": board.panels(request), "chart": board.chart(request)}
+
+
+@register.filter
+def rich_text(html):
+    """HTML from a form or an import, cleaned by the one sanitizer before it is shown."""
+    return mark_safe(sanitize_html(str(html or "")))
+
+
+@register.filter
+def app_crumb_needed(opts):
+    """False when the app's name would only repeat the model's in the breadcrumbs ("Articles › Articles")."""
+    return str(opts.app_config.verbose_name).lower() != str(opts.verbose_name_plural).lower()
