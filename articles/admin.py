@@ -95,8 +95,16 @@ class PublicationFilter(admin.SimpleListFilter):
 class ArticleAdmin(
     DeskAdminMixin, WordImportAdminMixin, AutosaveAdminMixin, RevisionAdminMixin, admin.ModelAdmin
 ):
-    list_display = ["cover_thumbnail", "title", "issue", "section", "language", "publication", "access"]
-    list_display_links = ["cover_thumbnail", "title"]
+    list_display = [
+        "cover_thumbnail",
+        "title",
+        "issue",
+        "section",
+        "language_code",
+        "publication",
+        "access_short",
+    ]
+    list_display_links = ["title"]
     list_filter = [PublicationFilter, "access", "language", "issue", "section", "is_sponsored"]
     list_select_related = ["issue", "section"]
     search_fields = ["title", "subtitle", "lead", "slug", "interviewee_name", "authors__name"]
@@ -150,6 +158,14 @@ class ArticleAdmin(
             kwargs["widget"] = ImagePreviewInput
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    @admin.display(description=_("language"), ordering="language")
+    def language_code(self, obj):
+        return obj.language
+
+    @admin.display(description=_("access"), ordering="access")
+    def access_short(self, obj):
+        return gettext_now("Print-first") if obj.is_print_first else gettext_now("Free")
+
     def view_on_site(self, obj):
         """A live article's page; others get the Preview link of the change form instead."""
         return obj.get_absolute_url() if obj.publication_state() == "live" else None
@@ -189,6 +205,7 @@ class IssueArticleInline(admin.TabularInline):
     model = Article
     fields = ["title", "section", "position", "status", "access"]
     extra = 0
+    add_text = _("Add an article")
     show_change_link = True
     ordering = ["position", "id"]
 

@@ -51,7 +51,9 @@ class WordUploadForm(forms.Form):
         if into is not None:  # blocks for an existing article: its own fields stay as they are
             del self.fields["interviewee_name"], self.fields["issue"]
         else:
-            self.fields["issue"].widget = AutocompleteSelect(Article._meta.get_field("issue"), admin_site)
+            issue = self.fields["issue"]
+            issue.widget = AutocompleteSelect(Article._meta.get_field("issue"), admin_site)
+            issue.widget.choices = issue.choices
 
     def clean_document(self):
         document = self.cleaned_data["document"]

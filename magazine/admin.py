@@ -57,7 +57,7 @@ admin.site.index_title = _("The magazine")
 class IssueAdmin(DeskAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
     form = IssueForm
     list_display = ["cover_thumbnail", "label", "theme", "published_on", "is_published"]
-    list_display_links = ["cover_thumbnail", "label"]
+    list_display_links = ["label"]
     list_filter = ["is_published", "year"]
     search_fields = ["theme", "theme_ru", "theme_en", "year"]
     ordering = ["-year", "-number_first"]

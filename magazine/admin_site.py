@@ -17,6 +17,8 @@ class DeskAutocompleteJsonView(AutocompleteJsonView):
 
 class MagazineAdminSite(admin.AdminSite):
     login_form = LockoutAuthenticationForm
+    # The lists need the width at 1280 px; the index and the breadcrumbs lead everywhere instead.
+    enable_nav_sidebar = False
 
     def autocomplete_view(self, request):
         return DeskAutocompleteJsonView.as_view(admin_site=self)(request)

@@ -167,7 +167,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Languages: Uzbek (Latin script) is the default; every public URL carries its language prefix.
 LANGUAGE_CODE = "uz"
 LANGUAGES = [("uz", _("Uzbek")), ("ru", _("Russian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "magazine" / "locale"]
+# Our own strings, then the translations of Django's and taggit's strings that their uz and ru
+# catalogues lack or get wrong ("Добавить статья"): kept by hand, see magazine/locale_django/.
+LOCALE_PATHS = [BASE_DIR / "magazine" / "locale", BASE_DIR / "magazine" / "locale_django"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Tashkent")
 USE_I18N = True
 USE_TZ = True

@@ -60,8 +60,8 @@
     renumber();
     const list = blocks();
     announcer.textContent = group.dataset.movedText
-      .replace("%(position)s", list.indexOf(block) + 1)
-      .replace("%(count)s", list.length);
+      .replace("{position}", list.indexOf(block) + 1)
+      .replace("{count}", list.length);
   }
 
   function moveBy(block, step) {
