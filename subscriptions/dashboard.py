@@ -6,7 +6,6 @@ from magazine.weekly import per_week
 
 from .models import Subscriber
 
-
 # "1 confirmed subscriber", "5 confirmed subscribers": a count and its words agree in every language.
 STATUS_LABELS = {
     Subscriber.Status.PENDING: lambda n: ngettext(
