@@ -226,7 +226,8 @@ class WordImportAdminMixin:
         formset = ImportedBlockFormSet(request.POST, prefix="blocks")
         article_form = ImportedArticleForm(request.POST) if article is None else None
         source_name = request.POST.get("source_name", "")[:200]
-        if formset.is_valid() and (article_form is None or article_form.is_valid()):
+        forms_valid = [formset.is_valid(), article_form is None or article_form.is_valid()]
+        if all(forms_valid):
             target = article or Article(**article_form.cleaned_data)
             try:
                 target = article_import_blocks(

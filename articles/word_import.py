@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from magazine.images import validate_image
 from magazine.richtext import sanitize_html
 
-from .models import ArticleBlock
+from .models import Article, ArticleBlock
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class ImportedDocument:
         text = " ".join(block.body for block in self.blocks)
         cyrillic = len(re.findall(r"[а-яёА-ЯЁ]", text))
         latin = len(re.findall(r"[a-zA-Z]", re.sub(r"<[^>]*>", "", text)))
-        return "ru" if cyrillic > latin else settings.LANGUAGE_CODE
+        return "ru" if cyrillic > latin else Article._meta.get_field("language").default
 
 
 def read_word_document(file):

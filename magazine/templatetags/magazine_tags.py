@@ -9,7 +9,7 @@ from django.utils.translation import get_language_info
 
 from .. import sidebar
 from ..cache import fragment, remember
-from ..images import rendition_name, rendition_widths
+from ..images import crop_name, rendition_name, rendition_widths
 from ..models import Contacts, Event, Issue, Section
 from ..richtext import sanitize_html
 
@@ -174,10 +174,14 @@ def absolute_url(context, path=None):
 
 
 @register.simple_tag(takes_context=True)
-def image_url(context, image, width):
-    """Absolute URL of the rendition of `image` for social cards (the largest not wider than 1600)."""
+def image_url(context, image, width, focus=None):
+    """Absolute URL of `image` for social cards: its card crop around `focus`, else its largest rendition."""
     if not image:
         return ""
+    if focus:
+        return absolute_url(
+            context, image.storage.url(crop_name(image.name, settings.IMAGE_CROPS["card"], focus))
+        )
     largest = max(rendition_widths(width))
     return absolute_url(context, image.storage.url(rendition_name(image.name, largest)))
 
