@@ -20,6 +20,8 @@ def articles_panel(request):
         ),
         (ngettext("draft", "drafts", drafts), drafts, f"{changelist}?publication=draft"),
     ]
+    if request.user.has_perm("articles.add_article"):
+        items.append((_("Import an interview from Word"), "", reverse("admin:articles_article_import")))
     items += [
         (
             article.title,

@@ -2,7 +2,8 @@
  * Positions follow the order on the page; a new block goes last. CKEditor cannot survive its
  * iframe being moved, so a moved block's editors are closed (text kept) and opened again. */
 "use strict";
-(function () {
+// Admin media scripts load in the page's head: wait for the blocks.
+document.addEventListener("DOMContentLoaded", function () {
   const group = document.querySelector(".block-editor");
   if (!group) return;
   const announcer = group.querySelector("[data-block-announcer]");
@@ -45,7 +46,8 @@
     const mine = editors.filter((editor) => block.contains(editor.element.$));
     const reopen = mine.map((editor) => {
       const textarea = editor.element.$;
-      editor.destroy(); // writes the text back into the textarea
+      if (editor.status === "ready") editor.updateElement(); // the text goes back into the textarea
+      editor.destroy(true);
       return textarea;
     });
     change();
@@ -149,4 +151,4 @@
       for (const speaker of group.querySelectorAll("[data-interviewee]")) speaker.textContent = interviewee.value;
     });
   }
-})();
+});

@@ -1,7 +1,8 @@
 /* Change forms: a warning before leaving with unsaved changes, autosave as a revision while typing
  * (when the page offers it: #desk-config[data-autosave-url]), and the focal point of a picture. */
 "use strict";
-(function () {
+// Admin media scripts load in the page's head: wait for the form.
+document.addEventListener("DOMContentLoaded", function () {
   const form = document.querySelector("#content-main form[id$='_form']");
   if (!form) return;
   const config = document.getElementById("desk-config");
@@ -84,4 +85,4 @@
     y.addEventListener("input", show);
     show();
   }
-})();
+});
