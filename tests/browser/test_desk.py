@@ -319,7 +319,8 @@ def test_lists_fit_1280_pixels_and_their_icons_render(browser, live_server, lang
         page.wait_for_load_state("load")
         assert page.evaluate("document.documentElement.scrollWidth") <= 1280, url
         overflowing = page.evaluate(
-            "Array.from(document.querySelectorAll('.results')).filter(r => r.scrollWidth > r.clientWidth + 1).length"
+            "Array.from(document.querySelectorAll('.results'))"
+            ".filter(r => r.scrollWidth > r.clientWidth + 1).length"
         )
         assert overflowing == 0, url
         broken = page.evaluate(
