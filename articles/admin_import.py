@@ -8,13 +8,11 @@ leaves out blocks, and confirms. Confirming creates a draft article (or appends 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.forms import formset_factory
-from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -182,12 +180,7 @@ class WordImportAdminMixin:
             if not self.has_add_permission(request):
                 raise PermissionDenied
             return None
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            raise Http404
-        if not self.has_change_permission(request, article):
-            raise PermissionDenied
-        return article
+        return self.revision_object(request, object_id)  # 404, or 403 without the change permission
 
     def word_import_preview(self, request, article, upload):
         imported = upload.imported

@@ -10,6 +10,7 @@ import logging
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 import mammoth
@@ -134,7 +135,7 @@ def check_package(data):
         for entry in entries:
             if entry.filename.endswith((".xml", ".rels")) and b"<!DOCTYPE" in archive.read(entry).upper():
                 raise not_docx  # Word never writes a DOCTYPE; entity tricks need one
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         raise ValidationError(
             _("The document is damaged and cannot be read. Open it in Word, save it again and retry."),
             code="docx_corrupt",

@@ -9,8 +9,7 @@ import copy
 
 from django.conf import settings
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import time_format
@@ -43,11 +42,7 @@ class AutosaveAdminMixin:
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def autosave_view(self, request, object_id):
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404
-        if not self.has_change_permission(request, obj):
-            raise PermissionDenied
+        obj = self.revision_object(request, object_id)  # 404, or 403 without the change permission
         draft = self.draft_from_post(request, obj)
         revision = autosave_record(obj=obj, data=draft, user=request.user)
         when = time_format(timezone.localtime(revision.created_at), "H:i")
