@@ -204,7 +204,7 @@ class BlockBuilder:
 
     def image(self, element, images):
         self.open_block = None
-        index = int(element.get("src", "").rpartition(":")[2] or -1)
+        index = int(element.get("src").rpartition(":")[2])  # "docx-image:<n>", written by collect_image
         data, content_type, alt = images[index]
         number = sum(1 for block in self.document.blocks if block.kind == Kind.IMAGE) + 1
         upload = SimpleUploadedFile(f"image{number}{IMAGE_EXTENSIONS.get(content_type, '')}", data)
@@ -256,6 +256,7 @@ def question_html(element):
 
 
 def strip_images(element):
+    """Take the images (already made blocks) out of a paragraph, keeping the text around them."""
     for parent in element.iter():
         for child in list(parent):
             if child.tag == "img":

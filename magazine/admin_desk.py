@@ -6,6 +6,8 @@ the plural as its title, inlines an "add" link of their own, and a form that fai
 clear word on every file it could not keep.
 """
 
+import json
+
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
@@ -16,8 +18,6 @@ class DeskInlineFormSet(helpers.InlineAdminFormSet):
     """An inline whose "add" link says `inline.add_text` ("Add a block") instead of Django's phrase."""
 
     def inline_formset_data(self):
-        import json
-
         data = json.loads(super().inline_formset_data())
         add_text = getattr(self.opts, "add_text", None)
         if add_text:
@@ -41,7 +41,7 @@ class DeskAdminMixin:
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
         inline_admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
         for inline_admin_formset in inline_admin_formsets:
-            inline_admin_formset.__class__ = DeskInlineFormSet
+            inline_admin_formset.__class__ = DeskInlineFormSet  # only inline_formset_data() differs
         return inline_admin_formsets
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
