@@ -154,8 +154,6 @@ class ArticleAdmin(
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":
             kwargs["widget"] = TagInput(attrs={"size": 60})
-        if db_field.name == "cover":
-            kwargs["widget"] = ImagePreviewInput
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("language"), ordering="language")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from .admin_desk import DeskAdminMixin
 from .admin_revisions import RevisionAdminMixin, StaleEditForm
-from .admin_widgets import THUMBNAIL_LABEL, ImagePreviewInput, thumbnail
+from .admin_widgets import THUMBNAIL_LABEL, thumbnail
 from .models import Contacts, Event, Issue, Section
 
 # "3", "3-4", "3-4/2026" (or "3-4 2026"): an issue as editors write it.
@@ -101,11 +101,6 @@ class IssueAdmin(DeskAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
         """What the issue pickers show: the label and the theme."""
         return f"{obj.label} — {obj.theme}" if obj.theme else obj.label
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "cover":
-            kwargs["widget"] = ImagePreviewInput
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
     def get_search_results(self, request, queryset, search_term):
         """Find an issue by its label ("3-4", "3-4/2026"), its year or its theme."""
         term = search_term.strip()
@@ -154,7 +149,8 @@ class EventAdmin(DeskAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
     add_title = _("Add event")
     change_title = _("Change event")
     Media = DeskMedia
-    list_display = ["title", "starts_at", "place", "is_published"]
+    list_display = ["image_thumbnail", "title", "starts_at", "place", "is_published"]
+    list_display_links = ["title"]
     list_filter = ["is_published", "starts_at"]
     search_fields = ["title", "title_ru", "title_en", "place"]
     date_hierarchy = "starts_at"
@@ -179,3 +175,7 @@ class EventAdmin(DeskAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
             },
         ),
     ]
+
+    @admin.display(description=THUMBNAIL_LABEL)
+    def image_thumbnail(self, obj):
+        return thumbnail(obj.image)

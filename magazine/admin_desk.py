@@ -3,15 +3,18 @@
 `DeskAdminMixin` goes first in an admin's bases. It gives each page a title in the right grammatical
 form (Django's "Add %s" puts the model's name in the nominative: "Добавить статья"), the changelist
 the plural as its title, inlines an "add" link of their own, and a form that failed validation a
-clear word on every file it could not keep.
+clear word on every file it could not keep, and every image field shows its picture.
 """
 
 import json
 
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+
+from .admin_widgets import ImagePreviewInput
 
 
 class DeskInlineFormSet(helpers.InlineAdminFormSet):
@@ -26,6 +29,7 @@ class DeskInlineFormSet(helpers.InlineAdminFormSet):
 
 
 class DeskAdminMixin:
+    formfield_overrides = {models.ImageField: {"widget": ImagePreviewInput}}
     add_title = None  # e.g. _("Add article"), translated as a whole phrase in every language
     change_title = None  # e.g. _("Change article")
 
