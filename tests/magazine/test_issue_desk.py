@@ -161,3 +161,18 @@ def test_the_social_card_of_an_article_is_the_crop_around_its_focal_point(client
     assert og_image.endswith("-c1200x630-f30x20.webp")
     card = article.cover.storage.open(crop_name(article.cover.name, (1200, 630), (30, 20)))
     assert Image.open(io.BytesIO(card.read())).size == (1200, 630)
+
+
+@pytest.mark.parametrize("url", ["/admin/magazine/issue/", "/admin/magazine/event/"])
+def test_the_issue_and_event_lists_cost_the_same_with_many_rows(
+    editor_client, django_assert_max_num_queries, url
+):
+    from django.utils import timezone
+
+    from magazine.models import Event
+
+    for n in range(30):
+        make_issue(year=2000 + n, number_first=1, theme=f"Theme {n}")
+        Event.objects.create(title=f"Event {n}", starts_at=timezone.now())
+    with django_assert_max_num_queries(14):
+        assert editor_client.get(url).status_code == 200
