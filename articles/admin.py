@@ -1,29 +1,68 @@
+from django import forms
 from django.contrib import admin
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as gettext_now, gettext_lazy as _, ngettext
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
 from magazine.admin import IssueAdmin
+from magazine.admin_autosave import AutosaveAdminMixin
+from magazine.admin_desk import DeskAdminMixin
 from magazine.admin_revisions import RevisionAdminMixin
+from magazine.admin_widgets import THUMBNAIL_LABEL, ImagePreviewInput, thumbnail
 from magazine.revisions import revision_create
 
+from .admin_import import WordImportAdminMixin
 from .models import Article, ArticleBlock, Author
 from .tagging import TagNamesField
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(DeskAdminMixin, admin.ModelAdmin):
     list_display = ["name", "position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    add_title = _("Add author")
+    change_title = _("Change author")
+
+
+class BlockForm(forms.ModelForm):
+    """A block; its position is kept by the order on the page (static/articles/blocks.js)."""
+
+    class Meta:
+        model = ArticleBlock
+        fields = ["kind", "position", "body", "image", "image_alt", "caption"]
+        widgets = {"position": forms.HiddenInput, "image": ImagePreviewInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+
+
+class BlockFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """A new block without a position goes after every other block."""
+        super().clean()
+        kept = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        taken = [form.cleaned_data.get("position") or 0 for form in kept]
+        next_position = max(taken, default=0) + 1
+        for form in kept:
+            if form.instance.pk is None and not form.cleaned_data.get("position"):
+                form.cleaned_data["position"] = form.instance.position = next_position
+                next_position += 1
 
 
 class BlockInline(admin.StackedInline):
     model = ArticleBlock
+    form = BlockForm
+    formset = BlockFormSet
+    template = "admin/articles/article/blocks_inline.html"
     extra = 0
     fields = [("kind", "position"), "body", ("image", "image_alt"), "caption"]
     ordering = ["position", "id"]
+    add_text = _("Add a block")
 
 
 class TagInput(TagWidget):
@@ -56,16 +95,31 @@ class PublicationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "issue", "section", "language", "status", "publish_at", "access", "is_published"]
-    list_filter = [PublicationFilter, "status", "access", "language", "issue", "section", "is_sponsored"]
+class ArticleAdmin(
+    DeskAdminMixin, WordImportAdminMixin, AutosaveAdminMixin, RevisionAdminMixin, admin.ModelAdmin
+):
+    list_display = [
+        "cover_thumbnail",
+        "title",
+        "issue",
+        "section",
+        "language_code",
+        "publication",
+        "access_short",
+    ]
+    list_display_links = ["title"]
+    list_filter = [PublicationFilter, "access", "language", "issue", "section", "is_sponsored"]
     list_select_related = ["issue", "section"]
     search_fields = ["title", "subtitle", "lead", "slug", "interviewee_name", "authors__name"]
     autocomplete_fields = ["issue", "section", "authors", "translation_of"]
     date_hierarchy = "publish_at"
     inlines = [BlockInline]
     revision_related = ("blocks",)
+    autosave_kept = ("status", "publish_at")  # an autosave never publishes
     actions = ["publish_now"]
+    change_form_template = "admin/articles/article/change_form.html"
+    add_title = _("Add article")
+    change_title = _("Change article")
     fieldsets = [
         (
             None,
@@ -76,7 +130,17 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
             _("Publication"),
             {"fields": [("status", "publish_at"), ("access", "public_block_count"), "paywall_note"]},
         ),
-        (_("Cover"), {"fields": ["cover", "cover_alt", ("cover_caption", "cover_credit")]}),
+        (
+            _("Cover"),
+            {
+                "fields": [
+                    "cover",
+                    ("cover_focus_x", "cover_focus_y"),
+                    "cover_alt",
+                    ("cover_caption", "cover_credit"),
+                ]
+            },
+        ),
         (
             _("Advanced"),
             {
@@ -86,10 +150,44 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
         ),
     ]
 
+    class Media:
+        js = ["magazine/admin/desk.js", "articles/admin/blocks.js"]
+        css = {"all": ["magazine/admin/desk.css"]}
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":
             kwargs |= {"form_class": TagNamesField, "widget": TagInput(attrs={"size": 60})}
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description=_("language"), ordering="language")
+    def language_code(self, obj):
+        return obj.language
+
+    @admin.display(description=_("access"), ordering="access")
+    def access_short(self, obj):
+        return gettext_now("Print-first") if obj.is_print_first else gettext_now("Free")
+
+    def view_on_site(self, obj):
+        """A live article's page; others get the Preview link of the change form instead."""
+        return obj.get_absolute_url() if obj.publication_state() == "live" else None
+
+    @admin.display(description=THUMBNAIL_LABEL)
+    def cover_thumbnail(self, obj):
+        return thumbnail(obj.cover, obj.cover_focus)
+
+    @admin.display(description=_("publication"), ordering="publish_at")
+    def publication(self, obj):
+        state = obj.publication_state()
+        when = (
+            date_format(timezone.localtime(obj.publish_at), "SHORT_DATETIME_FORMAT") if obj.publish_at else ""
+        )
+        labels = {
+            "draft": gettext_now("Draft"),
+            "scheduled": gettext_now("Scheduled for %s") % when,
+            "waiting": gettext_now("Waiting for its issue (from %s)") % when,
+            "live": gettext_now("Live since %s") % when,
+        }
+        return format_html('<span class="publication publication--{}">{}</span>', state, labels[state])
 
     @admin.action(description=_("Publish selected articles now"), permissions=["change"])
     def publish_now(self, request, queryset):
@@ -108,6 +206,7 @@ class IssueArticleInline(admin.TabularInline):
     model = Article
     fields = ["title", "section", "position", "status", "access"]
     extra = 0
+    add_text = _("Add an article")
     show_change_link = True
     ordering = ["position", "id"]
 

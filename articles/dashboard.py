@@ -1,6 +1,6 @@
 from django.urls import reverse
 from django.utils.timezone import localtime
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from .models import Article
 
@@ -13,13 +13,19 @@ def articles_panel(request):
     scheduled = Article.objects.scheduled().count()
     drafts = Article.objects.filter(status=Article.Status.DRAFT).count()
     items = [
-        (_("scheduled articles"), scheduled, f"{changelist}?publication=scheduled"),
-        (_("drafts"), drafts, f"{changelist}?publication=draft"),
+        (
+            ngettext("scheduled article", "scheduled articles", scheduled),
+            scheduled,
+            f"{changelist}?publication=scheduled",
+        ),
+        (ngettext("draft", "drafts", drafts), drafts, f"{changelist}?publication=draft"),
     ]
+    if request.user.has_perm("articles.add_article"):
+        items.append((_("Import an interview from Word"), "", reverse("admin:articles_article_import")))
     items += [
         (
-            f"{localtime(article.publish_at):%d.%m %H:%M} — {article.title}",
-            "⏱",
+            article.title,
+            f"{localtime(article.publish_at):%d.%m %H:%M}",
             reverse("admin:articles_article_change", args=[article.pk]),
         )
         for article in Article.objects.scheduled().order_by("publish_at")[:5]

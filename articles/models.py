@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from taggit.managers import TaggableManager
 
 from magazine.images import CleanImageField, UploadTo
-from magazine.models import Issue, Section, TimeStampedModel
+from magazine.models import CoverFocalPoint, Issue, Section, TimeStampedModel
 from magazine.richtext import RichTextField
 from magazine.slugs import unique_slug
 
@@ -86,7 +86,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.scheduled(now).aggregate(moment=Min("publish_at"))["moment"]
 
 
-class Article(TimeStampedModel):
+class Article(CoverFocalPoint, TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -236,6 +236,17 @@ class Article(TimeStampedModel):
 
     is_published.boolean = True
 
+    def publication_state(self, now=None):
+        """ "live", "scheduled", "waiting" (for its issue) or "draft": published() and scheduled() agree."""
+        now = now or timezone.now()
+        if self.status != self.Status.PUBLISHED or self.publish_at is None:
+            return "draft"
+        if self.publish_at > now:
+            return "scheduled"
+        if self.issue_id and not self.issue.is_published:
+            return "waiting"
+        return "live"
+
     def versions(self):
         """Every version of this article (the original and its translations), this one included."""
         root = self.translation_of_id or self.pk
@@ -285,7 +296,20 @@ class ArticleBlock(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} #{self.position}"
 
+    # Which of the optional fields each kind shows; the others are emptied when a block is checked.
+    KIND_FIELDS = {
+        Kind.TEXT: {"body"},
+        Kind.QUESTION: {"body"},
+        Kind.ANSWER: {"body"},
+        Kind.QUOTE: {"body", "caption"},
+        Kind.IMAGE: {"image", "image_alt", "caption"},
+    }
+
     def clean(self):
+        kept = self.KIND_FIELDS.get(self.kind, set())
+        for name in ("body", "image", "image_alt", "caption"):
+            if name not in kept:
+                setattr(self, name, "")
         if self.kind == self.Kind.IMAGE:
             if not self.image:
                 raise ValidationError({"image": _("An image block needs an image.")})

@@ -22,12 +22,22 @@ def is_paywalled(article, user):
     return article.is_print_first and not can_preview(user)
 
 
+def excerpt_length(article):
+    """How many blocks, from the top, a reader without access receives; None when it is all of them."""
+    return article.public_block_count if article.is_print_first else None
+
+
 def visible_blocks(article, user):
     """The blocks of `article` this user may receive, in order; hidden blocks are never loaded."""
     blocks = article.blocks.order_by("position", "id")
     if is_paywalled(article, user):
-        return blocks[: article.public_block_count]
+        return blocks[: excerpt_length(article)]
     return blocks
+
+
+def preview_cut(article, user):
+    """Where an editor's preview marks the end of the public excerpt (a block index), or None."""
+    return excerpt_length(article) if can_preview(user) else None
 
 
 def public_blocks_prefetch():

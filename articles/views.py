@@ -12,7 +12,7 @@ from magazine.pagination import lazy_paginate, paginate_counted
 
 from .forms import SearchForm
 from .models import Article
-from .paywall import can_preview, is_paywalled, public_summary, visible_blocks
+from .paywall import can_preview, is_paywalled, preview_cut, public_summary, visible_blocks
 from .search import MAX_QUERY_LENGTH, search_articles, snippet
 from .structured_data import article_json_ld
 
@@ -67,6 +67,7 @@ def article_detail(request, slug):
         "json_ld": lambda: article_json_ld(article, request),  # built on a fragment miss only
         "is_preview": not article.is_published(),
         "editor_view": editor_view,
+        "cut": preview_cut(article, request.user),
     }
     response = render(request, "articles/article_detail.html", context)
     if context["is_preview"] or editor_view:

@@ -1,5 +1,5 @@
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from magazine.weekly import per_week
 
@@ -12,7 +12,8 @@ def comments_panel(request):
         return None
     pending = Comment.objects.filter(status=Comment.Status.PENDING).count()
     queue = reverse("admin:comments_comment_changelist")
-    return {"title": _("Comments"), "items": [(_("comments wait for moderation"), pending, queue)]}
+    label = ngettext("comment waits for moderation", "comments wait for moderation", pending)
+    return {"title": _("Comments"), "items": [(label, pending, queue)]}
 
 
 def approved_per_week(since):

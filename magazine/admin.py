@@ -1,8 +1,52 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+import re
 
-from .admin_revisions import RevisionAdminMixin
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy as _
+
+from .admin_desk import DeskAdminMixin
+from .admin_revisions import RevisionAdminMixin, StaleEditForm
+from .admin_widgets import THUMBNAIL_LABEL, thumbnail
 from .models import Contacts, Event, Issue, Section
+
+# "3", "3-4", "3-4/2026" (or "3-4 2026"): an issue as editors write it.
+ISSUE_LABEL = re.compile(r"^(?P<first>\d{1,2})(?:-(?P<last>\d{1,2}))?(?:\s*[/ ]\s*(?P<year>\d{4}))?$")
+
+
+class DeskMedia:
+    """The change forms' script (warning before leaving unsaved changes, focal points) and styles."""
+
+    js = ["magazine/admin/desk.js"]
+    css = {"all": ["magazine/admin/desk.css"]}
+
+
+class IssueForm(StaleEditForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        year, first = cleaned_data.get("year"), cleaned_data.get("number_first")
+        if year and first:
+            last = cleaned_data.get("number_last") or first
+            clash = (
+                Issue.objects.filter(year=year, number_first__lte=last)
+                .alias(last_number=Coalesce("number_last", "number_first"))
+                .filter(last_number__gte=first)
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if clash is not None:
+                url = reverse("admin:magazine_issue_change", args=[clash.pk])
+                message = format_html(
+                    gettext('Issue {label} already has this number: <a href="{url}">open it</a>.'),
+                    label=clash.label,
+                    url=url,
+                )
+                self.add_error("number_first", ValidationError(message, code="number_taken"))
+        return cleaned_data
+
 
 admin.site.site_header = _("Regional Security: editors' room")
 admin.site.site_title = _("Regional Security")
@@ -10,17 +54,22 @@ admin.site.index_title = _("The magazine")
 
 
 @admin.register(Issue)
-class IssueAdmin(RevisionAdminMixin, admin.ModelAdmin):
-    list_display = ["label", "theme", "published_on", "is_published"]
+class IssueAdmin(DeskAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
+    form = IssueForm
+    list_display = ["cover_thumbnail", "label", "theme", "published_on", "is_published"]
+    list_display_links = ["label"]
     list_filter = ["is_published", "year"]
     search_fields = ["theme", "theme_ru", "theme_en", "year"]
     ordering = ["-year", "-number_first"]
+    add_title = _("Add issue")
+    change_title = _("Change issue")
+    Media = DeskMedia
     fieldsets = [
         (
             None,
             {"fields": [("year", "number_first", "number_last"), "theme", "published_on", "is_published"]},
         ),
-        (_("Cover"), {"fields": ["cover", "cover_alt"]}),
+        (_("Cover"), {"fields": ["cover", ("cover_focus_x", "cover_focus_y"), "cover_alt"]}),
         (_("Editor's note"), {"fields": ["description"]}),
         (_("Print edition"), {"fields": ["price", "where_to_buy"]}),
         (
@@ -44,9 +93,35 @@ class IssueAdmin(RevisionAdminMixin, admin.ModelAdmin):
     def label(self, obj):
         return obj.label
 
+    @admin.display(description=THUMBNAIL_LABEL)
+    def cover_thumbnail(self, obj):
+        return thumbnail(obj.cover, obj.cover_focus)
+
+    def autocomplete_label(self, obj):
+        """What the issue pickers show: the label and the theme."""
+        return f"{obj.label} — {obj.theme}" if obj.theme else obj.label
+
+    def get_search_results(self, request, queryset, search_term):
+        """Find an issue by its label ("3-4", "3-4/2026"), its year or its theme."""
+        term = search_term.strip()
+        label = ISSUE_LABEL.match(term)
+        if label:
+            first, last, year = label["first"], label["last"], label["year"]
+            numbers = (
+                Q(number_first=first, number_last=last)
+                if last
+                else Q(number_first=first) | Q(number_last=first)
+            )
+            return queryset.filter(numbers, **({"year": year} if year else {})), False
+        if re.fullmatch(r"\d{4}", term):
+            return queryset.filter(year=term), False
+        return super().get_search_results(request, queryset, search_term)
+
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(DeskAdminMixin, admin.ModelAdmin):
+    add_title = _("Add section")
+    change_title = _("Change section")
     list_display = ["name", "name_ru", "name_en", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name", "name_ru", "name_en"]
@@ -54,7 +129,9 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contacts)
-class ContactsAdmin(admin.ModelAdmin):
+class ContactsAdmin(DeskAdminMixin, admin.ModelAdmin):
+    add_title = _("Add contacts")
+    change_title = _("Change contacts")
     fieldsets = [
         (None, {"fields": ["address", "phone", "email", "body"]}),
         (
@@ -68,8 +145,12 @@ class ContactsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(RevisionAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "starts_at", "place", "is_published"]
+class EventAdmin(DeskAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
+    add_title = _("Add event")
+    change_title = _("Change event")
+    Media = DeskMedia
+    list_display = ["image_thumbnail", "title", "starts_at", "place", "is_published"]
+    list_display_links = ["title"]
     list_filter = ["is_published", "starts_at"]
     search_fields = ["title", "title_ru", "title_en", "place"]
     date_hierarchy = "starts_at"
@@ -94,3 +175,7 @@ class EventAdmin(RevisionAdminMixin, admin.ModelAdmin):
             },
         ),
     ]
+
+    @admin.display(description=THUMBNAIL_LABEL)
+    def image_thumbnail(self, obj):
+        return thumbnail(obj.image)

@@ -1,11 +1,28 @@
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 
 from .admin_forms import StoredValuesKeptAdmin
 from .lockout import LockoutAuthenticationForm
 
 
+class DeskAutocompleteJsonView(AutocompleteJsonView):
+    """Results read as the admin's `autocomplete_label(obj)` ("3-4/2026 — Water" for an issue)."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        if label is not None:
+            result["text"] = label(obj)
+        return result
+
+
 class MagazineAdminSite(admin.AdminSite):
     login_form = LockoutAuthenticationForm
+    # The lists need the width at 1280 px; the index and the breadcrumbs lead everywhere instead.
+    enable_nav_sidebar = False
+
+    def autocomplete_view(self, request):
+        return DeskAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Register as Django does, every admin (ours, auth's, taggit's) saving only what was changed."""

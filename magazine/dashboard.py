@@ -45,7 +45,8 @@ def chart(request, *, weeks=52, width=640, height=160):
         lines.append((label, [counts.get(start, 0) for start in starts]))
     if not lines:
         return None
-    top = max(1, *(max(values) for _, values in lines))
+    top = max(max(values) for _, values in lines)  # 0: nothing happened in these weeks
+    scale = max(1, top)
     step = width / max(1, weeks - 1)
     return {
         "width": width,
@@ -58,7 +59,7 @@ def chart(request, *, weeks=52, width=640, height=160):
                 "label": label,
                 "total": sum(values),
                 "points": " ".join(
-                    f"{n * step:.1f},{height - value * height / top:.1f}" for n, value in enumerate(values)
+                    f"{n * step:.1f},{height - value * height / scale:.1f}" for n, value in enumerate(values)
                 ),
             }
             for label, values in lines

@@ -5,18 +5,21 @@ no appended payload and no format other than JPEG, PNG or WebP survives an uploa
 """
 
 import io
+import logging
 import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+logger = logging.getLogger(__name__)
 ALLOWED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 
 
@@ -86,20 +89,79 @@ def rendition_widths(width):
     return widths or list(settings.IMAGE_RENDITION_WIDTHS[:1])
 
 
-def make_renditions(field_file):
-    """Write a WebP rendition of the stored image for every width in IMAGE_RENDITION_WIDTHS."""
-    storage = field_file.storage
-    with storage.open(field_file.name, "rb") as source, Image.open(source) as image:
+def make_renditions(storage, name):
+    """Write a WebP rendition of the stored image `name` for every width in IMAGE_RENDITION_WIDTHS."""
+    with storage.open(name, "rb") as source, Image.open(source) as image:
         image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
         for width in rendition_widths(image.width):
             copy = image.copy()
             copy.thumbnail((width, width * 10))
-            out = io.BytesIO()
-            copy.save(out, format="WEBP", quality=80, method=4)
-            name = rendition_name(field_file.name, width)
-            if storage.exists(name):
-                storage.delete(name)
-            storage.save(name, ContentFile(out.getvalue()))
+            save_webp(storage, rendition_name(name, width), copy)
+
+
+def save_webp(storage, name, image):
+    out = io.BytesIO()
+    image.save(out, format="WEBP", quality=80, method=4)
+    if storage.exists(name):
+        storage.delete(name)
+    storage.save(name, ContentFile(out.getvalue()))
+
+
+def crop_name(name, size, focus):
+    """The crop of `name` to `size` (w, h) around `focus` (x %, y %): a new name for every focal point."""
+    path = PurePosixPath(name)
+    return str(path.with_name(f"{path.stem}-c{size[0]}x{size[1]}-f{focus[0]}x{focus[1]}.webp"))
+
+
+def crop_box(width, height, size, focus):
+    """The largest box of `size`'s proportions inside width×height, centred on `focus` where it fits."""
+    ratio = size[0] / size[1]
+    box_w, box_h = (
+        (width, round(width / ratio)) if width / height <= ratio else (round(height * ratio), height)
+    )
+    centre_x, centre_y = width * focus[0] / 100, height * focus[1] / 100
+    left = min(max(0, round(centre_x - box_w / 2)), width - box_w)
+    top = min(max(0, round(centre_y - box_h / 2)), height - box_h)
+    return left, top, left + box_w, top + box_h
+
+
+def make_crops(field_file, focus):
+    """Write the IMAGE_CROPS renditions of a stored image around `focus`, those not written yet.
+
+    A missing or unreadable original is logged and skipped: the page then shows the plain renditions.
+    """
+    storage, name = field_file.storage, field_file.name
+    missing = [
+        size for size in settings.IMAGE_CROPS.values() if not storage.exists(crop_name(name, size, focus))
+    ]
+    if not missing:
+        return
+    try:
+        with storage.open(name, "rb") as source, Image.open(source) as image:
+            image = image.convert("RGB")
+            for size in missing:
+                cropped = image.crop(crop_box(image.width, image.height, size, focus))
+                cropped.thumbnail(size)
+                save_webp(storage, crop_name(name, size, focus), cropped)
+    except (OSError, Image.UnidentifiedImageError):
+        logger.warning("No crops for %s: the stored image cannot be read.", name, exc_info=True)
+
+
+def thumbnail_url(field_file, focus):
+    """The URL of the admin's small picture of an image: its square crop, or its smallest rendition."""
+    if not field_file:
+        return ""
+    if focus:
+        return field_file.storage.url(crop_name(field_file.name, settings.IMAGE_CROPS["thumb"], focus))
+    return field_file.storage.url(rendition_name(field_file.name, settings.IMAGE_RENDITION_WIDTHS[0]))
+
+
+def store_image(file, folder):
+    """Store an upload checked by validate_image as an image field would; return the stored name."""
+    data, extension = reencode(file)
+    name = default_storage.save(UploadTo(folder)(None, f"image{extension}"), ContentFile(data))
+    make_renditions(default_storage, name)
+    return name
 
 
 @deconstructible
@@ -125,7 +187,7 @@ class CleanImageFieldFile(ImageFieldFile):
         data, extension = reencode(content)
         name = str(PurePosixPath(name or "image").with_suffix(extension))
         super().save(name, ContentFile(data, name=name), save=save)
-        make_renditions(self)
+        make_renditions(self.storage, self.name)
 
 
 class CleanImageField(models.ImageField):

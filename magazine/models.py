@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.utils.translation import get_language, gettext_lazy as _
 
 from .cache import remember
 from .exact_json import ExactEncoder
-from .images import CleanImageField, UploadTo
+from .images import CleanImageField, UploadTo, make_crops
 from .richtext import RichTextField
 
 
@@ -19,6 +20,34 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class CoverFocalPoint(models.Model):
+    """The focal point of the model's `cover`: its cropped renditions keep that point in view."""
+
+    cover_focus_x = models.PositiveSmallIntegerField(
+        _("focal point across (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    cover_focus_y = models.PositiveSmallIntegerField(
+        _("focal point down (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.cover and (self.cover_focus_x is None or self.cover_focus_y is None):
+            self.cover_focus_x, self.cover_focus_y = 50, 50
+        super().save(*args, **kwargs)
+        if self.cover_focus:
+            make_crops(self.cover, self.cover_focus)
+
+    @property
+    def cover_focus(self):
+        """(x %, y %) once the cover's crops exist (set on the first save with a cover), else None."""
+        if self.cover and self.cover_focus_x is not None and self.cover_focus_y is not None:
+            return (self.cover_focus_x, self.cover_focus_y)
+        return None
 
 
 def translated(instance, field):
@@ -37,7 +66,7 @@ class IssueQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
-class Issue(TimeStampedModel):
+class Issue(CoverFocalPoint, TimeStampedModel):
     year = models.PositiveSmallIntegerField(_("year"))
     number_first = models.PositiveSmallIntegerField(
         _("number"), help_text=_("The issue's number in its year.")
@@ -297,6 +326,8 @@ class Revision(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     data = models.JSONField(_("data"), encoder=ExactEncoder)
     comment = models.TextField(_("comment"), blank=True)
+    # Written while an editor types (magazine.autosave): the article itself was not saved.
+    is_autosave = models.BooleanField(_("autosave"), default=False)
 
     objects = RevisionQuerySet.as_manager()
 

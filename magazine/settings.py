@@ -206,7 +206,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Languages: Uzbek (Latin script) is the default; every public URL carries its language prefix.
 LANGUAGE_CODE = "uz"
 LANGUAGES = [("uz", _("Uzbek")), ("ru", _("Russian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "magazine" / "locale"]
+# Our own strings, then the translations of Django's and taggit's strings that their uz and ru
+# catalogues lack or get wrong ("Добавить статья"): kept by hand, see magazine/locale_django/.
+LOCALE_PATHS = [BASE_DIR / "magazine" / "locale", BASE_DIR / "magazine" / "locale_django"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Tashkent")
 USE_I18N = True
 USE_TZ = True
@@ -233,6 +235,14 @@ IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 12 * 1024 * 1024)
 IMAGE_MAX_SIDE = env_int("IMAGE_MAX_SIDE", 8000)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_RENDITION_WIDTHS = (480, 960, 1600)
+# Cropped renditions around an image's focal point: the social card and the admin's thumbnails.
+IMAGE_CROPS = {"card": (1200, 630), "thumb": (160, 160)}
+# While an editor types, the change form is kept as a revision this often (magazine/autosave.py).
+AUTOSAVE_SECONDS = env_int("AUTOSAVE_SECONDS", 30)
+# Interviews imported from Word (articles/word_import.py): the upload, and what it may unpack to.
+WORD_IMPORT_MAX_BYTES = env_int("WORD_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+WORD_IMPORT_MAX_UNPACKED = env_int("WORD_IMPORT_MAX_UNPACKED", 60 * 1024 * 1024)
+WORD_IMPORT_MAX_PARTS = env_int("WORD_IMPORT_MAX_PARTS", 1000)
 
 # Email (Django 6.1 mailers). EMAIL_BACKEND names the backend (smtp, console, file, locmem, dummy, or a
 # dotted path); each takes its options from the EMAIL_* variables below. SMTP when EMAIL_HOST is set and

@@ -9,8 +9,9 @@ from django.utils.translation import get_language_info
 
 from .. import sidebar
 from ..cache import fragment, remember
-from ..images import rendition_name, rendition_widths
+from ..images import crop_name, rendition_name, rendition_widths
 from ..models import Contacts, Event, Issue, Section
+from ..richtext import sanitize_html
 
 register = template.Library()
 
@@ -173,10 +174,14 @@ def absolute_url(context, path=None):
 
 
 @register.simple_tag(takes_context=True)
-def image_url(context, image, width):
-    """Absolute URL of the rendition of `image` for social cards (the largest not wider than 1600)."""
+def image_url(context, image, width, focus=None):
+    """Absolute URL of `image` for social cards: its card crop around `focus`, else its largest rendition."""
     if not image:
         return ""
+    if focus:
+        return absolute_url(
+            context, image.storage.url(crop_name(image.name, settings.IMAGE_CROPS["card"], focus))
+        )
     largest = max(rendition_widths(width))
     return absolute_url(context, image.storage.url(rendition_name(image.name, largest)))
 
@@ -187,3 +192,15 @@ def dashboard(context):
 
     request = context["request"]
     return {"panels": board.panels(request), "chart": board.chart(request)}
+
+
+@register.filter
+def rich_text(html):
+    """HTML from a form or an import, cleaned by the one sanitizer before it is shown."""
+    return mark_safe(sanitize_html(str(html or "")))
+
+
+@register.filter
+def app_crumb_needed(opts):
+    """False when the app's name would only repeat the model's in the breadcrumbs ("Articles › Articles")."""
+    return str(opts.app_config.verbose_name).lower() != str(opts.verbose_name_plural).lower()

@@ -57,7 +57,8 @@ def test_article_has_title_description_canonical_and_social_cards(client):
     assert f'<link rel="canonical" href="http://testserver/ru/articles/{article.slug}/">' in html
     assert meta(html, "property", "og:type") == "article"
     assert meta(html, "property", "og:title") == "Corridors"
-    assert meta(html, "property", "og:image").endswith("-w960.webp")
+    # The social card is the cover cropped to 1200×630 around its focal point (the middle by default).
+    assert meta(html, "property", "og:image").endswith("-c1200x630-f50x50.webp")
     assert meta(html, "name", "twitter:card") == "summary_large_image"
 
 

@@ -46,9 +46,11 @@ def test_print_first_page_has_the_excerpt_and_the_call_to_action_but_no_hidden_w
 
 
 def test_editor_reads_the_whole_print_first_article(editor_client):
+    """With the note readers get in its place shown at the cut (tests/articles/test_desk_admin.py)."""
     article = make_print_first()
     html = editor_client.get(article.get_absolute_url()).content.decode()
-    assert "HIDDENMARKER" in html and 'class="paywall"' not in html
+    assert "HIDDENMARKER" in html and html.index('class="preview-cut"') < html.index("HIDDENMARKER")
+    assert html.count('class="paywall"') == 1 and html.index('class="paywall"') < html.index("HIDDENMARKER")
 
 
 def test_draft_is_404_for_readers_and_a_preview_for_editors(editor_client):

@@ -61,7 +61,7 @@ def test_editor_creates_an_issue_and_schedules_an_interview_that_then_appears(
     ):
         page.click("#blocks-group .add-row a")
         page.select_option(f"#id_blocks-{n}-kind", kind)
-        page.fill(f"#id_blocks-{n}-position", str(n + 1))
+        assert page.input_value(f"#id_blocks-{n}-position") == str(n + 1)  # a new block goes last
         page.wait_for_selector(f"#cke_id_blocks-{n}-body iframe")
         type_into_editor(page, n, text)
     screenshot(f"editor-article-form-{language}")
