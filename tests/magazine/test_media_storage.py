@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from articles.models import Article
 from magazine.backup import backup_restore, backup_write
-from magazine.images import rendition_name
+from magazine.images import crop_name, rendition_name
 from magazine.media_storage import MEDIA_CACHE_CONTROL, media_origin, media_storage_from_env
 from magazine.models import Issue
 from tests.articles.test_admin import article_form, block_formset
@@ -91,7 +91,9 @@ def test_production_settings_with_a_bucket_allow_its_images_in_the_content_secur
 
 
 @pytest.mark.django_db
-def test_a_cover_uploaded_through_the_admin_lands_in_the_bucket_with_its_renditions(s3_media, editor_client):
+def test_a_cover_uploaded_through_the_admin_lands_in_the_bucket_with_its_renditions(
+    s3_media, editor_client, settings
+):
     data = {
         "year": "2025",
         "number_first": "3",
@@ -106,6 +108,7 @@ def test_a_cover_uploaded_through_the_admin_lands_in_the_bucket_with_its_renditi
     assert response.status_code == 302
     cover = Issue.objects.get().cover.name
     expected = [cover] + [rendition_name(cover, width) for width in (480, 960)]
+    expected += [crop_name(cover, size, (50, 50)) for size in settings.IMAGE_CROPS.values()]  # focal crops
     assert s3_media.keys() == sorted(expected)
     assert not Path(cover).exists() and cover.startswith("covers/")
 
@@ -148,7 +151,8 @@ def test_backup_from_a_bucket_restores_every_file_into_an_empty_bucket(s3_media,
         for key in s3_media.keys()
     }
     archive = tmp_path / "site.tar.gz"
-    assert backup_write(archive)["media_files"] == len(originals) == 3
+    # The cover, its two renditions (the 1200 px image gets 480 and 960) and its two focal crops.
+    assert backup_write(archive)["media_files"] == len(originals) == 5
 
     ContentType.objects.clear_cache()
     call_command("flush", interactive=False, verbosity=0)
