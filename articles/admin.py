@@ -4,11 +4,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, ngettext
 from taggit.models import Tag
 
-from magazine.admin import IssueAdmin
+from magazine.admin import IssueAdmin, SingleRowAdmin
 from magazine.admin_revisions import RevisionAdminMixin
 from magazine.revisions import revision_create
 
-from .models import Article, ArticleBlock, Author
+from .models import Article, ArticleBlock, Author, EmbargoSettings
 
 
 @admin.register(Author)
@@ -64,6 +64,7 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
     inlines = [BlockInline]
     revision_related = ("blocks",)
     actions = ["publish_now"]
+    readonly_fields = ["opens_at"]
     fieldsets = [
         (
             None,
@@ -72,7 +73,14 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
         (_("Interview"), {"fields": ["interviewee_name", "interviewee_position"]}),
         (
             _("Publication"),
-            {"fields": [("status", "publish_at"), ("access", "public_block_count"), "paywall_note"]},
+            {
+                "fields": [
+                    ("status", "publish_at"),
+                    ("access", "public_block_count"),
+                    "paywall_note",
+                    "opens_at",
+                ]
+            },
         ),
         (_("Cover"), {"fields": ["cover", "cover_alt", ("cover_caption", "cover_credit")]}),
         (
@@ -111,3 +119,8 @@ class IssueArticleInline(admin.TabularInline):
 
 
 IssueAdmin.inlines = [*IssueAdmin.inlines, IssueArticleInline]
+
+
+@admin.register(EmbargoSettings)
+class EmbargoSettingsAdmin(SingleRowAdmin):
+    fields = ["open_after_days"]

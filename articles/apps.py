@@ -14,6 +14,7 @@ class ArticlesConfig(AppConfig):
         from .models import Article
 
         cache.register_boundary(Article.objects.next_publication)
+        cache.register_boundary(Article.objects.next_opening)
         sidebar.register("articles/_sidebar_pr.html", order=40)
         dashboard.register_panel(articles_panel, order=20)
         signals.connect()

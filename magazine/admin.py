@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from .admin_revisions import RevisionAdminMixin
@@ -7,6 +9,23 @@ from .models import Contacts, Event, Issue, Section
 admin.site.site_header = _("Regional Security: editors' room")
 admin.site.site_title = _("Regional Security")
 admin.site.index_title = _("The magazine")
+
+
+class SingleRowAdmin(admin.ModelAdmin):
+    """The admin of a settings model with one row (pk 1): the list page leads straight to it."""
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        row, _created = self.model.objects.get_or_create(pk=1)
+        opts = self.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", row.pk)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Issue)
@@ -22,7 +41,7 @@ class IssueAdmin(RevisionAdminMixin, admin.ModelAdmin):
         ),
         (_("Cover"), {"fields": ["cover", "cover_alt"]}),
         (_("Editor's note"), {"fields": ["description"]}),
-        (_("Print edition"), {"fields": ["price", "where_to_buy"]}),
+        (_("Print edition"), {"fields": ["price", "where_to_buy", ("embargo", "embargo_days")]}),
         (
             _("Translations"),
             {

@@ -38,6 +38,11 @@ class IssueQuerySet(models.QuerySet):
 
 
 class Issue(TimeStampedModel):
+    class Embargo(models.TextChoices):
+        SITE_DEFAULT = "default", _("As the site's default says")
+        AFTER_DAYS = "days", _("After the number of days below")
+        NEVER = "never", _("Never: they stay print-first")
+
     year = models.PositiveSmallIntegerField(_("year"))
     number_first = models.PositiveSmallIntegerField(
         _("number"), help_text=_("The issue's number in its year.")
@@ -70,6 +75,14 @@ class Issue(TimeStampedModel):
     where_to_buy = models.TextField(_("where to buy"), blank=True)
     where_to_buy_ru = models.TextField(_("where to buy (Russian)"), blank=True)
     where_to_buy_en = models.TextField(_("where to buy (English)"), blank=True)
+    embargo = models.CharField(
+        _("print-first articles open to everyone"),
+        max_length=10,
+        choices=Embargo,
+        default=Embargo.SITE_DEFAULT,
+        help_text=_("Counted from the publication date (or each article's publication time without one)."),
+    )
+    embargo_days = models.PositiveIntegerField(_("days after publication"), null=True, blank=True)
 
     objects = IssueQuerySet.as_manager()
 
@@ -85,6 +98,9 @@ class Issue(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(year__gte=1900, year__lte=2200), name="issue_year_range"),
             models.CheckConstraint(condition=Q(number_first__gte=1), name="issue_number_positive"),
+            models.CheckConstraint(
+                condition=~Q(embargo="days") | Q(embargo_days__isnull=False), name="issue_embargo_has_days"
+            ),
         ]
 
     def __str__(self):
@@ -92,6 +108,10 @@ class Issue(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("magazine:issue-detail", kwargs={"year": self.year, "numbers": self.numbers})
+
+    def clean(self):
+        if self.embargo == self.Embargo.AFTER_DAYS and self.embargo_days is None:
+            raise ValidationError({"embargo_days": _("Say after how many days the articles open.")})
 
     @property
     def numbers(self):

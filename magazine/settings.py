@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "subscriptions",
+    "readers",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.reader: a reader signed in by emailed link or code (readers/), apart from staff users.
+    "readers.middleware.ReaderMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -334,3 +337,20 @@ SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO = os.environ.get(
     "SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO", DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">").strip()
 )
 # --- end of subscriptions ------------------------------------------------------------------------------
+
+# --- readers (readers/) --------------------------------------------------------------------------------
+# A sign-in letter's link and code work this many minutes, once; an address has at most this many live.
+READERS_SIGN_IN_MINUTES = env_int("READERS_SIGN_IN_MINUTES", 15)
+READERS_SIGN_IN_LIVE_LETTERS = env_int("READERS_SIGN_IN_LIVE_LETTERS", 5)
+# Sign-in letters asked for per address and per client IP in READERS_SIGN_IN_WINDOW seconds (429 beyond).
+READERS_SIGN_IN_PER_EMAIL = env_int("READERS_SIGN_IN_PER_EMAIL", 5)
+READERS_SIGN_IN_PER_IP = env_int("READERS_SIGN_IN_PER_IP", 20)
+READERS_SIGN_IN_WINDOW = env_int("READERS_SIGN_IN_WINDOW", 3600)
+# Wrong codes for one address before its code sign-in is locked, and for how long (seconds); codes
+# tried per client IP in that time.
+READERS_CODE_FAILURES = env_int("READERS_CODE_FAILURES", 6)
+READERS_CODE_LOCK_SECONDS = env_int("READERS_CODE_LOCK_SECONDS", 900)
+READERS_CODE_PER_IP = env_int("READERS_CODE_PER_IP", 30)
+# How long a reader stays signed in on one browser.
+READERS_SESSION_DAYS = env_int("READERS_SESSION_DAYS", 60)
+# --- end of readers -------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     path("", include("comments.urls")),
     path("", include("subscriptions.urls")),
+    path("", include("readers.urls")),
     prefix_default_language=True,
 )
 if settings.DEBUG or settings.SERVE_MEDIA:
