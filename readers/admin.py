@@ -194,6 +194,12 @@ class ReaderAdmin(admin.ModelAdmin):
         times = ["created_at", "verified_at", "last_sign_in_at"]
         return [*times, "email"] if obj is not None else times
 
+    def get_deleted_objects(self, objs, request):
+        """Deleting a reader takes their grants along (the rule), though grants alone are never deleted."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(AccessGrant._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
     def delete_model(self, request, obj):
         reader_delete(reader=obj)
 

@@ -33,13 +33,9 @@ class SignInForm(forms.Form):
         strip=False,  # reader_email trims, and refuses whitespace inside
         widget=forms.EmailInput(attrs={"autocomplete": "email", "maxlength": MAX_LENGTH}),
     )
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_email(self):
         return reader_email(self.cleaned_data["email"])
-
-    def clean_next(self):
-        return local_path(self.cleaned_data["next"])
 
 
 class CodeForm(forms.Form):

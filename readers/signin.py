@@ -131,6 +131,6 @@ def sign_in_redeem(*, token: SignInToken, now=None):
     Reader.objects.filter(pk=reader.pk).update(
         verified_at=Coalesce("verified_at", now), last_sign_in_at=now, updated_at=now
     )
-    reader.refresh_from_db()
+    reader.verified_at, reader.last_sign_in_at = reader.verified_at or now, now
     reader_signed_in.send(sender=Reader, reader=reader, created=created)
     return reader, created

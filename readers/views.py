@@ -51,7 +51,7 @@ def signed_in(request, reader, next_path):
 def sign_in(request):
     """Ask for a sign-in letter. Every valid address gets the same answer and the same work (a letter
     is written whether the address has an account or not), so nobody can probe for readers."""
-    next_path = local_path(request.GET.get("next", ""))
+    next_path = local_path(request.POST.get("next") or request.GET.get("next", ""))
     if request.reader.is_authenticated:
         return redirect(next_path or "readers:account")
     if request.method == "POST":
@@ -68,12 +68,13 @@ def sign_in(request):
                 "readers-sign-in-email", email, limit=settings.READERS_SIGN_IN_PER_EMAIL, window=window
             ):
                 return rate_limited(request, too_many, window)
-            sign_in_request(email=email, language=get_language(), next_path=form.cleaned_data["next"])
+            sign_in_request(email=email, language=get_language(), next_path=next_path)
             request.session[PENDING_KEY] = email
             return redirect("readers:check-inbox")
     else:
-        form = SignInForm(initial={"next": next_path})
-    return render(request, "readers/sign_in.html", {"form": form}, status=400 if form.is_bound else 200)
+        form = SignInForm()
+    context = {"form": form, "next_path": next_path}
+    return render(request, "readers/sign_in.html", context, status=400 if form.is_bound else 200)
 
 
 @never_cache
