@@ -8,10 +8,11 @@ changes; the paywall, search, feeds and the sitemap compare it with the time of 
 the next opening is a cache boundary, so cached pages turn free by themselves.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.db.models import F
-from django.utils import timezone
+
+from magazine.days import day_start
 
 
 def delay_days(issue, site_days):
@@ -21,11 +22,6 @@ def delay_days(issue, site_days):
     if issue.embargo == issue.Embargo.NEVER:
         return None
     return issue.embargo_days
-
-
-def day_start(day):
-    """Midnight at the start of `day` in the site's time zone."""
-    return timezone.make_aware(datetime.combine(day, time(0)))
 
 
 def opening_moment(*, publish_at, issue, site_days):

@@ -1,10 +1,12 @@
-from datetime import time, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, ngettext
+
+from magazine.days import day_start
 
 from .models import AccessGrant, Reader
 from .services import (
@@ -15,9 +17,8 @@ from .services import (
     reader_sign_out_everywhere,
 )
 
-
-def day_start(day):
-    return timezone.make_aware(timezone.datetime.combine(day, time(0)))
+# The browser's own date picker, in the manager's language; the value travels as ISO (2026-12-31).
+DAY_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AccessGrantForm(forms.ModelForm):
@@ -28,9 +29,12 @@ class AccessGrantForm(forms.ModelForm):
         help_text=_("A reader with this address is created if there is none yet."),
         strip=False,
     )
-    first_day = forms.DateField(label=_("First day"), initial=timezone.localdate)
+    first_day = forms.DateField(label=_("First day"), initial=timezone.localdate, widget=DAY_INPUT)
     last_day = forms.DateField(
-        label=_("Last day"), required=False, help_text=_("Access ends when this day ends. Empty: no end.")
+        label=_("Last day"),
+        required=False,
+        widget=DAY_INPUT,
+        help_text=_("Access ends when this day ends. Empty: no end."),
     )
 
     class Meta:

@@ -180,9 +180,18 @@ def test_feeds_carry_the_whole_text_once_open(embargoed, client):
     article, moment = embargoed
     for url in ("/en/feeds/rss/", "/en/feeds/atom/", "/en/feeds/sections/interviews/rss/"):
         assert "HIDDENMARKER" not in client.get(url).content.decode(), url
+    assert "The full text is published in issue" in client.get("/en/feeds/rss/").content.decode()
     with at(moment + timedelta(seconds=1)):
         for url in ("/en/feeds/rss/", "/en/feeds/atom/", "/en/feeds/sections/interviews/rss/"):
             assert "HIDDENMARKER" in client.get(url).content.decode(), url
+        assert "The full text is published in issue" not in client.get("/en/feeds/rss/").content.decode()
+
+
+def test_cards_stop_saying_excerpt_online_once_open(embargoed, client):
+    article, moment = embargoed
+    assert "Excerpt online" in client.get(article.issue.get_absolute_url()).content.decode()
+    with at(moment + timedelta(seconds=1)):
+        assert "Excerpt online" not in client.get(article.issue.get_absolute_url()).content.decode()
 
 
 def test_the_sitemap_says_the_article_changed_when_it_opened(embargoed, client):
