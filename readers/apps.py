@@ -9,6 +9,8 @@ class ReadersConfig(AppConfig):
     def ready(self):
         from magazine import dashboard
 
+        from . import cached
         from .dashboard import readers_panel
 
         dashboard.register_panel(readers_panel, order=35)
+        cached.connect()

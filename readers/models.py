@@ -10,8 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from magazine.models import Issue, TimeStampedModel
 
+from . import cached
+
 
 class ReaderQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """UPDATE, then drop the cached copies of the readers changed (readers.cached)."""
+        pks = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        cached.forget(pks)
+        return count
+
     def with_email(self, email):
         """The reader with `email` (normalized), whatever its case; served by the unique index."""
         return self.alias(email_lower=Lower("email")).filter(email_lower=email.lower())
@@ -97,6 +106,13 @@ class SignInToken(models.Model):
 
 
 class AccessGrantQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """UPDATE, then drop the cached copies of the readers whose grants changed (readers.cached)."""
+        reader_pks = list(self.values_list("reader_id", flat=True))
+        count = super().update(**kwargs)
+        cached.forget(reader_pks)
+        return count
+
     def live(self, now=None):
         """Grants in force at `now`: started, not ended, not revoked (no cron job: compared at query time)."""
         now = now or timezone.now()
@@ -117,7 +133,10 @@ class AccessGrantQuerySet(models.QuerySet):
         return self.filter(everything | Q(issues=issue_id)).distinct()
 
     def longest_first(self):
-        """Open-ended grants first, then the one that ends last: the one worth naming to the reader."""
+        """Open-ended grants first, then the one that ends last: the one worth naming to the reader.
+
+        AccessGrant.longest_first_key is the same order for grants in memory.
+        """
         return self.order_by(F("ends_at").desc(nulls_first=True), "-starts_at", "-id")
 
 
@@ -199,6 +218,22 @@ class AccessGrant(TimeStampedModel):
             raise ValidationError(
                 {"ends_at": _("The end must come after the start.")}, code="ends_before_start"
             )
+
+    def longest_first_key(self):
+        """Sort key (ascending) of AccessGrantQuerySet.longest_first() for grants in memory."""
+        ends = self.ends_at.timestamp() if self.ends_at is not None else float("inf")
+        return (-ends, -self.starts_at.timestamp(), -(self.pk or 0))
+
+    def with_issue_ids(self):
+        """This grant with `issue_ids`, the set of its issues' ids (from a prefetch when there is one),
+        and without the prefetched issues themselves: it is kept small in the cache."""
+        self.issue_ids = frozenset(issue.pk for issue in self.issues.all())
+        self.__dict__.pop("_prefetched_objects_cache", None)
+        return self
+
+    def covers(self, issue_id):
+        """Mirror of AccessGrantQuerySet.covering() for one grant with `issue_ids`."""
+        return self.scope == self.Scope.EVERYTHING or (issue_id is not None and issue_id in self.issue_ids)
 
     def is_live(self, now=None):
         """Mirror of AccessGrantQuerySet.live() for one grant."""

@@ -9,7 +9,8 @@ from django.conf import settings
 
 from magazine.cache import mark_private
 
-from .models import AnonymousReader, Reader
+from .cached import reader_with_grants
+from .models import AnonymousReader
 
 SESSION_KEY = "readers:reader"
 
@@ -18,14 +19,17 @@ def session_reader(request):
     """The reader signed in on `request`, or an AnonymousReader; an ended session is forgotten.
 
     A request without a session cookie never opens the session store (an anonymous page stays
-    shareable). A signed-in reader's answer is private (magazine.cache.mark_private).
+    shareable). The reader comes from the shared cache with their grants (readers.cached). A
+    signed-in reader's answer is private (magazine.cache.mark_private).
     """
     if settings.SESSION_COOKIE_NAME not in request.COOKIES or not hasattr(request, "session"):
         return AnonymousReader()
     value = request.session.get(SESSION_KEY)
     match value:
         case [int() as pk, int() as generation]:
-            reader = Reader.objects.filter(pk=pk, session_generation=generation).first()
+            reader = reader_with_grants(pk)
+            if reader is not None and reader.session_generation != generation:
+                reader = None
         case _:
             reader = None
     if reader is None:

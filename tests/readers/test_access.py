@@ -162,3 +162,78 @@ def test_the_service_records_who_granted_and_the_way_in():
     )
     grant.refresh_from_db()
     assert grant.granted_by == manager and grant.source == issue and list(grant.issues.all()) == [issue]
+
+
+# The signed-in reader's grants come from the shared cache: the same answers, dropped on every change
+
+
+def signed_in(reader):
+    from readers.cached import reader_with_grants
+
+    return reader_with_grants(reader.pk)
+
+
+def test_grants_from_the_cache_give_the_same_answer_as_the_database(article):
+    reader = make_reader()
+    other_issue = make_issue()
+    make_grant(reader=reader, issues=[other_issue], ends_at=NOW + timedelta(days=900))
+    make_grant(reader=reader, issues=[article.issue], ends_at=NOW + timedelta(days=30))
+    make_grant(reader=reader, issues=[article.issue], ends_at=NOW + timedelta(days=60))
+    make_grant(reader=reader, starts_at=NOW + timedelta(days=10), ends_at=NOW + timedelta(days=20))
+    make_grant(reader=reader, revoked_at=NOW)
+    loose = make_print_first()
+    for moment in (NOW, NOW + timedelta(days=15), NOW + timedelta(days=45), NOW + timedelta(days=61)):
+        for each in (article, loose, make_print_first(issue=other_issue)):
+            expected = reading_grant(each, make_reader_again(reader), moment)
+            assert reading_grant(each, signed_in(reader), moment) == expected, (moment, each)
+
+
+def test_a_signed_in_readers_grants_cost_no_query(article, django_assert_num_queries):
+    reader = make_reader()
+    make_grant(reader=reader, issues=[article.issue])
+    signed_in(reader)
+    with django_assert_num_queries(0):
+        assert not is_paywalled(article, None, signed_in(reader))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "revoke",
+        "queryset update",
+        "issue removed",
+        "issue removed from the issue's side",
+        "grant deleted",
+        "generation",
+    ],
+)
+def test_every_change_to_a_readers_grants_drops_the_cached_copy(article, change):
+    reader = make_reader()
+    grant = make_grant(reader=reader, issues=[article.issue])
+    assert not is_paywalled(article, None, signed_in(reader))
+    if change == "revoke":
+        grant_revoke(grant=grant)
+    elif change == "queryset update":
+        AccessGrant.objects.filter(pk=grant.pk).update(
+            ends_at=NOW - timedelta(seconds=1), starts_at=NOW - timedelta(days=2)
+        )
+    elif change == "issue removed":
+        grant.issues.remove(article.issue)
+    elif change == "issue removed from the issue's side":
+        article.issue.access_grants.remove(grant)
+    elif change == "grant deleted":
+        grant.delete()
+    else:
+        from readers.services import reader_sign_out_everywhere
+
+        reader_sign_out_everywhere(reader=reader)
+        assert signed_in(reader).session_generation == 1
+        return
+    assert is_paywalled(article, None, signed_in(reader))
+
+
+def test_a_new_grant_reaches_a_signed_in_reader_at_once(article):
+    reader = make_reader()
+    assert is_paywalled(article, None, signed_in(reader))
+    make_grant(reader=reader, issues=[article.issue])
+    assert not is_paywalled(article, None, signed_in(reader))
