@@ -19,7 +19,8 @@ def key(pk):
 
 
 def reader_with_grants(pk):
-    """The Reader `pk` with `cached_grants` (its grants not revoked nor over, each with `issue_ids`), or None."""
+    """The Reader `pk` with `cached_grants` (its grants neither revoked nor over, each with its
+    `issue_ids`), or None if there is no such reader."""
     from django.db.models import Prefetch
 
     from magazine.models import Issue
@@ -55,7 +56,9 @@ def connect():
     for signal in (post_save, post_delete):
         signal.connect(reader_changed, sender=Reader, dispatch_uid=f"readers-cached-reader-{signal}")
         signal.connect(grant_changed, sender=AccessGrant, dispatch_uid=f"readers-cached-grant-{signal}")
-    m2m_changed.connect(grant_issues_changed, sender=AccessGrant.issues.through, dispatch_uid="readers-cached-m2m")
+    m2m_changed.connect(
+        grant_issues_changed, sender=AccessGrant.issues.through, dispatch_uid="readers-cached-m2m"
+    )
 
 
 def reader_changed(sender, instance, **kwargs):
