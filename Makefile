@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install install-dev python-check migrate seed messages lint bench loadtest audit clean
+.PHONY: run demo-code test install install-dev python-check migrate seed messages lint bench loadtest audit clean
 
 python-check:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || \
@@ -28,8 +28,12 @@ migrate: install messages
 seed: migrate
 	DEBUG=1 $(PY) manage.py seed_demo
 
-run: seed
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+run: seed  ## the development server and one task worker (letters, index rebuilds); Ctrl-C stops both
+	DEBUG=1 $(PY) manage.py outbox_recover
+	DEBUG=1 $(PY) scripts/dev.py 127.0.0.1:8000
+
+demo-code: install  ## the demo editor's current second-factor code (the secret is printed by make run)
+	@DEBUG=1 $(PY) manage.py demo_code
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

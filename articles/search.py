@@ -96,6 +96,15 @@ def index_fields(prefix, document):
     return fields
 
 
+def search_index_rebuild() -> int:
+    """Index every article again (after loaddata or a restore); return how many (articles/tasks.py too)."""
+    count = 0
+    for article in Article.objects.prefetch_related("tags", "authors").iterator(chunk_size=200):
+        search_index_update(article)
+        count += 1
+    return count
+
+
 def clean_query(raw):
     """(query, was_truncated): `raw` without control characters or extra spaces, at most 200 characters."""
     query = " ".join(CONTROL_CHARACTERS.sub(" ", raw or "").split())

@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from magazine.admin import SingleRowAdmin
+from outbox.admin import LettersAboutMixin
 
 from .models import Comment, DiscussionSettings
 from .services import comments_approve, comments_mark_spam, comments_reject
@@ -41,7 +42,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(LettersAboutMixin, admin.ModelAdmin):
     list_display = ["short_body", "article", "author_name", "author_email", "status", "created_at", "others"]
     list_filter = [StatusFilter, "created_at"]
     list_select_related = ["article"]

@@ -3,13 +3,14 @@
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from magazine.cache import comments_changed
+from outbox.models import Letter
+from outbox.services import letter_send
 
 from .models import Comment, DiscussionSettings, hash_ip
 from .moderation import comment_status_decide
@@ -55,8 +56,7 @@ def comment_create(
         comment.approved_at = timezone.now()
     comment.save()  # an approved one refreshes the page cache through comments/signals.py
     if comment.status == Comment.Status.PENDING and discussion.notify_editors:
-        # robust: a mail server that is down must not turn a stored comment into an error page.
-        transaction.on_commit(lambda: comment_notify_editors(comment=comment), robust=True)
+        comment_notify_editors(comment=comment)  # queued with the comment; a worker sends it
     return comment
 
 
@@ -100,11 +100,11 @@ def moderator_emails():
     return sorted(emails.values())
 
 
-def comment_notify_editors(*, comment) -> int:
-    """Email the moderators that `comment` waits, with links into the admin queue."""
+def comment_notify_editors(*, comment) -> Letter | None:
+    """Queue one letter telling the moderators that `comment` waits, with links into the admin queue."""
     recipients = moderator_emails()
     if not recipients:
-        return 0
+        return None
     queue_url = settings.SITE_URL + reverse("admin:comments_comment_changelist") + "?status=pending"
     context = {
         "comment": comment,
@@ -115,4 +115,12 @@ def comment_notify_editors(*, comment) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("comments/email/pending_subject.txt", context)
         body = render_to_string("comments/email/pending_body.txt", context)
-    return EmailMessage(" ".join(subject.split()), body, to=recipients).send()
+    return letter_send(
+        to=recipients,
+        subject=subject,
+        body=body,
+        kind=Letter.Kind.COMMENT_PENDING,
+        language=settings.LANGUAGE_CODE,
+        about=comment,
+        key=f"comment-pending:{comment.pk}",
+    )

@@ -14,8 +14,9 @@ from django.db import transaction
 
 from .exact_json import ExactEncoder
 
-# Sessions and sign-in letters are passing credentials, not content: a restored site starts without them.
-EXCLUDED = {"contenttypes", "auth.permission", "sessions", "readers.signintoken"}
+# Sessions (and the staff app's index of them) and sign-in letters belong to the running site, not
+# to its content: a restored site starts without them.
+EXCLUDED = {"contenttypes", "auth.permission", "sessions", "staff.staffsession", "readers.signintoken"}
 KEEP_PRIMARY_KEYS = {"taggit.taggeditem"}
 CONTENT_APPS = {"magazine", "articles", "comments", "subscriptions", "taggit"}
 DUMP_NAME = "database.json"

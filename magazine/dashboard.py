@@ -1,8 +1,9 @@
 """The editors' dashboard on the admin index: panels and weekly series registered by the apps.
 
-A panel is `fn(request) -> {"title", "items": [(label, value, url)]}` or None (nothing to show
-this user); a series is `fn(since) -> {week_start_date: count}`. magazine imports no other app:
-each app registers its own from AppConfig.ready().
+A panel is `fn(request) -> {"title", "items": [(label, value, url)], "alert": ""}` or None
+(nothing to show this user; "alert" is optional: one line that needs acting on); a series is
+`fn(since) -> {week_start_date: count}`. magazine imports no other app: each app registers its own
+from AppConfig.ready().
 """
 
 from datetime import timedelta

@@ -1,4 +1,8 @@
-"""Brute-force protection for the admin login: failures are counted per IP and per username."""
+"""Brute-force protection for the admin login: failures are counted per IP and per username.
+
+Wrong passwords and wrong second-factor codes share these counters (staff/twofactor.py records its
+failures here), so a locked account or address can try neither.
+"""
 
 import hashlib
 
@@ -6,9 +10,13 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 from .ratelimit import client_ip
+
+# Sent once when a failure brings a counter to its limit: kind ("ip" or "user"), request, username.
+lockout_started = Signal()
 
 
 def _key(kind, value):
@@ -28,12 +36,16 @@ def is_locked_out(request, username):
 
 
 def failure_record(request, username):
-    for key, _limit in _keys(request, username):
+    """Count one failed password or code for the client's address and for `username`."""
+    for kind, (key, limit) in zip(("ip", "user"), _keys(request, username), strict=True):
         cache.add(key, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
         try:
-            cache.incr(key)
+            count = cache.incr(key)
         except ValueError:
             cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+            count = 1
+        if count == limit:
+            lockout_started.send(sender=failure_record, kind=kind, request=request, username=username)
 
 
 def failures_clear(request, username):
@@ -65,5 +77,9 @@ class LockoutAuthenticationForm(AdminAuthenticationForm):
             if self.request is not None:
                 failure_record(self.request, username)
             raise
-        failures_clear(self.request, username)
+        self.password_accepted(username)
         return cleaned
+
+    def password_accepted(self, username):
+        """The password was right: forget the user's failures (a second factor may still follow)."""
+        failures_clear(self.request, username)

@@ -61,7 +61,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "magazine.admin_config.MagazineAdminConfig",
+    "staff.admin_config.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,10 +75,18 @@ INSTALLED_APPS = [
     "django.forms",
     "taggit",
     "ckeditor",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "magazine",
     "articles",
     "comments",
     "subscriptions",
+    "outbox",
+    # The task queue's table, its admin and `manage.py db_worker`.
+    "django_tasks_db",
+    "staff",
     "readers",
 ]
 
@@ -98,6 +106,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the second factor of this session (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # Staff sessions: idle expiry, tracking, and no staff rights before the second factor.
+    "staff.middleware.StaffSessionMiddleware",
     # request.reader: a reader signed in by emailed link or code (readers/), apart from staff users.
     "readers.middleware.ReaderMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -203,29 +215,48 @@ IMAGE_MAX_SIDE = env_int("IMAGE_MAX_SIDE", 8000)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_RENDITION_WIDTHS = (480, 960, 1600)
 
-# Email (Django 6.1 mailers): console by default; SMTP when EMAIL_HOST is set.
-email_host = os.environ.get("EMAIL_HOST", "")
-if email_host:
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": email_host,
-                "port": env_int("EMAIL_PORT", 25),
-                "username": os.environ.get("EMAIL_HOST_USER", ""),
-                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS"),
-                "use_ssl": env_bool("EMAIL_USE_SSL"),
-                "timeout": env_int("EMAIL_TIMEOUT", 30),
-            },
+# Email (Django 6.1 mailers). EMAIL_BACKEND names the backend (smtp, console, file, locmem, dummy, or a
+# dotted path); each takes its options from the EMAIL_* variables below. SMTP when EMAIL_HOST is set and
+# EMAIL_BACKEND is not, else the console. Letters are sent by the task worker (outbox/), never in a request.
+EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
+def mailer_from_env():
+    """MAILERS["default"] from the environment; a file backend without EMAIL_FILE_PATH stops start-up."""
+    name = os.environ.get("EMAIL_BACKEND", "").strip() or (
+        "smtp" if os.environ.get("EMAIL_HOST") else "console"
+    )
+    backend = EMAIL_BACKENDS.get(name, name)
+    if backend == EMAIL_BACKENDS["smtp"]:
+        options = {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS"),
+            "use_ssl": env_bool("EMAIL_USE_SSL"),
+            "timeout": env_int("EMAIL_TIMEOUT", 30),
+            "ssl_certfile": os.environ.get("EMAIL_SSL_CERTFILE") or None,
+            "ssl_keyfile": os.environ.get("EMAIL_SSL_KEYFILE") or None,
         }
-    }
-else:
-    MAILERS = {
-        "default": {
-            "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-        }
-    }
+    elif backend == EMAIL_BACKENDS["file"]:
+        if not os.environ.get("EMAIL_FILE_PATH"):
+            raise ImproperlyConfigured(
+                "EMAIL_BACKEND=file needs EMAIL_FILE_PATH (a directory for the letters)."
+            )
+        options = {"file_path": str(BASE_DIR / os.environ["EMAIL_FILE_PATH"])}
+    else:
+        options = {}
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+MAILERS = {"default": mailer_from_env()}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Regional Security <editors@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 EDITORS_EMAILS = env_list("EDITORS_EMAILS")
@@ -310,6 +341,18 @@ BENCH_TRIVIAL_VIEW = env_bool("BENCH_TRIVIAL_VIEW")
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust REMOTE_ADDR only).
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
+# --- Background tasks and letters (outbox/) -------------------------------------------------------------
+# Tasks (letters, announcements, index rebuilds) wait in the database until `manage.py db_worker` runs
+# them; without a worker the site still answers and the admin dashboard says that tasks are waiting.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5)  # tries per letter before it is failed for good
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)  # first retry delay; each next one is 4x longer
+# A letter left "sending" this long (its worker was killed) is tried again: the at-least-once window.
+OUTBOX_SENDING_TIMEOUT = env_int("OUTBOX_SENDING_TIMEOUT", 300)
+# The dashboard warns when a task due this many seconds ago has not been taken by any worker.
+OUTBOX_WORKER_ALERT_SECONDS = env_int("OUTBOX_WORKER_ALERT_SECONDS", 120)
+# --- end of Background tasks ----------------------------------------------------------------------------
+
 # --- Comments (comments/) ---------------------------------------------------------------------------
 # Moderation policy lives in the admin (Discussion settings); these are the limits fixed per deploy.
 COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 3)  # levels of a thread: 3 = comment, reply, reply
@@ -333,14 +376,37 @@ SUBSCRIPTIONS_SUBSCRIBE_WINDOW = env_int("SUBSCRIPTIONS_SUBSCRIBE_WINDOW", 3600)
 SUBSCRIPTIONS_SEND_RATE = float(os.environ.get("SUBSCRIPTIONS_SEND_RATE") or 10)
 SUBSCRIPTIONS_SEND_BATCH_SIZE = env_int("SUBSCRIPTIONS_SEND_BATCH_SIZE", 100)
 SUBSCRIPTIONS_SEND_MAX_ATTEMPTS = env_int("SUBSCRIPTIONS_SEND_MAX_ATTEMPTS", 3)
-# The admin's "send now" works this many seconds per click, then reports; the command has no limit.
-SUBSCRIPTIONS_ADMIN_SEND_SECONDS = env_int("SUBSCRIPTIONS_ADMIN_SEND_SECONDS", 20)
+# An announcement task sends for this many seconds, then queues its next part (other tasks run between).
+SUBSCRIPTIONS_TASK_SECONDS = env_int("SUBSCRIPTIONS_TASK_SECONDS", 60)
 # The mailto: of the List-Unsubscribe header ("" leaves it out); defaults to DEFAULT_FROM_EMAIL's address.
 SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO = os.environ.get(
     "SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO", DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">").strip()
 )
 # --- end of subscriptions ------------------------------------------------------------------------------
 
+# --- staff accounts (staff/) ----------------------------------------------------------------------------
+# Every staff account signs in with a second factor (a passkey, an authenticator app, a recovery code).
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", True)
+# A staff session ends after this many seconds without a request (8 hours).
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 8 * 3600)
+# Subscriber exports need a second factor given within this many seconds (else it is asked again).
+STAFF_2FA_FRESH_SECONDS = env_int("STAFF_2FA_FRESH_SECONDS", 10 * 60)
+OTP_TOTP_ISSUER = "Regional Security"
+# One throttle for passwords and codes: the admin lockout (magazine/lockout.py) counts wrong codes too,
+# so django-otp's own per-device back-off is off (it would refuse a right code a second after a typo).
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# Passkeys are a second factor only: a passkey never replaces the password (and its lockout).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = "Regional Security"
+# WebAuthn refuses IP addresses: a local SITE_URL (127.0.0.1) becomes localhost.
+_site = urlsplit(SITE_URL)
+_site_host = "localhost" if _site.hostname in {"127.0.0.1", "::1", None} else _site.hostname
+OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID") or _site_host
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS") or [
+    f"{_site.scheme}://{_site_host}" + (f":{_site.port}" if _site.port else "")
+]
+# --- end of staff accounts ------------------------------------------------------------------------------
 # --- readers (readers/) --------------------------------------------------------------------------------
 # A sign-in letter's link and code work this many minutes, once; an address has at most this many live.
 READERS_SIGN_IN_MINUTES = env_int("READERS_SIGN_IN_MINUTES", 15)

@@ -14,6 +14,9 @@ from magazine.cache import shared_document
 from magazine.views import language_switch
 
 urlpatterns = [
+    # The second factor of a staff sign-in (staff/): before the admin, whose URLs it extends.
+    path("admin/two-factor/passkeys/", include("staff.webauthn")),
+    path("admin/two-factor/", include("staff.urls")),
     path("admin/", admin.site.urls),
     path("language/<str:code>/", language_switch, name="language-switch"),
     path(

@@ -1,16 +1,20 @@
 import csv
 
-from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from magazine.models import Issue
+from outbox.admin import LettersAboutMixin
+from staff.fresh import fresh_second_factor_required
 
 from .models import Announcement, Delivery, Subscriber
-from .services import announcement_send, subscriber_unsubscribe
+from .services import subscriber_unsubscribe
+from .tasks import announcement_enqueue
 
 
 def csv_cell(value):
@@ -19,8 +23,27 @@ def csv_cell(value):
     return f"'{value}" if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
 
+class DeliveryInline(admin.TabularInline):
+    """The announcements sent (or failed) to this subscriber: the delivery log, read-only."""
+
+    model = Delivery
+    fields = ["announcement", "status", "attempts", "sent_at", "last_error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("announcement__issue")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(LettersAboutMixin, admin.ModelAdmin):
     """Subscribers come only through double opt-in: the admin can read, unsubscribe and export, not add."""
 
     list_display = ["email", "status", "language", "created_at", "confirmed_at", "unsubscribed_at"]
@@ -44,6 +67,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         "confirmed_at",
         "unsubscribed_at",
     ]
+    inlines = [DeliveryInline]
     actions = ["unsubscribe_selected", "export_csv"]
     change_list_template = "subscriptions/admin/subscriber_change_list.html"
 
@@ -68,6 +92,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description=_("Export selected subscribers as CSV"), permissions=["view"])
+    @fresh_second_factor_required(purpose="subscribers CSV")
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="subscribers-{timezone.now():%Y%m%d}.csv"'
@@ -117,7 +142,9 @@ class AnnouncementAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send selected announcements now"), permissions=["send"])
     def send_now(self, request, queryset):
         for announcement in queryset.select_related("issue"):
-            if not announcement.issue.is_published:
+            try:
+                result = announcement_enqueue(announcement=announcement)
+            except ValidationError:
                 self.message_user(
                     request,
                     gettext("Issue %(issue)s is not published: nothing sent.")
@@ -125,23 +152,21 @@ class AnnouncementAdmin(admin.ModelAdmin):
                     level="error",
                 )
                 continue
-            # Sending is resumable: a click works for a bounded time, the next click goes on from there.
-            report = announcement_send(
-                announcement=announcement, time_limit=settings.SUBSCRIPTIONS_ADMIN_SEND_SECONDS
-            )
-            message = gettext(
-                "Issue %(issue)s: %(sent)d sent, %(failed)d failed, %(remaining)d remaining."
-            ) % {
-                "issue": announcement.issue,
-                "sent": report.sent,
-                "failed": report.failed,
-                "remaining": report.remaining,
-            }
-            if report.remaining:
-                message += " " + gettext(
-                    "Run the action again to go on, or use: manage.py send_issue_announcement %(issue)s"
+            if result.status == TaskResultStatus.FAILED:  # a backend that ran it at once, and it failed
+                message = gettext("Issue %(issue)s: sending failed; see the task list.")
+                self.message_user(request, message % {"issue": announcement.issue}, level="error")
+            elif result.status == TaskResultStatus.SUCCESSFUL:  # a backend that ran it at once
+                report = result.return_value
+                message = gettext(
+                    "Issue %(issue)s: %(sent)d sent, %(failed)d failed, %(remaining)d remaining."
+                ) % ({"issue": announcement.issue} | report)
+                self.message_user(request, message, level="warning" if report["remaining"] else "success")
+            else:
+                message = gettext(
+                    "Issue %(issue)s: sending has started in the background. The counts on this page "
+                    "follow it; the dashboard warns if no worker takes the task."
                 ) % {"issue": announcement.issue}
-            self.message_user(request, message, level="warning" if report.remaining else "success")
+                self.message_user(request, message, level="success")
 
     def has_send_permission(self, request):
         return request.user.has_perm("subscriptions.send_announcement")

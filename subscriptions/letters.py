@@ -42,7 +42,8 @@ def multipart(subject, text, html_body, *, to, headers=None):
     return message
 
 
-def confirmation_letter(subscriber):
+def confirmation_parts(subscriber):
+    """(subject, text, html) of the confirmation letter, in the subscriber's language."""
     with translation.override(subscriber.language):
         token = confirm_token_make(subscriber)
         context = {
@@ -51,7 +52,11 @@ def confirmation_letter(subscriber):
             "confirm_url": absolute_url(reverse("subscriptions:confirm", kwargs={"token": token})),
             "valid_days": max(1, settings.SUBSCRIPTIONS_CONFIRM_MAX_AGE // 86400),
         }
-        return multipart(*render_letter("confirm", context), to=subscriber.email)
+        return render_letter("confirm", context)
+
+
+def confirmation_letter(subscriber):
+    return multipart(*confirmation_parts(subscriber), to=subscriber.email)
 
 
 class URIListHeader(str):

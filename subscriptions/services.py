@@ -5,7 +5,6 @@ import time
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,8 +14,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outbox.models import Letter
+from outbox.services import letter_send
+
 from .addresses import normalize_email
-from .letters import AnnouncementLetters, confirmation_letter
+from .letters import AnnouncementLetters, confirmation_parts
 from .models import Announcement, Delivery, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -36,8 +38,9 @@ def subscriber_subscribe(*, email: str, language: str) -> Subscriber:
     with transaction.atomic():
         subscriber, created = _subscriber_get_or_insert(email=email, language=language, now=now)
         if created or _confirmation_claim(subscriber=subscriber, language=language, now=now):
-            # robust: a mail server failure is logged, and the visitor sees the same page as anyone.
-            transaction.on_commit(partial(confirmation_send, subscriber_pk=subscriber.pk), robust=True)
+            subscriber.language = language
+            # Queued with the subscriber in one transaction; the worker sends it, never this request.
+            confirmation_send(subscriber=subscriber, sent_at=now)
     return subscriber
 
 
@@ -70,10 +73,19 @@ def _confirmation_claim(*, subscriber, language, now):
     )
 
 
-def confirmation_send(*, subscriber_pk: int) -> None:
-    subscriber = Subscriber.objects.filter(pk=subscriber_pk, status=Subscriber.Status.PENDING).first()
-    if subscriber is not None:
-        mailers.default.send_messages([confirmation_letter(subscriber)])
+def confirmation_send(*, subscriber: Subscriber, sent_at) -> Letter:
+    """Queue the confirmation letter claimed at `sent_at` (one letter per claim, whatever the retries)."""
+    subject, text, html = confirmation_parts(subscriber)
+    return letter_send(
+        to=subscriber.email,
+        subject=subject,
+        body=text,
+        html=html,
+        kind=Letter.Kind.CONFIRMATION,
+        language=subscriber.language,
+        about=subscriber,
+        key=f"confirm:subscriber:{subscriber.pk}:{sent_at.timestamp():.6f}",
+    )
 
 
 def subscriber_confirm(*, subscriber: Subscriber) -> bool:

@@ -1,6 +1,23 @@
 import os
 
 import pytest
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@receiver(setting_changed)
+def _reset_task_backends(*, setting, **kwargs):
+    """Django caches task backends and, unlike caches or storages, does not reset them for a test."""
+    if setting == "TASKS":
+        from asgiref.local import Local
+        from django.tasks import task_backends
+
+        task_backends.__dict__.pop("settings", None)
+        task_backends._settings = None
+        task_backends._connections = Local(task_backends.thread_critical)
 
 
 @pytest.hookimpl(trylast=True)
@@ -30,6 +47,9 @@ def _fast_and_isolated(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.LANGUAGE_CODE = "en"
+    # Tasks run the moment they are queued, so letters land in mail.outbox (pytest-django's `mailoutbox`)
+    # as soon as the request's transaction commits. Tests of the queue itself use `task_queue` below.
+    settings.TASKS = IMMEDIATE_TASKS
     # A transactional test's flush recreates content types with new ids: forget the cached ones.
     ContentType.objects.clear_cache()
     cache.clear()
@@ -38,6 +58,21 @@ def _fast_and_isolated(settings, tmp_path):
         yield
     cache.clear()
     local_copies.clear()
+
+
+@pytest.fixture(autouse=True)
+def _staff_logins_verified(monkeypatch):
+    """Staff logged in by the test client have given their second factor (see tests/staff_login.py).
+
+    Tests written anywhere may keep calling client.force_login(staff) / client.login(...) / use
+    admin_client or editor_client: the admin opens to them as to a fully signed-in editor.
+    """
+    from django.test.client import ClientMixin
+
+    from tests.staff_login import force_login_verified, login_verified
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_verified)
+    monkeypatch.setattr(ClientMixin, "login", login_verified)
 
 
 @pytest.fixture
@@ -51,3 +86,51 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+class TaskQueue:
+    """The real database queue (django-tasks-db), worked through in this process by `run()`."""
+
+    def run(self, *, limit=1000):
+        """Run every task that is due now, as `manage.py db_worker --batch` would; return how many ran.
+
+        Tasks queued by tasks (a retry without delay) run too; deferred ones wait for their time.
+        """
+        from django_tasks_db.management.commands.db_worker import Worker
+        from django_tasks_db.models import DBTaskResult
+
+        worker = Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        )
+        ran = 0
+        while ran < limit and (result := DBTaskResult.objects.ready().first()) is not None:
+            result.claim(worker.worker_id)
+            worker.run_task(result)
+            ran += 1
+        return ran
+
+    def waiting(self):
+        """The queued tasks (due or deferred) as (task name, args) pairs, oldest first."""
+        from django_tasks_db.models import DBTaskResult
+
+        ready = DBTaskResult.objects.filter(status="READY").order_by("enqueued_at")
+        return [(result.task_name, result.args_kwargs["args"]) for result in ready]
+
+
+@pytest.fixture
+def task_queue(settings, db):
+    """Switch this test to the production queue: tasks wait in the database until `task_queue.run()`.
+
+    Usage: `letter_send(...)` in a request or under `django_capture_on_commit_callbacks(execute=True)`,
+    then `task_queue.run()`, then look at `mailoutbox`. Without this fixture every test runs tasks at
+    once (the ImmediateBackend), which is what most tests want.
+    """
+    settings.TASKS = DATABASE_TASKS
+    return TaskQueue()

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from magazine.models import Issue
+from tests.browser.helpers import admin_sign_in
 from tests.factories import make_editor, make_section
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -32,9 +33,7 @@ def test_editor_creates_an_issue_and_schedules_an_interview_that_then_appears(
 
     page.goto("/admin/login/")
     assert page.locator("html").get_attribute("lang") == language
-    page.fill("#id_username", "lola")
-    page.fill("#id_password", "a-long-demo-password")
-    page.click("input[type=submit]")
+    admin_sign_in(page, "lola", "a-long-demo-password")
 
     page.goto("/admin/magazine/issue/add/")
     page.fill("#id_year", "2026")

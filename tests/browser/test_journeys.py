@@ -9,6 +9,7 @@ from django.core import mail
 from comments.models import Comment, DiscussionSettings
 from subscriptions.models import Subscriber
 from subscriptions.services import announcement_create, announcement_send
+from tests.browser.helpers import admin_sign_in
 from tests.factories import (
     ensure_roles,
     image_file,
@@ -98,10 +99,7 @@ def test_visitor_comments_and_a_moderator_approves_in_bulk(page, screenshot, lan
     stranger.goto(url)
     assert "A thoughtful remark" not in stranger.content()
 
-    page.goto("/admin/login/")
-    page.fill("#id_username", "moderator")
-    page.fill("#id_password", "a-long-moderator-password")
-    page.click("input[type=submit]")
+    admin_sign_in(page, "moderator", "a-long-moderator-password")
     page.goto("/admin/comments/comment/")
     page.check(f"input[name=_selected_action][value='{comment.pk}']")
     page.select_option("select[name=action]", "approve_selected")

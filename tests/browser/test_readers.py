@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from articles.models import Article
 from readers.models import AccessGrant
+from tests.browser.helpers import admin_sign_in
 from tests.factories import make_issue, make_print_first, make_user
 from tests.readers.helpers import LINK
 
@@ -68,10 +69,7 @@ def test_a_subscriber_signs_in_by_letter_is_given_access_in_the_admin_reads_and_
     # A subscriber manager grants access in the admin, by the reader's address, for a year.
     manager = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     admin = manager.new_page()
-    admin.goto("/admin/login/")
-    admin.fill("#id_username", "manager")
-    admin.fill("#id_password", "a-long-manager-password")
-    admin.click("input[type=submit]")
+    admin_sign_in(admin, "manager", "a-long-manager-password")
     admin.goto("/admin/readers/accessgrant/add/")
     admin.fill("#id_email", "dilnoza@example.uz")
     today = timezone.localdate()

@@ -100,7 +100,7 @@ def test_the_announcement_list_counts_deliveries_in_one_query(editor_client, dja
         announcement = Announcement.objects.create(issue=make_issue())
         for subscriber, status in zip(subscribers, ["sent", "failed", "pending"], strict=True):
             Delivery.objects.create(announcement=announcement, subscriber=subscriber, status=status)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # 8, and django-otp loading the session's second factor
         html = editor_client.get(ANNOUNCEMENTS).content.decode()
     assert html.count('<td class="field-sent">1</td>') == 5
     assert html.count('<td class="field-failed">1</td>') == 5
@@ -138,3 +138,41 @@ def test_the_delivery_log_is_read_only(manager_client):
     response = manager_client.get(f"/admin/subscriptions/delivery/{delivery.pk}/change/")
     assert response.status_code == 200 and 'name="_save"' not in response.content.decode()
     assert manager_client.get("/admin/subscriptions/delivery/add/").status_code == 403
+
+
+def test_a_subscribers_page_shows_the_announcements_that_failed_to_reach_them(manager_client):
+    subscriber = make_subscriber()
+    announcement = Announcement.objects.create(issue=make_issue())
+    Delivery.objects.create(
+        announcement=announcement,
+        subscriber=subscriber,
+        status="failed",
+        attempts=3,
+        last_error="550 No such user",
+    )
+    page = manager_client.get(f"{SUBSCRIBERS}{subscriber.pk}/change/").content.decode()
+    assert "550 No such user" in page and str(announcement) in page
+    assert "No letter yet." in page  # the outbox's letters about the subscriber: none
+
+
+def test_a_manager_edits_a_subscriber_whose_page_lists_deliveries(manager_client):
+    subscriber = make_subscriber(language="en")
+    delivery = Delivery.objects.create(
+        announcement=Announcement.objects.create(issue=make_issue()), subscriber=subscriber, status="sent"
+    )
+    url = f"{SUBSCRIBERS}{subscriber.pk}/change/"
+    form = manager_client.get(url).content.decode()
+    assert 'name="deliveries-TOTAL_FORMS"' in form and f'value="{delivery.pk}"' in form
+    response = manager_client.post(
+        url,
+        {
+            "language": "ru",
+            "deliveries-TOTAL_FORMS": "1",
+            "deliveries-INITIAL_FORMS": "1",
+            "deliveries-0-id": str(delivery.pk),
+            "deliveries-0-subscriber": str(subscriber.pk),
+        },
+    )
+    assert response.status_code == 302
+    subscriber.refresh_from_db()
+    assert subscriber.language == "ru" and Delivery.objects.get().status == "sent"

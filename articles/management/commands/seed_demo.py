@@ -9,6 +9,8 @@ import io
 import os
 import random
 import textwrap
+from base64 import b32decode, b32encode
+from binascii import unhexlify
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import Group, User
@@ -16,6 +18,8 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 from PIL import Image, ImageDraw, ImageFont
 from taggit.models import Tag
 
@@ -26,6 +30,7 @@ from magazine.slugs import slug_for
 SEED = 2025
 EDITOR_USERNAME = "editor"
 DEFAULT_PASSWORD = "magazine-demo-2025"
+DEMO_AUTHENTICATOR = "Demo authenticator"  # the editor's TOTP device: staff sign in with a second factor
 SITE_URL = "http://127.0.0.1:8000/"
 
 SECTIONS = [  # slug, Uzbek, Russian, English
@@ -330,8 +335,8 @@ class Command(BaseCommand):
                 index += 1
             Contacts.objects.update_or_create(pk=1, defaults=CONTACTS)
             password = os.environ.get("DEMO_EDITOR_PASSWORD") or DEFAULT_PASSWORD
-            self.editor(password)
-        self.report(password)
+            device = self.editor(password)
+        self.report(password, device)
 
     def author(self, name, position):
         return Author.objects.get_or_create(
@@ -421,8 +426,21 @@ class Command(BaseCommand):
         user.set_password(password)  # every run, so the credentials printed below always work
         user.save()
         user.groups.add(Group.objects.get(name="Editors"))
+        return self.authenticator(user)
 
-    def report(self, password):
+    def authenticator(self, user):
+        """The editor's TOTP secret: DEMO_EDITOR_TOTP_SECRET (base32), else the one already set, else new."""
+        secret = "".join(os.environ.get("DEMO_EDITOR_TOTP_SECRET", "").split()).upper()
+        device = TOTPDevice.objects.filter(user=user, name=DEMO_AUTHENTICATOR).first()
+        key = b32decode(secret + "=" * (-len(secret) % 8)).hex() if secret else None
+        if device is None:
+            return TOTPDevice.objects.create(user=user, name=DEMO_AUTHENTICATOR, key=key or random_hex(20))
+        if key and device.key != key:
+            device.key = key
+            device.save(update_fields=["key"])
+        return device
+
+    def report(self, password, device):
         counts = {
             "issues": Issue.objects.count(),
             "sections": Section.objects.count(),
@@ -436,4 +454,9 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Demo magazine ready: {summary} ({self.created} articles new).")
         )
         self.stdout.write(f"Editor: username {EDITOR_USERNAME!r}, password {password!r}")
+        secret = b32encode(unhexlify(device.key)).decode().rstrip("=")
+        self.stdout.write(
+            f"Second factor (authenticator app, TOTP): secret {secret}\n"
+            f"  add it to any authenticator app, or print the current code with: make demo-code"
+        )
         self.stdout.write(f"Site:  {SITE_URL}\nAdmin: {SITE_URL}admin/")

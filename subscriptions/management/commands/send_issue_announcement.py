@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from magazine.models import Issue
 from subscriptions.models import Delivery
 from subscriptions.services import announcement_create, announcement_send
+from subscriptions.tasks import announcement_enqueue
 
 LABEL = re.compile(r"(?P<first>\d{1,2})(?:-(?P<last>\d{1,2}))?/(?P<year>\d{4})")
 BAR_WIDTH = 30
@@ -33,8 +34,11 @@ class Command(BaseCommand):
         parser.add_argument("--rate", type=float, help="Letters per second; 0 is unthrottled.")
         parser.add_argument("--batch-size", type=int, help="Letters per SMTP connection.")
         parser.add_argument("--max-attempts", type=int, help="Tries per address, over all runs.")
+        parser.add_argument(
+            "--background", action="store_true", help="Queue the sending for the task worker and return."
+        )
 
-    def handle(self, *args, issue, rate, batch_size, max_attempts, **options):
+    def handle(self, *args, issue, rate, batch_size, max_attempts, background, **options):
         found = issue_find(issue)
         if found is None:
             raise CommandError(f"No issue {issue!r}: give its label, such as 1-2/2025, or its id.")
@@ -44,6 +48,10 @@ class Command(BaseCommand):
             announcement = announcement_create(issue=found)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
+        if background:
+            result = announcement_enqueue(announcement=announcement)
+            self.stdout.write(f"Issue {found.label}: sending queued for the worker (task {result.id}).")
+            return
         max_attempts = max_attempts or settings.SUBSCRIPTIONS_SEND_MAX_ATTEMPTS
         report = announcement_send(
             announcement=announcement,

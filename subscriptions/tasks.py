@@ -1,0 +1,70 @@
+"""Announcements go out in the background: a task sends for a while, then queues the rest of the batch.
+
+The delivery log (Delivery) stays the record, and the engine (services.announcement_send) stays as it was:
+throttled, one SMTP session per batch, each letter marked sent right after the server took it. So a task
+killed midway is resumed by the next run without a second letter to anyone (but the one in flight).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outbox.queue import enqueue_at
+from outbox.tasks import retry_delay
+
+from .models import Announcement
+from .services import announcement_send
+
+logger = logging.getLogger(__name__)
+
+
+@task
+def announcement_deliver(announcement_id: int, failed_runs: int = 0) -> dict:
+    """Send the announcement for SUBSCRIPTIONS_TASK_SECONDS, then queue the next part if any is left.
+
+    A run stopped by a mail server that fails letter after letter is tried again with backoff, at most
+    OUTBOX_MAX_ATTEMPTS times in a row; then the error is logged and an editor sends it again by hand.
+    """
+    announcement = Announcement.objects.select_related("issue").filter(pk=announcement_id).first()
+    if announcement is None:
+        return {"stopped": "deleted"}
+    try:
+        report = announcement_send(announcement=announcement, time_limit=settings.SUBSCRIPTIONS_TASK_SECONDS)
+    except ValidationError as error:
+        logger.error("Announcement %s not sent: %s", announcement_id, "; ".join(error.messages))
+        return {"stopped": "unpublished"}
+    if report.remaining and report.stopped == "time limit":
+        announcement_deliver.enqueue(announcement_id)
+    elif report.remaining and report.stopped == "failures":
+        failed_runs += 1
+        if failed_runs >= settings.OUTBOX_MAX_ATTEMPTS:
+            logger.error(
+                "Announcement %s stopped: the mail server failed %d runs in a row; %d letters left.",
+                announcement_id,
+                failed_runs,
+                report.remaining,
+            )
+        else:
+            when = timezone.now() + timedelta(seconds=retry_delay(failed_runs))
+            logger.error(
+                "Announcement %s: letters fail one after another; next try at %s.", announcement_id, when
+            )
+            enqueue_at(announcement_deliver, when, announcement_id, failed_runs)
+    return {
+        "sent": report.sent,
+        "failed": report.failed,
+        "remaining": report.remaining,
+        "stopped": report.stopped,
+    }
+
+
+def announcement_enqueue(*, announcement: Announcement):
+    """Queue the sending of `announcement` (its task result: finished already under an immediate backend)."""
+    if not announcement.issue.is_published:
+        raise ValidationError(_("Publish the issue before announcing it."), code="unpublished")
+    return announcement_deliver.enqueue(announcement.pk)
