@@ -21,6 +21,17 @@ from .services import (
 DAY_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def within_years(day, first=1900, last=2200):
+    """`day` if it falls in a year a grant can mean (days at the edge of the calendar cannot be stored)."""
+    if day is not None and not first <= day.year <= last:
+        raise forms.ValidationError(
+            _("Choose a day between the years %(first)d and %(last)d."),
+            code="out_of_range",
+            params={"first": first, "last": last},
+        )
+    return day
+
+
 class AccessGrantForm(forms.ModelForm):
     """A grant as a manager thinks of it: a reader's address, what, the first and the last day, why."""
 
@@ -57,6 +68,12 @@ class AccessGrantForm(forms.ModelForm):
         if self.instance.pk:
             return self.instance.reader.email
         return reader_email(self.cleaned_data["email"])
+
+    def clean_first_day(self):
+        return within_years(self.cleaned_data["first_day"])
+
+    def clean_last_day(self):
+        return within_years(self.cleaned_data["last_day"])
 
     def clean(self):
         cleaned = super().clean()

@@ -32,5 +32,4 @@ def sign_in_letter_send(*, token, link, code):
         html=html,
         kind=Letter.Kind.SIGN_IN,
         language=token.language,
-        key=f"readers:sign-in:{token.link_digest}",
     )

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outbox.services import letters_forget
 from subscriptions.addresses import normalize_email
 from subscriptions.services import subscriber_forget
 
@@ -50,12 +51,14 @@ def reader_sign_out_everywhere(*, reader: Reader) -> None:
 def reader_delete(*, reader: Reader) -> None:
     """Remove `reader`'s personal data at once: the account and its grants, the tokens of its sign-in
     letters, its sessions (they name a reader that no longer exists and are ended at their next
-    request), the newsletter subscription of the address, and the address in the admin's history."""
+    request), the newsletter subscription of the address, the letters to the address in the outbox,
+    and the address in the admin's history."""
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Reader), object_id=str(reader.pk)
     ).update(object_repr=f"reader #{reader.pk}")
     SignInToken.objects.filter(email=reader.email).delete()
     subscriber_forget(email=reader.email)
+    letters_forget(to=reader.email)
     reader.delete()  # its grants go with it (on_delete CASCADE)
 
 

@@ -8,6 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.utils import timezone, translation
 
+from outbox.models import Letter
+from outbox.services import letter_send
 from readers.models import AccessGrant, Reader, SignInToken
 from readers.sessions import SESSION_KEY
 from subscriptions.models import Subscriber
@@ -198,11 +200,14 @@ def test_deleting_removes_the_personal_data_at_once(browser, reader):
     LogEntry.objects.log_actions(
         user_id=make_user(is_staff=True).pk, queryset=[reader], action_flag=ADDITION, single_object=True
     )
+    letter_send(to=reader.email, subject="Sign in", body="…", kind=Letter.Kind.SIGN_IN)
+    letter_send(to="someone.else@example.org", subject="Sign in", body="…", kind=Letter.Kind.SIGN_IN)
     phone = sign_in_as(Client(), reader)
     response = browser.post("/en/account/delete/")
     assert response.status_code == 302 and response["Location"] == "/en/"
     assert not Reader.objects.exists() and not AccessGrant.objects.exists()
     assert not SignInToken.objects.exists() and not Subscriber.objects.exists()
+    assert list(Letter.objects.values_list("to", flat=True)) == ["someone.else@example.org"]
     log = LogEntry.objects.get(content_type=ContentType.objects.get_for_model(Reader))
     assert reader.email not in log.object_repr
     assert not is_signed_in(browser) and not is_signed_in(phone)

@@ -79,6 +79,8 @@ def test_a_grant_for_chosen_issues(admin):
         ({"first_day": "2026-02-31"}, "first_day"),
         ({"first_day": ""}, "first_day"),
         ({"reason": "bribe"}, "reason"),
+        ({"last_day": "9999-12-31"}, "last_day"),
+        ({"first_day": "0001-01-01"}, "first_day"),
     ],
 )
 def test_a_bad_grant_is_refused_with_a_message_and_nothing_is_saved(admin, changes, field):

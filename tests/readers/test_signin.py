@@ -1,9 +1,13 @@
 """Signing in by letter: the link, the code, their limits, and bad input of every kind."""
 
+import statistics
 import time
 from datetime import timedelta
 
 import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -396,9 +400,12 @@ def test_a_signed_in_reader_asking_to_sign_in_goes_on(client):
 # Costs
 
 
-def test_sign_in_pages_cost_a_fixed_number_of_queries(ask, client, mailoutbox, django_assert_max_num_queries):
-    """No session yet: nothing. Asking: the purge of expired letters, the insert, the live letters to
-    keep and to end, the session, and the transaction's savepoints (10). The code page: the session.
+def test_sign_in_pages_cost_a_fixed_number_of_queries(
+    ask, client, mailoutbox, task_queue, django_assert_max_num_queries
+):
+    """No session yet: nothing. Asking (14): the purge of expired letters, the insert, the live letters
+    to keep and to end, the letter and its delivery task (the production queue: the letter is sent
+    later, by the worker), the session, and the transaction's savepoints. The code page: the session.
     Signing in by code (18): the session, the newest letter, deleting it and the address's others,
     the reader, and a new session key (no fixation: insert, delete the old, save)."""
     for n in range(3):
@@ -406,11 +413,50 @@ def test_sign_in_pages_cost_a_fixed_number_of_queries(ask, client, mailoutbox, d
     client.get(SIGN_IN)  # the layout's shared pieces are kept from the first page on
     with django_assert_max_num_queries(0):
         assert client.get(SIGN_IN).status_code == 200
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(14):
         assert ask("known1@example.org").status_code == 302
+    assert mailoutbox == [] and task_queue.run() == 1
     with django_assert_max_num_queries(2):
         assert client.get(CHECK_INBOX).status_code == 200
     with django_assert_max_num_queries(3):
         assert client.get(letter_link(mailoutbox[0])).status_code == 200
     with django_assert_max_num_queries(18):
         assert client.post(CHECK_INBOX, {"code": letter_code(mailoutbox[0])}).status_code == 302
+
+
+class SlowBackend(BaseEmailBackend):
+    """A mail server that takes DELAY seconds a letter: a request that waited for it would show."""
+
+    DELAY = 0.3
+
+    def send_messages(self, messages):
+        time.sleep(self.DELAY)
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+def test_known_and_unknown_addresses_take_the_same_time_and_no_request_waits_for_its_letter(
+    task_queue, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Medians of 25 requests each, taken in turns. The bounds are generous (a busy machine is noisy):
+    a difference in the work done would show as a ratio, and waiting for the letter as the server's
+    0.3 s on every request."""
+    settings.READERS_SIGN_IN_PER_EMAIL = settings.READERS_SIGN_IN_PER_IP = 1000
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.SlowBackend"}}
+    for n in range(25):
+        make_reader(email=f"known{n}@example.org")
+    spent = {"known": [], "unknown": []}
+    for n in range(25):
+        for kind in ("known", "unknown") if n % 2 else ("unknown", "known"):
+            browser = Client()
+            started = time.perf_counter()
+            with django_capture_on_commit_callbacks(execute=True):
+                response = browser.post(SIGN_IN, {"email": f"{kind}{n}@example.org"})
+            spent[kind].append(time.perf_counter() - started)
+            assert response.status_code == 302 and response["Location"] == CHECK_INBOX
+    known, unknown = statistics.median(spent["known"]), statistics.median(spent["unknown"])
+    assert max(known, unknown) < SlowBackend.DELAY, (known, unknown)
+    assert abs(known - unknown) < 0.5 * max(known, unknown) + 0.01, (known, unknown)
+    assert mailoutbox == []  # nothing was sent while the requests ran: 50 letters wait for the worker
+    assert len(task_queue.waiting()) == 50
+    assert task_queue.run(limit=1) == 1 and len(mailoutbox) == 1
