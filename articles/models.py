@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from taggit.managers import TaggableManager
 
-from magazine.cache import content_changed, remember
 from magazine.images import CleanImageField, UploadTo
-from magazine.models import Issue, Section, TimeStampedModel
+from magazine.models import Issue, Section, SettingsRow, TimeStampedModel
 from magazine.richtext import RichTextField
 from magazine.slugs import unique_slug
 
@@ -285,8 +284,10 @@ class Article(TimeStampedModel):
 SEARCH_COLUMNS = ("search_text", "search_vector", "full_search_text", "full_search_vector")
 
 
-class EmbargoSettings(models.Model):
+class EmbargoSettings(SettingsRow):
     """When print-first articles open to everyone: one row editors change in the admin (articles.embargo)."""
+
+    cache_name = "embargo-settings"
 
     open_after_days = models.PositiveIntegerField(
         _("open print-first articles after (days)"),
@@ -308,23 +309,10 @@ class EmbargoSettings(models.Model):
         return str(_("Embargo"))
 
     def save(self, *args, **kwargs):
-        self.pk = 1
-        with transaction.atomic():
+        with transaction.atomic():  # every print-first article may open or close with the new default
             super().save(*args, **kwargs)
             following_default = Issue.objects.filter(embargo=Issue.Embargo.SITE_DEFAULT)
             Article.objects.openings_refresh(following_default, outside_issues=True)
-        # Every print-first article may have opened or closed: a new content version now and after commit.
-        content_changed()
-        transaction.on_commit(content_changed)
-
-    @classmethod
-    def from_database(cls):
-        """The settings row, or unsaved defaults (no embargo ends) if there is none yet."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
-
-    @classmethod
-    def load(cls):
-        return remember("embargo-settings", cls.from_database)
 
 
 class ArticleBlock(models.Model):

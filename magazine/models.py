@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
 
-from .cache import remember
+from .cache import content_changed, remember
 from .exact_json import ExactEncoder
 from .images import CleanImageField, UploadTo
 from .richtext import RichTextField
@@ -19,6 +19,35 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SettingsRow(models.Model):
+    """Settings with one row (pk 1) that editors change in the admin; they shape what readers see.
+
+    Saving moves the content version at once and again after the commit, so no request keeps the old
+    row meanwhile. `load()` keeps the row until the content changes, under `cache_name`.
+    """
+
+    cache_name = None
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        content_changed()
+        transaction.on_commit(content_changed)
+
+    @classmethod
+    def from_database(cls):
+        """The settings row, or unsaved defaults if there is none yet."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @classmethod
+    def load(cls):
+        """`from_database()`, kept until the content changes."""
+        return remember(cls.cache_name, cls.from_database)
 
 
 def translated(instance, field):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
 from outbox.models import Letter
 from outbox.services import letter_send
 

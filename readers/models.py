@@ -13,14 +13,19 @@ from magazine.models import Issue, TimeStampedModel
 from . import cached
 
 
-class ReaderQuerySet(models.QuerySet):
+class ReadersCachedQuerySet(models.QuerySet):
+    """A QuerySet whose update() drops the cached copies of the readers it touches (readers.cached)."""
+
+    reader_field = "pk"  # where the reader's id is in these rows
+
     def update(self, **kwargs):
-        """UPDATE, then drop the cached copies of the readers changed (readers.cached)."""
-        pks = list(self.values_list("pk", flat=True))
+        pks = list(self.values_list(self.reader_field, flat=True))
         count = super().update(**kwargs)
         cached.forget(pks)
         return count
 
+
+class ReaderQuerySet(ReadersCachedQuerySet):
     def with_email(self, email):
         """The reader with `email` (normalized), whatever its case; served by the unique index."""
         return self.alias(email_lower=Lower("email")).filter(email_lower=email.lower())
@@ -105,13 +110,8 @@ class SignInToken(models.Model):
         return f"{self.email} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
-class AccessGrantQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        """UPDATE, then drop the cached copies of the readers whose grants changed (readers.cached)."""
-        reader_pks = list(self.values_list("reader_id", flat=True))
-        count = super().update(**kwargs)
-        cached.forget(reader_pks)
-        return count
+class AccessGrantQuerySet(ReadersCachedQuerySet):
+    reader_field = "reader_id"
 
     def live(self, now=None):
         """Grants in force at `now`: started, not ended, not revoked (no cron job: compared at query time)."""

@@ -10,19 +10,12 @@ from django.utils import timezone, translation
 
 from articles.models import Article
 from readers.models import AccessGrant
-from tests.browser.helpers import admin_sign_in
+from tests.browser.helpers import admin_sign_in, shoot
 from tests.factories import make_issue, make_print_first, make_user
 from tests.readers.helpers import LINK
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 LANGUAGES = ["uz", "ru"]
-
-
-def shoot(page, screenshot, name):
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        screenshot(f"{name}-{width}")
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def at(moment):
