@@ -12,10 +12,12 @@ from django.core.cache import cache
 from django.db import transaction
 
 TIMEOUT = 3600
+# Part of every key: a release that changes what an entry holds (a new field) starts afresh.
+FORMAT = 1
 
 
 def key(pk):
-    return f"readers:reader:{pk}"
+    return f"readers:reader:{FORMAT}:{pk}"
 
 
 def reader_with_grants(pk):
