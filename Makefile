@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run demo-code test install install-dev python-check migrate seed messages lint bench loadtest audit clean
+.PHONY: run demo-code test install install-dev python-check migrate seed messages lint bench loadtest scaletest audit clean
 
 python-check:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || \
@@ -48,6 +48,9 @@ bench: install-dev  ## a large magazine under gunicorn + wrk; BENCH_ARTICLES=100
 
 loadtest: install-dev  ## 20 clients for LOADTEST_SECONDS against gunicorn on PostgreSQL, with a database restart
 	$(PY) scripts/loadtest.py
+
+scaletest: install-dev messages  ## two app servers behind nginx on PostgreSQL, Redis and S3 (moto), with faults
+	$(PY) scripts/scaletest.py
 
 audit: install messages  ## Lighthouse (npm lighthouse@12.2.3, Debian's chromium) on home, issue and article pages
 	$(PY) scripts/audit.py

@@ -1,7 +1,7 @@
-from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, ngettext
+from taggit.forms import TagWidget
 from taggit.models import Tag
 
 from magazine.admin import IssueAdmin, SingleRowAdmin
@@ -9,6 +9,7 @@ from magazine.admin_revisions import RevisionAdminMixin
 from magazine.revisions import revision_create
 
 from .models import Article, ArticleBlock, Author, EmbargoSettings
+from .tagging import TagNamesField
 
 
 @admin.register(Author)
@@ -25,8 +26,9 @@ class BlockInline(admin.StackedInline):
     ordering = ["position", "id"]
 
 
-class TagInput(forms.TextInput):
-    """Tags as comma-separated text, with the existing tags offered by the browser as suggestions."""
+class TagInput(TagWidget):
+    """Tag names as django-taggit writes them for editing (a name with a comma or a space in quotes), with
+    the existing tags offered by the browser as suggestions."""
 
     template_name = "admin/articles/tag_input.html"
 
@@ -94,7 +96,7 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":
-            kwargs["widget"] = TagInput(attrs={"size": 60})
+            kwargs |= {"form_class": TagNamesField, "widget": TagInput(attrs={"size": 60})}
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.action(description=_("Publish selected articles now"), permissions=["change"])

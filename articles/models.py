@@ -31,6 +31,8 @@ class Author(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        # A name pasted or imported with spaces around it would print as "Karimov , Chegara" in bylines.
+        self.name = self.name.strip()
         if not self.slug:
             self.slug = unique_slug(self.name, Author.objects.exclude(pk=self.pk))
         super().save(*args, **kwargs)

@@ -1,14 +1,22 @@
-"""One-archive backups: the database as a natural-key JSON dump plus every media file."""
+"""One-archive backups: the database as a natural-key JSON dump plus every media file.
+
+Media are read and written through the media storage (the local disk or the S3 bucket,
+magazine/media_storage.py), so a backup of one can be restored into the other.
+"""
 
 import io
 import json
+import posixpath
 import tarfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.db import transaction
 
@@ -28,15 +36,28 @@ def backup_write(path, *, stdout=None):
     """Write `path` (a .tar.gz) holding the database content and the media files; return the counts."""
     rows = _dump()
     data = json.dumps(rows, cls=ExactEncoder, ensure_ascii=False).encode()
-    media_root = Path(settings.MEDIA_ROOT)
-    media_files = sorted(p for p in media_root.rglob("*") if p.is_file()) if media_root.exists() else []
-    manifest = {"objects": len(rows), "media_files": len(media_files)}
+    storage = storages["default"]
+    media_names = sorted(media_files(storage))
+    manifest = {"objects": len(rows), "media_files": len(media_names)}
     with tarfile.open(path, "w:gz") as archive:
         _add_bytes(archive, MANIFEST_NAME, json.dumps(manifest).encode())
         _add_bytes(archive, DUMP_NAME, data)
-        for file in media_files:
-            archive.add(file, arcname=MEDIA_PREFIX + file.relative_to(media_root).as_posix())
+        for name in media_names:
+            with storage.open(name, "rb") as file:
+                _add_bytes(archive, MEDIA_PREFIX + name, file.read())
     return manifest
+
+
+def media_files(storage, folder=""):
+    """Every file name in the media storage under `folder`, walking down its folders."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # a local media folder not created yet: no upload so far
+        return
+    for name in files:
+        yield posixpath.join(folder, name)
+    for name in folders:
+        yield from media_files(storage, posixpath.join(folder, name))
 
 
 def _dump():
@@ -83,8 +104,8 @@ def database_is_empty():
 
 
 def backup_restore(path):
-    """Load the archive at `path` into this (empty, migrated) database and media folder."""
-    media_root = Path(settings.MEDIA_ROOT)
+    """Load the archive at `path` into this (empty, migrated) database and the media storage."""
+    storage = storages["default"]
     with tarfile.open(path, "r:gz") as archive:
         manifest = json.load(archive.extractfile(MANIFEST_NAME))
         dump = archive.extractfile(DUMP_NAME).read()
@@ -99,10 +120,14 @@ def backup_restore(path):
         finally:
             fixture.unlink(missing_ok=True)
         for member in members:
-            relative = member.name[len(MEDIA_PREFIX) :]
-            target = (media_root / relative).resolve()
-            if not target.is_relative_to(media_root.resolve()):  # a crafted archive cannot write elsewhere
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.extractfile(member).read())
+            name = member.name[len(MEDIA_PREFIX) :]
+            if ".." in PurePosixPath(name).parts or name.startswith("/"):
+                continue  # a crafted archive cannot write outside the media storage
+            if storage.exists(name):
+                storage.delete(name)
+            stored = storage.save(name, ContentFile(archive.extractfile(member).read()))
+            if stored != name:
+                raise ImproperlyConfigured(
+                    f"The media storage stored {name} as {stored}; pages would not find it."
+                )
     return manifest

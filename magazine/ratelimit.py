@@ -19,6 +19,11 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def current_window(window):
+    """The number of the fixed window of `window` seconds that holds this moment."""
+    return int(timezone.now().timestamp() // window)
+
+
 def hit(scope, key, *, limit, window):
     """Count one hit for (scope, key) in the current window; return True while within `limit`.
 
@@ -26,7 +31,7 @@ def hit(scope, key, *, limit, window):
     """
     if limit <= 0:
         return True
-    bucket = int(timezone.now().timestamp() // window)
+    bucket = current_window(window)
     digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
     cache_key = f"rl:{scope}:{digest}:{bucket}"
     cache.add(cache_key, 0, timeout=window + 5)

@@ -3,7 +3,8 @@
 Generic on purpose: `magazine` must not import `articles`, so the children to keep with an object
 (an article's blocks) are named by their reverse accessor in `related`. A revision's `data` is
 {"fields": {...}, "related": {"blocks": [{...}, ...]}}, values as the "python" serializer gives them,
-files as their stored names.
+files as their stored names, many-to-many as primary keys, and django-taggit's tags as their names (a
+tag is what its name says; restoring one that was deleted since makes it again).
 """
 
 import datetime
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from taggit.managers import TaggableManager
 
 from .exact_json import ExactEncoder
 from .models import Revision
@@ -37,8 +39,14 @@ def dimension_fields(model):
     }
 
 
+def tag_fields(model):
+    """The django-taggit managers of `model` that a form edits."""
+    return [f for f in model._meta.many_to_many if isinstance(f, TaggableManager) and f.editable]
+
+
 def snapshot_fields(instance, *, exclude=()):
-    """The instance's editable fields (and image sizes) as JSON-safe values; many-to-many as pk lists."""
+    """The instance's editable fields (and image sizes) as JSON-safe values; many-to-many as pk lists,
+    tags as sorted names."""
     opts = instance._meta
     names = [
         f.name for f in opts.concrete_fields if f.editable and not f.primary_key and f.name not in exclude
@@ -48,6 +56,9 @@ def snapshot_fields(instance, *, exclude=()):
     fields = serializers.serialize("python", [instance], fields=names)[0]["fields"]
     # In UTC, as read from the database: a time just taken from a form is in the local zone.
     fields = {name: as_utc(value) for name, value in fields.items()}
+    for field in tag_fields(type(instance)):
+        if field.name not in exclude:
+            fields[field.name] = sorted(tag.name for tag in field.value_from_object(instance))
     return json.loads(json.dumps(fields, cls=ExactEncoder))
 
 
@@ -91,7 +102,9 @@ def decoded(model, fields):
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
             continue
-        if field.many_to_many:
+        if isinstance(field, TaggableManager):
+            m2m[name] = value  # names: the manager finds or makes the tags
+        elif field.many_to_many:
             m2m[name] = field.related_model._default_manager.filter(pk__in=value)
         elif field.is_relation:
             if value is None or field.related_model._default_manager.filter(pk=value).exists():
@@ -175,6 +188,8 @@ def display_value(field, value):
     """A saved value as an editor reads it: labels for choices and related rows, local times."""
     if value in (None, "", []):
         return ""
+    if isinstance(field, TaggableManager):
+        return ", ".join(value)
     if field.many_to_many:
         return ", ".join(str(row) for row in field.related_model._default_manager.filter(pk__in=value))
     if field.is_relation:

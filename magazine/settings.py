@@ -8,6 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from magazine.media_storage import media_origin, media_storage_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -91,6 +93,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response and every log line of the request carry its id (X-Request-ID).
+    "magazine.request_id.RequestIdMiddleware",
+    # /healthz and /readyz for the load balancer: before the HTTPS redirect, host check and page cache.
+    "magazine.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed by the app (no proxy is required in front of it); Django's GZip adds random
@@ -100,7 +106,6 @@ MIDDLEWARE = [
     # A page cache hit is answered here, before sessions, locale, authentication and the view.
     "magazine.cache.PageCacheMiddleware",
     "magazine.middleware.PermissionsPolicyMiddleware",
-    "magazine.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -151,7 +156,17 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if env_bool("CACHE_OFF", False):  # measurement only (make bench's *_cold rows): no cache at all
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 elif REDIS_URL:
-    CACHES = {"default": {"BACKEND": "magazine.cache_backends.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "magazine.cache_backends.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that stops answering fails requests (and /readyz) within seconds, not forever.
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("REDIS_TIMEOUT", 5),
+                "socket_timeout": env_int("REDIS_TIMEOUT", 5),
+            },
+        }
+    }
 else:
     # One SQLite file that every process of this machine shares (magazine/cache_backends.py): workers,
     # the task worker and management commands see one content version, one page cache, one count per
@@ -165,7 +180,8 @@ else:
 
 # Anonymous pages are cached until the content changes (magazine/cache.py); 0 turns the cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
-PAGE_CACHE_EXCLUDE = ("/admin/", "/media/", "/static/", "/language/", "/bench/")
+# /healthz and /readyz are answered above the page cache (magazine/health.py); listed so they never are.
+PAGE_CACHE_EXCLUDE = ("/admin/", "/media/", "/static/", "/language/", "/bench/", "/healthz", "/readyz")
 PAGE_CACHE_APPS = {"magazine", "articles", "taggit"}
 # Pieces of pages shared by every reader ({% fragment %}: sidebar, article text, comments), kept
 # per content version like whole pages; they serve readers the page cache cannot (a session, an
@@ -179,6 +195,9 @@ PAGE_CACHE_LOCAL_ENTRIES = 0 if env_bool("CACHE_OFF", False) else env_int("PAGE_
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)
 LOGIN_FAILURES_PER_USER = env_int("LOGIN_FAILURES_PER_USER", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+# Where a sign-in lands when its `next` is missing or leads off the site (Django's default,
+# /accounts/profile/, does not exist here): the admin is the only sign-in there is.
+LOGIN_REDIRECT_URL = "admin:index"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -199,8 +218,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / os.environ.get("STATIC_ROOT", "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / os.environ.get("MEDIA_ROOT", "media")
+# Media on an S3-compatible bucket with MEDIA_STORAGE_URL or AWS_STORAGE_BUCKET_NAME
+# (magazine/media_storage.py), else on the local disk under MEDIA_ROOT.
+MEDIA_STORAGE = media_storage_from_env(os.environ)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -288,7 +310,8 @@ SECURE_CSP = {
     # "'nonce'" is an invalid source that browsers log as an error on every page.
     "script-src": ["'self'", CSP.NONCE],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
+    # Images from the bucket (or its CDN) when media are not served by this site.
+    "img-src": ["'self'", "data:", *filter(None, [media_origin(MEDIA_STORAGE)])],
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
     "form-action": ["'self'"],
@@ -325,9 +348,22 @@ CKEDITOR_CONFIGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line names its request (magazine/request_id.py): the id the 500 page shows a reader.
+    "filters": {"request_id": {"()": "magazine.request_id.RequestIdLogFilter"}},
+    "formatters": {
+        "with_request_id": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "with_request_id",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+# /readyz logs a warning (and stays ready) when more tasks than this wait in the queue.
+READYZ_TASK_QUEUE_WARN = env_int("READYZ_TASK_QUEUE_WARN", 1000)
 # CKEditor 4 injects inline styles and builds its UI with inline handlers: the admin gets its own,
 # looser policy (applied by magazine.middleware.AdminCSPMiddleware); public pages keep SECURE_CSP.
 ADMIN_CSP = SECURE_CSP | {
@@ -335,7 +371,7 @@ ADMIN_CSP = SECURE_CSP | {
     "style-src": ["'self'", "'unsafe-inline'"],
     "frame-ancestors": ["'self'"],
 }
-# Media files are served by Django only in development or when asked (a single-box install).
+# Media files on the local disk are served by Django only in development or when asked (a single-box install).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 BENCH_TRIVIAL_VIEW = env_bool("BENCH_TRIVIAL_VIEW")
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust REMOTE_ADDR only).

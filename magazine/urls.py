@@ -11,7 +11,7 @@ from django.views.static import serve
 
 from articles.sitemaps import sitemaps
 from magazine.cache import shared_document
-from magazine.views import language_switch
+from magazine.views import favicon, language_switch
 
 urlpatterns = [
     # The second factor of a staff sign-in (staff/): before the admin, whose URLs it extends.
@@ -31,6 +31,7 @@ urlpatterns = [
         {"sitemaps": sitemaps},
         name="sitemap-section",
     ),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
@@ -45,7 +46,7 @@ urlpatterns += i18n_patterns(
     path("", include("readers.urls")),
     prefix_default_language=True,
 )
-if settings.DEBUG or settings.SERVE_MEDIA:
+if settings.MEDIA_STORAGE is None and (settings.DEBUG or settings.SERVE_MEDIA):
     # Every upload and rendition is stored under a new generated name, so a file never changes: cache it.
     serve_media = cache_control(public=True, max_age=365 * 24 * 3600)(serve)
     media_prefix = settings.MEDIA_URL.strip("/")

@@ -1,11 +1,28 @@
+from pathlib import Path
+
 from django.conf import settings
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from .models import Contacts, Event, Issue, Section
 from .pagination import lazy_paginate, paginate
+
+ICON = Path(__file__).resolve().parent / "static" / "magazine" / "favicon.ico"
+
+
+@require_safe
+@cache_control(public=True, max_age=7 * 24 * 3600)
+def favicon(request):
+    """/favicon.ico, asked for by browsers and crawlers whatever the page links: the magazine's icon.
+
+    Its address never changes, so it is cached for a week rather than forever (pages link the
+    versioned copy in static/).
+    """
+    return FileResponse(ICON.open("rb"), content_type="image/x-icon")
 
 
 def issue_articles(issue):

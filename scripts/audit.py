@@ -11,7 +11,8 @@ On a slower host Lighthouse itself warns that the result is too pessimistic, so 
 the host (its `benchmarkIndex`) and the multiplier is calibrated the way Lighthouse's
 docs/throttling.md and its CPU throttling calculator do (never above 4x); AUDIT_CPU_SLOWDOWN sets
 it by hand. Each page is audited AUDIT_RUNS times (default 5) and the run with the median
-performance score is kept, as Lighthouse's docs/variability.md advises.
+performance score is kept, as Lighthouse's docs/variability.md advises. A run Lighthouse itself
+aborts (a `runtimeError` such as NO_NAVSTART) is tried again, three times at most.
 
 Prints the four category scores per page, writes var/audit/latest.json (the kept reports:
 var/audit/<page>.report.json) and fails when a score is below AUDIT_MIN_SCORE (default 95).
@@ -40,6 +41,9 @@ CHROME_FLAGS = (
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 MIN_SCORE = int(os.environ.get("AUDIT_MIN_SCORE", "95"))
 RUNS = int(os.environ.get("AUDIT_RUNS", "5"))
+ATTEMPTS = 3  # tries of a run that Lighthouse itself aborts
+# What the Lighthouse CLI (cli/run.js) prints when it gives a run up before writing a report.
+ABORT_MARKERS = ("Runtime error encountered", "Debugger protocol timed out", "Unable to connect to Chrome")
 
 PICK_PAGES = """
 import json
@@ -90,8 +94,33 @@ def calibrated_slowdown(benchmark_index):
     return round(min(multiplier, 4), 1)
 
 
-def lighthouse(url, name, cpu_slowdown=None):
-    """Run Lighthouse on `url`; return its report (the full one is kept in var/audit/)."""
+def run_command(command):
+    """Run Lighthouse; (exit code, what it wrote on stderr)."""
+    done = subprocess.run(
+        command, env={**os.environ, "CHROME_PATH": CHROME}, stderr=subprocess.PIPE, text=True
+    )
+    return done.returncode, done.stderr
+
+
+def abort_reason(returncode, report, stderr):
+    """Why Lighthouse itself gave the run up (worth another try), or None.
+
+    A run it aborts (NO_NAVSTART, NO_FCP, PROTOCOL_TIMEOUT… with Debian's chromium now and then) still
+    writes its report, with `runtimeError`, and exits with 1; an abort before any report is told on
+    stderr. Anything else (a missing program, a bad flag) is not Lighthouse's abort and is not retried.
+    """
+    if report is not None and report.get("runtimeError"):
+        return report["runtimeError"].get("code") or "runtimeError"
+    if returncode != 0:
+        return next((marker for marker in ABORT_MARKERS if marker in stderr), None)
+    return None
+
+
+def lighthouse(url, name, cpu_slowdown=None, *, run=run_command):
+    """Run Lighthouse on `url`; return its report (the full one is kept in var/audit/).
+
+    A run Lighthouse aborts is tried again, ATTEMPTS times in all, before the audit gives up.
+    """
     report_path = OUT / f"{name}.report.json"
     command = [
         str(LIGHTHOUSE),
@@ -104,8 +133,17 @@ def lighthouse(url, name, cpu_slowdown=None):
     ]
     if cpu_slowdown is not None:
         command.append(f"--throttling.cpuSlowdownMultiplier={cpu_slowdown}")
-    subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROME}, check=True)
-    return json.loads(report_path.read_text())
+    for attempt in range(1, ATTEMPTS + 1):
+        report_path.unlink(missing_ok=True)  # a report left by an earlier try is no result of this one
+        returncode, stderr = run(command)
+        report = json.loads(report_path.read_text()) if report_path.exists() else None
+        reason = abort_reason(returncode, report, stderr)
+        if reason is None:
+            if returncode != 0 or report is None:
+                raise SystemExit(f"Lighthouse failed on {url} (exit {returncode}):\n{stderr[-2000:]}")
+            return report
+        print(f"Lighthouse aborted its run on {url} ({reason}), try {attempt} of {ATTEMPTS}", file=sys.stderr)
+    raise SystemExit(f"Lighthouse aborted {ATTEMPTS} runs on {url} in a row ({reason}); reports in {OUT}")
 
 
 def summary(report):

@@ -52,5 +52,8 @@ def main(address="127.0.0.1:8000"):
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a SIGTERM stops both, like Ctrl-C
+    # Ctrl-C and SIGTERM stop both; SIGINT is set explicitly, as a shell starting us in the background
+    # leaves it ignored.
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, signal.default_int_handler)
     sys.exit(main(*sys.argv[1:2]))

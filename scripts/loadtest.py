@@ -6,6 +6,7 @@ LOADTEST_SECONDS (default 60) bounds the run; LOADTEST_DATABASE_URL overrides th
 (default: DATABASE_URL's server, database `magazine_loadtest`). All traffic stays on 127.0.0.1.
 """
 
+import http.client
 import http.cookiejar
 import json
 import os
@@ -38,6 +39,10 @@ CLIENTS = 20
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 RENDERED_AT = re.compile(r'name="rendered_at" value="([^"]*)"')
+# In deploy/nginx/errors/503.html: the friendly 503 that nginx itself answers (make scaletest).
+PROXY_PAGE_MARK = "proxy-unavailable"
+# A request under way on a server that is killed is cut off; its answer ends within this many seconds.
+CUT_OFF_SECONDS = 2
 
 
 def database_url():
@@ -95,10 +100,12 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class Client:
-    def __init__(self, base):
+    def __init__(self, base, ssl_context=None):
         self.base = base
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+            urllib.request.HTTPSHandler(context=ssl_context),
+            NoRedirect(),
         )
 
     def request(self, path, data=None):
@@ -109,23 +116,23 @@ class Client:
                 return response.status, response.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8", "replace")
-        except OSError as error:
-            return 0, str(error)
+        except (OSError, http.client.HTTPException) as error:  # refused, reset, or an answer cut off
+            return 0, f"{type(error).__name__}: {error}"
 
 
-def client_loop(base, urls, deadline, results, lock):
-    client, rng = Client(base), random.Random()
+def client_loop(base, urls, deadline, results, lock, ssl_context=None):
+    client, rng = Client(base, ssl_context), random.Random()
     while time.monotonic() < deadline:
         roll = rng.random()
         if roll < 0.6:
-            status, _ = client.request(rng.choice(urls["pages"] + urls["articles"]))
-            record = ("read", None, status, "")
+            status, html = client.request(rng.choice(urls["pages"] + urls["articles"]))
+            record = ("read", None, status, reason_of(html) if status >= 500 or status == 0 else "")
         elif roll < 0.8:
             article = rng.choice(urls["articles"])
             status, html = client.request(article)
             token, stamp = CSRF.search(html), RENDERED_AT.search(html)
             if status != 200 or not token:
-                record = ("read", None, status, "")
+                record = ("read", None, status, reason_of(html) if status >= 500 or status == 0 else "")
             else:
                 marker = uuid.uuid4().hex
                 slug = article.rstrip("/").rsplit("/", 1)[-1]
@@ -144,7 +151,7 @@ def client_loop(base, urls, deadline, results, lock):
             status, html = client.request("/uz/subscribe/")
             token = CSRF.search(html)
             if status != 200 or not token:
-                record = ("read", None, status, "")
+                record = ("read", None, status, reason_of(html) if status >= 500 or status == 0 else "")
             else:
                 marker = uuid.uuid4().hex
                 status, html = client.request(
@@ -161,6 +168,10 @@ def client_loop(base, urls, deadline, results, lock):
 
 
 def reason_of(html):
+    if not html.lstrip().startswith("<"):  # no page: what the client could not read
+        return html[:80]
+    if PROXY_PAGE_MARK in html:
+        return "nginx: no app server answered"
     match = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
     return re.sub(r"\s+", " ", match.group(1)).strip()[:80] if match else ""
 
@@ -205,8 +216,83 @@ def verify(env, results):
             "accepted_lost": sum(1 for m in accepted_markers if stored_markers[m] == 0),
             "stored_twice": sum(1 for m in accepted_markers if stored_markers[m] > 1),
             "refused_but_stored": sum(1 for r in refused if stored_markers[r[2]] > 0 and r[3] >= 400),
+            # Cut off before any answer (a killed server): the write may or may not have been stored.
+            "cut_off_and_stored": sum(1 for r in refused if stored_markers[r[2]] > 0 and r[3] == 0),
         }
     return report
+
+
+def run_load(base, urls, *, seconds, faults, ssl_context=None):
+    """CLIENTS clients for `seconds`; each fault (fraction of the run, callable) runs at its moment.
+
+    Return (results, faults_done): results are (time, kind, marker, status, reason) rows; faults_done
+    says what each fault did, when, and when the last 5xx after it came (before the next fault).
+    """
+    results, lock = [], threading.Lock()
+    started = time.monotonic()
+    deadline = started + seconds
+    threads = [
+        threading.Thread(target=client_loop, args=(base, urls, deadline, results, lock, ssl_context))
+        for _ in range(CLIENTS)
+    ]
+    for thread in threads:
+        thread.start()
+    faults_done = []
+    for fraction, fault in sorted(faults, key=lambda item: item[0]):
+        time.sleep(max(0.0, started + seconds * fraction - time.monotonic()))
+        at = time.monotonic()
+        faults_done.append({"fault": fault(), "at_s": round(at - started, 1)})
+    for thread in threads:
+        thread.join()
+    results = [(r[0] - started, *r[1:]) for r in results]  # seconds since the start
+    # Until the next fault (or the end), when did the last answer with a 5xx come?
+    moments = sorted({done["at_s"] for done in faults_done}) + [seconds + 30]
+    for done in faults_done:
+        until = next(moment for moment in moments if moment > done["at_s"])
+        errors = [r[0] for r in results if (r[3] >= 500 or r[3] == 0) and done["at_s"] <= r[0] < until]
+        done["last_5xx_after_s"] = round(max(errors) - done["at_s"], 1) if errors else 0.0
+    return results, faults_done
+
+
+def summarize(env, results, faults_done, seconds, *, crashes=()):
+    """The figures of a run, with every accepted write checked in the database.
+
+    `crashes` are the moments (seconds) a server was killed: requests under way on it are cut off, and
+    a cut-off answer within CUT_OFF_SECONDS of a crash is counted apart from other connection errors.
+    """
+    statuses = Counter(r[3] for r in results)
+    cut_off = [r for r in results if r[3] == 0 and any(0 <= r[0] - at <= CUT_OFF_SECONDS for at in crashes)]
+    server_errors = [r for r in results if r[3] >= 500 and r[3] != 503]
+    unavailable = [r for r in results if r[3] == 503]
+    return {
+        "seconds": seconds,
+        "clients": CLIENTS,
+        "requests": len(results),
+        "statuses": dict(sorted(statuses.items())),
+        "faults": faults_done,
+        "503_friendly": len(unavailable),
+        "503_reasons": dict(Counter(r[4] for r in unavailable)),
+        "other_5xx": len(server_errors),
+        "connection_errors": statuses.get(0, 0) - len(cut_off),
+        "cut_off_by_a_crash": len(cut_off),
+        "cut_off_reasons": dict(Counter(r[4].split(":")[0] for r in cut_off)),
+        "error_rate": round(
+            (len(server_errors) + len(unavailable) + statuses.get(0, 0)) / max(len(results), 1), 4
+        ),
+        **verify(env, results),
+    }
+
+
+def failures(report):
+    """What makes a run fail: any 5xx but the friendly 503, a connection error, a lost or doubled write."""
+    lost = report["comments"]["accepted_lost"] + report["subscriptions"]["accepted_lost"]
+    twice = report["comments"]["stored_twice"] + report["subscriptions"]["stored_twice"]
+    if report["other_5xx"] or lost or twice or report["connection_errors"]:
+        return (
+            f"{report['other_5xx']} 5xx other than 503, {report['connection_errors']} connection errors, "
+            f"{lost} lost, {twice} duplicated writes"
+        )
+    return None
 
 
 def main():
@@ -215,61 +301,17 @@ def main():
     env = environment(url)
     urls = prepare(env)
     process, base = start_gunicorn(env, workers=4, probe="/uz/", log=open(OUT / "gunicorn.log", "w"))
-    results, lock = [], threading.Lock()
-    started = time.monotonic()
-    deadline = started + SECONDS
-    threads = [
-        threading.Thread(target=client_loop, args=(base, urls, deadline, results, lock))
-        for _ in range(CLIENTS)
-    ]
-    for thread in threads:
-        thread.start()
-    time.sleep(SECONDS / 3)
-    fault_at = time.monotonic()
-    fault = restart_postgres()
-    recovered_at = None
-    while time.monotonic() < deadline:
-        time.sleep(0.5)
-        with lock:
-            later = [r for r in results if r[0] > time.monotonic() - 1]
-        if (
-            recovered_at is None
-            and time.monotonic() - fault_at > 1
-            and later
-            and all(r[3] < 500 for r in later)
-        ):
-            recovered_at = time.monotonic()
-    for thread in threads:
-        thread.join()
+    results, faults_done = run_load(base, urls, seconds=SECONDS, faults=[(1 / 3, restart_postgres)])
     stop(process)
-    statuses = Counter(r[3] for r in results)
-    server_errors = [r for r in results if r[3] >= 500 and r[3] != 503]
-    unavailable = [r for r in results if r[3] == 503]
-    report = {
-        "seconds": SECONDS,
-        "clients": CLIENTS,
-        "requests": len(results),
-        "statuses": dict(sorted(statuses.items())),
-        "fault": fault,
-        "fault_at_s": round(fault_at - started, 1),
-        "recovered_after_s": round(recovered_at - fault_at, 1) if recovered_at else None,
-        "503_while_database_away": len(unavailable),
-        "other_5xx": len(server_errors),
-        "connection_errors": statuses.get(0, 0),
-        "error_rate": round(
-            (len(server_errors) + len(unavailable) + statuses.get(0, 0)) / max(len(results), 1), 4
-        ),
-        **verify(env, results),
-    }
+    report = summarize(env, results, faults_done, SECONDS)
     (OUT / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(json.dumps(report, indent=2, ensure_ascii=False))
-    lost = report["comments"]["accepted_lost"] + report["subscriptions"]["accepted_lost"]
-    twice = report["comments"]["stored_twice"] + report["subscriptions"]["stored_twice"]
-    if server_errors or lost or twice or statuses.get(0, 0):
-        raise SystemExit(
-            f"FAILED: {len(server_errors)} 5xx other than 503, {lost} lost, {twice} duplicated writes"
-        )
-    print(f"OK: no 5xx besides {len(unavailable)} friendly 503s while the database restarted; no write lost")
+    if problem := failures(report):
+        raise SystemExit(f"FAILED: {problem}")
+    print(
+        f"OK: no 5xx besides {report['503_friendly']} friendly 503s while the database restarted; "
+        "no write lost"
+    )
 
 
 if __name__ == "__main__":

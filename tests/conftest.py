@@ -26,6 +26,28 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: "tests/browser/" in str(item.path).replace(os.sep, "/"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_file(tmp_path_factory):
+    """The shared cache file of this test run alone (not var/cache.sqlite3, which a `make run` or a
+    second test run in the same checkout also opens)."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    default = settings.CACHES["default"]
+    if not default["BACKEND"].endswith("SQLiteCache"):
+        yield
+        return
+    location = tmp_path_factory.mktemp("cache") / "cache.sqlite3"
+    with override_settings(CACHES={**settings.CACHES, "default": {**default, "LOCATION": str(location)}}):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _one_rate_limit_window(monkeypatch):
+    """Rate limits count in fixed windows; a slow test must not see its counts reset by a window's end."""
+    monkeypatch.setattr("magazine.ratelimit.current_window", lambda window: 0)
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     """Fast hashing, a private media folder, an empty cache and English for every test.
@@ -134,3 +156,18 @@ def task_queue(settings, db):
     """
     settings.TASKS = DATABASE_TASKS
     return TaskQueue()
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3 API (moto's server) in its own process on a free loopback port, for the whole run."""
+    from tests.s3 import moto_server
+
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_media(settings, s3_endpoint):
+    """Media go to a new, empty bucket on the loopback S3 server, configured by MEDIA_STORAGE_URL."""
+    from tests.s3 import use_new_bucket
+
+    return use_new_bucket(settings, s3_endpoint)

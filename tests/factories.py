@@ -84,7 +84,7 @@ ROLE_MIGRATIONS = [
     ("magazine.migrations.0003_editors_manage_events", "grant"),
     ("comments.migrations.0002_moderators_group", "grant"),
     ("subscriptions.migrations.0002_groups", "grant"),
-    ("articles.migrations.0005_embargo_and_whole_text_search", "grant"),
+    ("articles.migrations.0007_embargo_and_whole_text_search", "grant"),
     ("readers.migrations.0002_subscriber_managers", "grant"),
 ]
 

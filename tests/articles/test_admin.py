@@ -1,9 +1,11 @@
 import pytest
 from django.contrib.auth.models import Group
+from taggit.models import Tag
 
 from articles.models import Article
 from magazine.models import Issue
-from tests.factories import image_file, make_issue, make_section, make_user
+from tests.factories import image_file, make_article, make_issue, make_section, make_user
+from tests.html_forms import admin_change_url, admin_form_data, admin_form_post, read_form
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +177,59 @@ def test_publish_now_action_publishes_and_keeps_a_revision(editor_client):
     article.refresh_from_db()
     assert article.is_published()
     assert Revision.objects.for_object(article).get().comment  # "Published now." in the editor's language
+
+
+def tags_input(editor_client, article):
+    """The value of the tags <input>, and the change page it is on."""
+    html = editor_client.get(admin_change_url(article)).content.decode()
+    return read_form(html, "article_form").data["tags"], html
+
+
+def test_the_tags_field_shows_names_as_taggit_writes_them_and_suggests_existing_tags(editor_client):
+    make_article(tags=["energy"])
+    article = make_article(tags=["water", "border security", "Tashkent, Samarkand"])
+    (value,), html = tags_input(editor_client, article)
+    assert value == '"Tashkent, Samarkand", "border security", water'
+    assert '<option value="energy">' in html and 'list="tags-suggestions"' in html
+
+
+def test_saving_an_article_unchanged_keeps_its_tags(editor_client):
+    article = make_article(tags=["water", "border security", "Tashkent, Samarkand"])
+    tag_ids = sorted(article.tags.values_list("pk", flat=True))
+    response = admin_form_post(editor_client, article, admin_form_data(editor_client, article))
+    assert response.status_code == 302
+    assert sorted(article.tags.values_list("pk", flat=True)) == tag_ids
+    assert Tag.objects.count() == 3
+
+
+def test_saving_an_untagged_article_unchanged_makes_no_tag(editor_client):
+    article = make_article()
+    response = admin_form_post(editor_client, article, admin_form_data(editor_client, article))
+    assert response.status_code == 302
+    assert not article.tags.exists() and not Tag.objects.exists()
+
+
+def test_typed_tag_names_with_quotes_commas_and_spaces_round_trip(editor_client):
+    article = make_article()
+    typed = '"Tashkent, Samarkand", "great powers", water'
+    assert (
+        admin_form_post(
+            editor_client, article, admin_form_data(editor_client, article), tags=typed
+        ).status_code
+        == 302
+    )
+    assert sorted(article.tags.names()) == ["Tashkent, Samarkand", "great powers", "water"]
+    (value,), _html = tags_input(editor_client, article)
+    assert value == typed
+
+
+def test_a_tag_name_without_letters_or_digits_is_refused_with_a_message(editor_client):
+    article = make_article(tags=["water"])
+    response = admin_form_post(
+        editor_client, article, admin_form_data(editor_client, article), tags="water, []"
+    )
+    assert response.status_code == 200
+    assert "These tags cannot have a web address: []" in str(
+        response.context["adminform"].form.errors["tags"]
+    )
+    assert list(article.tags.names()) == ["water"] and not Tag.objects.filter(name="[]").exists()

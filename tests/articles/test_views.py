@@ -1,10 +1,13 @@
+import importlib
+import re
 from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import strip_tags
 
-from articles.models import Article
+from articles.models import Article, Author
 from tests.factories import make_article, make_author, make_issue, make_print_first, make_section
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +119,32 @@ def test_a_cyrillic_tag_has_a_working_page(client):
     html = client.get(article.get_absolute_url()).content.decode()
     assert client.get("/ru/tags/энергетика/").status_code == 200
     assert "энергетика" in html
+
+
+def byline_texts(html):
+    """The visible text of every byline (article page, cards), white space collapsed as a browser shows it."""
+    found = re.findall(r'class="(?:article__authors|card__meta)">(.*?)</(?:span|p)>', html, re.S)
+    return [" ".join(strip_tags(text).split()) for text in found]
+
+
+def test_bylines_put_no_space_before_the_comma(client):
+    """Names pasted or imported with spaces around them printed as "Karimov , Chegara"."""
+    authors = [make_author(name="Chegara \n"), make_author(name="Karimov")]
+    issue = make_issue()
+    article = make_article(title="Borders", issue=issue, authors=authors)
+    pages = [article.get_absolute_url(), issue.get_absolute_url(), "/en/", "/en/search/?q=Borders"]
+    for url in pages:
+        bylines = byline_texts(client.get(url).content.decode())
+        assert any("Chegara, Karimov" in text for text in bylines), (url, bylines)
+        assert not any(" ," in text for text in bylines), (url, bylines)
+
+
+def test_the_author_names_already_stored_with_spaces_are_trimmed():
+    from django.apps import apps
+
+    trimmed = importlib.import_module("articles.migrations.0006_author_names_trimmed")
+    author = make_author(name="Karimov")
+    Author.objects.filter(pk=author.pk).update(name="  Karimov \n")
+    trimmed.trim_author_names(apps, None)
+    author.refresh_from_db()
+    assert author.name == "Karimov"

@@ -8,6 +8,12 @@ from tests.factories import make_article
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def client():
+    """A browser's view: the answer the site gives, not the exception re-raised into the test."""
+    return Client(raise_request_exception=False)
+
+
 def test_a_lost_database_gives_a_friendly_503_not_a_500(client, monkeypatch):
     def broken(self):
         raise OperationalError("server closed the connection unexpectedly")
@@ -26,6 +32,28 @@ def test_the_site_answers_again_once_the_database_is_back(client, monkeypatch):
     assert client.get("/en/").status_code == 503
     monkeypatch.undo()
     assert client.get("/en/").status_code == 200
+
+
+def test_a_database_lost_before_the_view_also_gives_the_503(client, monkeypatch):
+    """A middleware that reads the session (staff sessions, the user) meets the outage first."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    def broken(self):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(SessionStore, "load", broken)
+    client.cookies["sessionid"] = "a" * 32
+    response = client.get("/en/contacts/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30" and "Back in a moment" in response.content.decode()
+    assert response["X-Request-ID"] in response.content.decode()
+
+
+def test_other_errors_still_give_the_500_page(client, monkeypatch):
+    monkeypatch.setattr(IssueQuerySet, "published", lambda self: 1 / 0)
+    response = client.get("/en/")
+    assert response.status_code == 500
+    assert response["X-Request-ID"] in response.content.decode()
 
 
 def test_production_headers(settings):

@@ -104,3 +104,25 @@ def test_list_pages_cost_a_fixed_number_of_queries(client, django_assert_max_num
     for url in ["/uz/", "/uz/issues/", "/uz/issues/2025/2/", f"/uz/sections/{sections[0].slug}/"]:
         with django_assert_max_num_queries(15):
             assert client.get(url).status_code == 200, url
+
+
+def test_favicon_ico_is_the_magazines_icon_and_may_be_cached(client):
+    from io import BytesIO
+
+    from PIL import Image
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
+    assert "public" in response["Cache-Control"] and "max-age=604800" in response["Cache-Control"]
+    icon = Image.open(BytesIO(b"".join(response.streaming_content)))
+    assert icon.format == "ICO" and (32, 32) in icon.info["sizes"]
+    assert client.head("/favicon.ico").status_code == 200
+    assert client.post("/favicon.ico").status_code == 405
+
+
+def test_pages_link_the_icon(client):
+    html = client.get("/en/").content.decode()
+    assert '<link rel="icon" href="/static/magazine/favicon.ico" sizes="32x32">' in html
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("magazine/favicon.ico")  # collected with the static files, under a versioned name

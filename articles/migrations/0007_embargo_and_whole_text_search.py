@@ -35,7 +35,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0004_sponsored_index'),
+        ('articles', '0006_author_names_trimmed'),
         ('magazine', '0005_issue_embargo'),
         ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
     ]
