@@ -68,7 +68,7 @@ class IssueQuerySet(models.QuerySet):
 
 class Issue(TimeStampedModel):
     class Embargo(models.TextChoices):
-        SITE_DEFAULT = "default", _("As the site's default says")
+        SITE_DEFAULT = "", _("As the site's default says")
         AFTER_DAYS = "days", _("After the number of days below")
         NEVER = "never", _("Never: they stay print-first")
 
@@ -109,6 +109,7 @@ class Issue(TimeStampedModel):
         max_length=10,
         choices=Embargo,
         default=Embargo.SITE_DEFAULT,
+        blank=True,
         help_text=_("Counted from the publication date (or each article's publication time without one)."),
     )
     embargo_days = models.PositiveIntegerField(_("days after publication"), null=True, blank=True)

@@ -90,9 +90,12 @@ class AccessGrantForm(forms.ModelForm):
         return cleaned
 
     def _post_clean(self):
+        """The period from the days; a day left as it was keeps its stored moment (to the microsecond)."""
         first, last = self.cleaned_data.get("first_day"), self.cleaned_data.get("last_day")
-        if first:
+        adding = self.instance.pk is None
+        if first and (adding or "first_day" in self.changed_data):
             self.instance.starts_at = day_start(first)
+        if "last_day" in self.cleaned_data and (adding or "last_day" in self.changed_data):
             self.instance.ends_at = day_start(last + timedelta(days=1)) if last else None
         super()._post_clean()
 

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='issue',
             name='embargo',
-            field=models.CharField(choices=[('default', "As the site's default says"), ('days', 'After the number of days below'), ('never', 'Never: they stay print-first')], default='default', help_text="Counted from the publication date (or each article's publication time without one).", max_length=10, verbose_name='print-first articles open to everyone'),
+            field=models.CharField(blank=True, choices=[('', "As the site's default says"), ('days', 'After the number of days below'), ('never', 'Never: they stay print-first')], default='', help_text="Counted from the publication date (or each article's publication time without one).", max_length=10, verbose_name='print-first articles open to everyone'),
         ),
         migrations.AddField(
             model_name='issue',

@@ -66,7 +66,6 @@ def test_editor_creates_an_issue_with_a_cover(editor_client):
         "cover": image_file("cover.jpg"),
         "cover_alt": "A river",
         "is_published": "on",
-        "embargo": "default",
         "articles-TOTAL_FORMS": "0",
         "articles-INITIAL_FORMS": "0",
     }
@@ -153,7 +152,6 @@ def test_editor_edits_an_issue_that_already_has_a_cover(editor_client):
         "theme": "Renamed theme",
         "cover_alt": "The cover",
         "is_published": "on",
-        "embargo": "default",
         "articles-TOTAL_FORMS": "0",
         "articles-INITIAL_FORMS": "0",
     }

@@ -45,11 +45,11 @@ def test_by_default_print_first_articles_never_open():
 @pytest.mark.parametrize(
     ("site_days", "embargo", "issue_days", "published_on", "expected"),
     [
-        (180, "default", None, date(2026, 3, 1), midnight(date(2026, 3, 1)) + timedelta(days=180)),
+        (180, "", None, date(2026, 3, 1), midnight(date(2026, 3, 1)) + timedelta(days=180)),
         (180, "days", 30, date(2026, 3, 1), midnight(date(2026, 3, 1)) + timedelta(days=30)),
         (180, "never", None, date(2026, 3, 1), None),
         (None, "days", 0, date(2026, 3, 1), midnight(date(2026, 3, 1))),
-        (None, "default", None, date(2026, 3, 1), None),
+        (None, "", None, date(2026, 3, 1), None),
     ],
 )
 def test_the_moment_follows_the_site_default_or_the_issues_own(
