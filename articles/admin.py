@@ -7,7 +7,7 @@ from django.utils.translation import gettext as gettext_now, gettext_lazy as _, 
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
-from magazine.admin import IssueAdmin
+from magazine.admin import IssueAdmin, SingleRowAdmin
 from magazine.admin_autosave import AutosaveAdminMixin
 from magazine.admin_desk import DeskAdminMixin
 from magazine.admin_revisions import RevisionAdminMixin
@@ -15,7 +15,7 @@ from magazine.admin_widgets import THUMBNAIL_LABEL, ImagePreviewInput, thumbnail
 from magazine.revisions import revision_create
 
 from .admin_import import WordImportAdminMixin
-from .models import Article, ArticleBlock, Author
+from .models import Article, ArticleBlock, Author, EmbargoSettings
 from .tagging import TagNamesField
 
 
@@ -120,6 +120,7 @@ class ArticleAdmin(
     change_form_template = "admin/articles/article/change_form.html"
     add_title = _("Add article")
     change_title = _("Change article")
+    readonly_fields = ["opens_at"]
     fieldsets = [
         (
             None,
@@ -128,7 +129,14 @@ class ArticleAdmin(
         (_("Interview"), {"fields": ["interviewee_name", "interviewee_position"]}),
         (
             _("Publication"),
-            {"fields": [("status", "publish_at"), ("access", "public_block_count"), "paywall_note"]},
+            {
+                "fields": [
+                    ("status", "publish_at"),
+                    ("access", "public_block_count"),
+                    "paywall_note",
+                    "opens_at",
+                ]
+            },
         ),
         (
             _("Cover"),
@@ -212,3 +220,8 @@ class IssueArticleInline(admin.TabularInline):
 
 
 IssueAdmin.inlines = [*IssueAdmin.inlines, IssueArticleInline]
+
+
+@admin.register(EmbargoSettings)
+class EmbargoSettingsAdmin(SingleRowAdmin):
+    fields = ["open_after_days"]

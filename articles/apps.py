@@ -18,6 +18,7 @@ class ArticlesConfig(AppConfig):
         from .tagging import refuse_tag_without_url
 
         cache.register_boundary(Article.objects.next_publication)
+        cache.register_boundary(Article.objects.next_opening)
         sidebar.register("articles/_sidebar_pr.html", order=40)
         dashboard.register_panel(articles_panel, order=20)
         signals.connect()

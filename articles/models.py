@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, Min, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from taggit.managers import TaggableManager
 
 from magazine.images import CleanImageField, UploadTo
-from magazine.models import CoverFocalPoint, Issue, Section, TimeStampedModel
+from magazine.models import CoverFocalPoint, Issue, Section, SettingsRow, TimeStampedModel
 from magazine.richtext import RichTextField
 from magazine.slugs import unique_slug
 
+from .embargo import opening_moment, openings_update
 from .tagging import ArticleTagManager
 
 
@@ -49,12 +50,10 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """The joins every list of articles needs, so a list costs the same for 3 or 60 rows.
 
-        The search columns (the whole public text, twice) are left behind: no list shows them.
+        The search columns (the indexed texts and their vectors) are left behind: no list shows them.
         """
         return (
-            self.select_related("issue", "section")
-            .prefetch_related("tags", "authors")
-            .defer("search_text", "search_vector")
+            self.select_related("issue", "section").prefetch_related("tags", "authors").defer(*SEARCH_COLUMNS)
         )
 
     def for_language(self, language):
@@ -84,6 +83,24 @@ class ArticleQuerySet(models.QuerySet):
     def next_publication(self, now):
         """When the next scheduled article goes live, or None."""
         return self.scheduled(now).aggregate(moment=Min("publish_at"))["moment"]
+
+    def next_opening(self, now):
+        """When the next print-first article opens to everyone (its embargo ends), or None.
+
+        A query of its own rather than a filtered aggregate beside next_publication: each is one
+        range of its own index (the partial `article_opens`, and status-then-publish_at).
+        """
+        closed = self.filter(status=self.model.Status.PUBLISHED, access=self.model.Access.PRINT_FIRST)
+        return closed.filter(opens_at__gt=now).aggregate(moment=Min("opens_at"))["moment"]
+
+    def openings_refresh(self, issues, *, outside_issues=False):
+        """Recompute `opens_at` of the articles of `issues` (and of those outside any issue): one
+        UPDATE per issue. Called when an issue or the site's default changes."""
+        site_days = EmbargoSettings.from_database().open_after_days
+        for issue in issues:
+            openings_update(self.filter(issue=issue), issue=issue, site_days=site_days)
+        if outside_issues:
+            openings_update(self.filter(issue__isnull=True), issue=None, site_days=site_days)
 
 
 class Article(CoverFocalPoint, TimeStampedModel):
@@ -172,10 +189,15 @@ class Article(CoverFocalPoint, TimeStampedModel):
     )
     is_sponsored = models.BooleanField(_("sponsored (PR)"), default=False)
     comments_open = models.BooleanField(_("comments open"), default=True)
-    # Only what an anonymous reader may see, kept up to date by articles.search.search_index_update();
-    # the vector is filled and GIN-indexed on PostgreSQL only (migration 0003).
+    # When a print-first article opens to everyone (articles.embargo); None: not (yet) known, or never.
+    opens_at = models.DateTimeField(_("opens to everyone at"), null=True, blank=True, editable=False)
+    # Kept up to date by articles.search.search_index_update(): the public excerpt (what anyone may read
+    # before the embargo ends) and, for print-first articles, the whole text, which search shows only
+    # once `opens_at` has passed. The vectors are filled and GIN-indexed on PostgreSQL only.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    full_search_text = models.TextField(_("whole search text"), blank=True, editable=False)
+    full_search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -189,6 +211,7 @@ class Article(CoverFocalPoint, TimeStampedModel):
             models.Index(
                 fields=["-publish_at"], name="article_sponsored_publish", condition=Q(is_sponsored=True)
             ),
+            models.Index(fields=["opens_at"], name="article_opens", condition=Q(access="print_first")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -216,6 +239,14 @@ class Article(CoverFocalPoint, TimeStampedModel):
 
     def save(self, *args, **kwargs):
         self.fill_defaults()
+        self.opens_at = opening_moment(
+            publish_at=self.publish_at,
+            issue=self.issue if self.issue_id else None,
+            site_days=EmbargoSettings.from_database().open_after_days,
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"publish_at", "issue", "issue_id"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "opens_at"}
         super().save(*args, **kwargs)
 
     def fill_defaults(self):
@@ -259,6 +290,40 @@ class Article(CoverFocalPoint, TimeStampedModel):
     @property
     def is_interview(self):
         return bool(self.interviewee_name)
+
+
+SEARCH_COLUMNS = ("search_text", "search_vector", "full_search_text", "full_search_vector")
+
+
+class EmbargoSettings(SettingsRow):
+    """When print-first articles open to everyone: one row editors change in the admin (articles.embargo)."""
+
+    cache_name = "embargo-settings"
+
+    open_after_days = models.PositiveIntegerField(
+        _("open print-first articles after (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Days after the issue's publication date (or the article's publication, outside an issue) "
+            "when print-first articles become free for everyone. Empty: they stay print-first. An issue "
+            "may set its own delay, or never."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("embargo")
+        verbose_name_plural = _("embargo")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="embargo_settings_singleton")]
+
+    def __str__(self):
+        return str(_("Embargo"))
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():  # every print-first article may open or close with the new default
+            super().save(*args, **kwargs)
+            following_default = Issue.objects.filter(embargo=Issue.Embargo.SITE_DEFAULT)
+            Article.objects.openings_refresh(following_default, outside_issues=True)
 
 
 class ArticleBlock(models.Model):

@@ -2,12 +2,21 @@
 
 Every output that shows article text (the page, feeds, search snippets, meta descriptions,
 structured data, share text, cached pages) asks this module. Hidden blocks are never loaded.
+
+A print-first article is whole for everyone once its embargo has passed (`Article.opens_at`,
+articles.embargo); before that, for editors, and for a reader holding an access grant that covers
+it: the only question asked of the readers app is `readers.access.reading_grant`.
 """
 
-from django.db.models import Case, F, Prefetch, Value, When, Window
+from dataclasses import dataclass
+
+from django.db.models import Case, F, Prefetch, Q, Value, When, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+
+from readers.access import reading_grant
 
 from .models import Article, ArticleBlock
 
@@ -17,22 +26,83 @@ def can_preview(user):
     return bool(user and user.is_active and user.is_staff and user.has_perm("articles.change_article"))
 
 
-def is_paywalled(article, user):
-    """True when `user` gets only the public excerpt of `article`."""
-    return article.is_print_first and not can_preview(user)
+def is_open_to_everyone(article, now=None):
+    """True for a free article, and for a print-first one whose embargo has passed."""
+    if not article.is_print_first:
+        return True
+    return article.opens_at is not None and article.opens_at <= (now or timezone.now())
 
 
-def excerpt_length(article):
+def closed_q(now=None, *, prefix=""):
+    """The articles (through `prefix`, e.g. "article__") that are print-first and not open yet at `now`.
+
+    The database's mirror of `not is_open_to_everyone(article, now)`, for queries over many articles.
+    """
+    now = now or timezone.now()
+    return Q(**{f"{prefix}access": Article.Access.PRINT_FIRST}) & (
+        Q(**{f"{prefix}opens_at__isnull": True}) | Q(**{f"{prefix}opens_at__gt": now})
+    )
+
+
+def opened_q(now=None):
+    """The print-first articles whose embargo has passed at `now` (whole for everyone since)."""
+    return Q(access=Article.Access.PRINT_FIRST, opens_at__lte=now or timezone.now())
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a request may read of one article: the whole text or the excerpt, and by what right.
+
+    `grant` is the reader's access grant when that is the reason for the whole text (the page says
+    so, and the answer is that reader's own: never shared).
+    """
+
+    whole: bool
+    grant: object = None
+
+    @property
+    def paywalled(self):
+        return not self.whole
+
+
+def article_access(article, user=None, reader=None, *, now=None):
+    """How much of `article` this staff `user` and/or `reader` may read at `now` (an Access)."""
+    if is_open_to_everyone(article, now) or can_preview(user):
+        return Access(whole=True)
+    grant = reading_grant(article, reader, now)
+    return Access(whole=grant is not None, grant=grant)
+
+
+def is_paywalled(article, user=None, reader=None, *, now=None):
+    """True when `user`/`reader` (None: anyone) gets only the public excerpt of `article`."""
+    return article_access(article, user, reader, now=now).paywalled
+
+
+def excerpt_blocks(article):
+    """What anyone may read before the embargo ends: the public blocks of a print-first article, all
+    blocks of a free one. The search index of public text is built from these."""
+    blocks = whole_blocks(article)
+    return blocks[: article.public_block_count] if article.is_print_first else blocks
+
+
+def whole_blocks(article):
+    """Every block, in reading order: only for a request whose Access is whole, or for the search index
+    that search shows only once the article is open (articles.search)."""
+    return article.blocks.order_by("position", "id")
+
+
+def visible_blocks(article, user=None, reader=None, *, access=None, now=None):
+    """The blocks of `article` this request may receive, in order; hidden blocks are never loaded.
+
+    Pass the `access` already decided for the request, or the user and reader to decide it now.
+    """
+    access = access or article_access(article, user, reader, now=now)
+    return whole_blocks(article) if access.whole else excerpt_blocks(article)
+
+
+def excerpt_length(article, now=None):
     """How many blocks, from the top, a reader without access receives; None when it is all of them."""
-    return article.public_block_count if article.is_print_first else None
-
-
-def visible_blocks(article, user):
-    """The blocks of `article` this user may receive, in order; hidden blocks are never loaded."""
-    blocks = article.blocks.order_by("position", "id")
-    if is_paywalled(article, user):
-        return blocks[: excerpt_length(article)]
-    return blocks
+    return None if is_open_to_everyone(article, now) else article.public_block_count
 
 
 def preview_cut(article, user):
@@ -40,26 +110,26 @@ def preview_cut(article, user):
     return excerpt_length(article) if can_preview(user) else None
 
 
-def public_blocks_prefetch():
-    """A Prefetch giving each article of a list the blocks `visible_blocks(article, None)` returns.
+def public_blocks_prefetch(now=None):
+    """A Prefetch giving each article of a list the blocks `visible_blocks(article)` returns to anyone.
 
     One query for the whole list (feeds): blocks are numbered in reading order per article and cut
-    at a print-first article's public block count in the database, so hidden blocks are never loaded.
+    at a closed print-first article's public block count in the database, so hidden blocks are never
+    loaded.
     """
     number = Window(RowNumber(), partition_by=F("article"), order_by=[F("position").asc(), F("id").asc()])
-    # 32767, the largest public_block_count, stands for "all blocks" of a free article.
+    # 32767, the largest public_block_count, stands for "all blocks" of an article open to everyone.
     limit = Case(
-        When(article__access=Article.Access.PRINT_FIRST, then=F("article__public_block_count")),
-        default=Value(32767),
+        When(closed_q(now, prefix="article__"), then=F("article__public_block_count")), default=Value(32767)
     )
     blocks = ArticleBlock.objects.alias(number=number, limit=limit).filter(number__lte=F("limit"))
     return Prefetch("blocks", queryset=blocks.order_by("position", "id"), to_attr="_public_blocks")
 
 
 def public_blocks(article):
-    """The blocks an anonymous reader may receive, from `public_blocks_prefetch()` when the list used it."""
+    """The blocks anyone may receive, from `public_blocks_prefetch()` when the list used it."""
     prefetched = getattr(article, "_public_blocks", None)
-    return prefetched if prefetched is not None else list(visible_blocks(article, None))
+    return prefetched if prefetched is not None else list(visible_blocks(article))
 
 
 def public_summary(article, *, words=40):
@@ -70,3 +140,10 @@ def public_summary(article, *, words=40):
         if block.body:
             return Truncator(strip_tags(block.body)).words(words)
     return ""
+
+
+def opened_at(article, now=None):
+    """When a print-first article opened to everyone, if it has (the sitemap's "changed" moment)."""
+    if article.is_print_first and is_open_to_everyone(article, now):
+        return article.opens_at
+    return None

@@ -1,8 +1,12 @@
 """Search: what is indexed, how a query is matched and ranked, and how snippets are highlighted.
 
-Only reader-visible text is indexed (`search_document`): the public blocks come from the paywall
-rule, so hidden text can be neither found nor quoted. PostgreSQL matches a stored, GIN-indexed
-tsvector with websearch syntax; SQLite (development) ANDs the query's words over `search_text`.
+Two texts are indexed (`search_document`): what anyone may read before an embargo ends (the public
+excerpt, `paywall.excerpt_blocks`), and, for a print-first article, its whole text. The query
+matches the whole text only of articles the paywall calls open at the time of the query
+(`paywall.opened_q`), and quotes only that text in snippets: hidden text can be neither found nor
+quoted before the article opens, and is found from the moment it does, with no reindexing.
+PostgreSQL matches stored, GIN-indexed tsvectors with websearch syntax; SQLite (development) ANDs
+the query's words over the texts.
 """
 
 import operator
@@ -10,7 +14,7 @@ import re
 from functools import reduce
 from html import unescape
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection
 from django.db.models import Case, Exists, F, Func, OuterRef, Q, TextField, Value, When
 from django.db.models.lookups import Contains
@@ -18,7 +22,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from .models import Article
-from .paywall import visible_blocks
+from .paywall import excerpt_blocks, opened_q, whole_blocks
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -41,10 +45,9 @@ def html_text(html):
     return one_line(unescape(strip_tags(BLOCK_END.sub(r" \g<0>", html or ""))))
 
 
-def search_document(article):
-    """What an anonymous reader may read of `article`, by weight: A the title; B the subtitle, lead,
-    names and tags; C the public blocks (`visible_blocks(article, None)`)."""
-    blocks = visible_blocks(article, None)
+def search_document(article, blocks):
+    """The indexed text of `article` with these `blocks`, by weight: A the title; B the subtitle, lead,
+    names and tags; C the blocks."""
     return {
         "A": one_line(article.title),
         "B": " · ".join(
@@ -70,17 +73,27 @@ def search_document(article):
 
 
 def search_index_update(article):
-    """Store the reader-visible text of `article` (and its weighted vector on PostgreSQL).
+    """Store the public text of `article` and, if print-first, its whole text (with their weighted
+    vectors on PostgreSQL).
 
-    search_text is the title, a newline, then the rest: snippets leave the first line out.
+    Each text is the title, a newline, then the rest: snippets leave the first line out.
     """
-    document = search_document(article)
-    fields = {"search_text": "\n".join(part for part in document.values() if part)}
+    fields = index_fields("search", search_document(article, excerpt_blocks(article)))
+    whole = search_document(article, whole_blocks(article)) if article.is_print_first else None
+    fields |= index_fields("full_search", whole)
+    Article.objects.filter(pk=article.pk).update(**fields)
+    article.search_text, article.full_search_text = fields["search_text"], fields["full_search_text"]
+
+
+def index_fields(prefix, document):
+    """{prefix_text, prefix_vector} of `document` ({weight: text}); empty for None."""
+    if document is None:
+        return {f"{prefix}_text": "", f"{prefix}_vector": None}
+    fields = {f"{prefix}_text": "\n".join(part for part in document.values() if part)}
     if connection.vendor == "postgresql":
         vectors = [SearchVector(Value(text), weight=w, config=SEARCH_CONFIG) for w, text in document.items()]
-        fields["search_vector"] = reduce(operator.add, vectors)
-    Article.objects.filter(pk=article.pk).update(**fields)
-    article.search_text = fields["search_text"]
+        fields[f"{prefix}_vector"] = reduce(operator.add, vectors)
+    return fields
 
 
 def search_index_rebuild() -> int:
@@ -126,31 +139,50 @@ def folded_contains(field, term):
     return Contains(UnicodeLower(field), term)
 
 
-def search_articles(query, *, language, year=None, section=None):
+def search_articles(query, *, language, year=None, section=None, now=None):
     """Published articles matching `query`, most relevant first, one version of each for `language`.
 
-    A match in another language is dropped when the reader's own version of the article matches too.
+    A print-first article is matched on its whole text once open at `now`, on its public text before.
+    Each row carries `shown_text`: the indexed text snippets may quote. A match in another language is
+    dropped when the reader's own version of the article matches too.
     """
-    articles = Article.objects.published()
+    articles = Article.objects.published(now)
     if year:
         articles = articles.filter(issue__year=year)
     if section:
         articles = articles.filter(section=section)
+    # Open print-first articles indexed since the whole text was (an older row has no whole text yet).
+    opened = opened_q(now) & ~Q(full_search_text="")
     if connection.vendor == "postgresql":
         search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-        matches = articles.filter(search_vector=search_query)
-        rank = SearchRank(F("search_vector"), search_query)
+        matches = articles.filter(Q(search_vector=search_query) | opened & Q(full_search_vector=search_query))
+        vector = Case(
+            When(opened, then=F("full_search_vector")),
+            default=F("search_vector"),
+            output_field=SearchVectorField(),
+        )
         # The snippet is cut in Python (snippet()): ts_headline over long texts cost ~1 ms a row.
-        results = one_version_each(matches, language).annotate(rank=rank)
+        results = one_version_each(matches, language).annotate(rank=SearchRank(vector, search_query))
     else:
         terms = query_terms(query)
         if not terms:
-            return Article.objects.none()
-        matches = articles.filter(*(folded_contains("search_text", term) for term in terms))
+            return no_results()
+        matches = articles.filter(
+            Q(*(folded_contains("search_text", term) for term in terms))
+            | opened & Q(*(folded_contains("full_search_text", term) for term in terms))
+        )
         results = one_version_each(matches, language).annotate(rank=sqlite_rank(terms))
-    return results.alias(
-        other_language=Case(When(language=language, then=Value(0)), default=Value(1))
-    ).order_by("-rank", "other_language", "-publish_at", "-id")
+    shown = Case(When(opened, then=F("full_search_text")), default=F("search_text"))
+    return (
+        results.annotate(shown_text=shown)
+        .alias(other_language=Case(When(language=language, then=Value(0)), default=Value(1)))
+        .order_by("-rank", "other_language", "-publish_at", "-id")
+    )
+
+
+def no_results():
+    """An empty result with the columns of `search_articles`' rows."""
+    return Article.objects.none().annotate(shown_text=F("search_text"))
 
 
 def sqlite_rank(terms):
@@ -181,12 +213,13 @@ def one_version_each(matches, language):
     return matches.exclude(~Q(language=language) & version_here)
 
 
-def snippet(search_text, query):
-    """The escaped reader-visible text after the title around the query's words, marked with <mark>.
+def snippet(shown_text, query):
+    """The escaped text after the title around the query's words, marked with <mark>.
 
+    `shown_text` is a row's `shown_text` (search_articles): what anyone may read of the article now.
     PostgreSQL matched whole words, so whole words are marked; SQLite matched parts of words.
     """
-    text = search_text.split("\n", 1)[-1]
+    text = shown_text.split("\n", 1)[-1]
     return marked_html(
         marked_excerpt(text, query_terms(query), whole_words=connection.vendor == "postgresql")
     )

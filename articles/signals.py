@@ -1,12 +1,16 @@
-"""Keep each article's search index in step with everything it is built from.
+"""Keep each article's search index, and its opening moment, in step with what they are built from.
 
 The index is rebuilt on every change, not once per transaction: the admin saves the article, then
 its tags and authors, then each block inline, and the last of these leaves the final text behind.
+An issue's save recomputes when its print-first articles open (its date or its embargo may have
+changed; articles.embargo).
 """
 
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag
+
+from magazine.models import Issue
 
 from .models import Article, ArticleBlock, Author
 from .search import search_index_update
@@ -18,6 +22,7 @@ INDEXED_FIELDS = {"title", "subtitle", "lead", "interviewee_name", "access", "pu
 def connect():
     """Connect the receivers; called from ArticlesConfig.ready()."""
     post_save.connect(article_saved, sender=Article, dispatch_uid="search-article")
+    post_save.connect(issue_saved, sender=Issue, dispatch_uid="embargo-issue")
     post_save.connect(block_changed, sender=ArticleBlock, dispatch_uid="search-block-save")
     post_delete.connect(block_changed, sender=ArticleBlock, dispatch_uid="search-block-delete")
     for through in (Article.authors.through, Article.tags.through):
@@ -38,6 +43,11 @@ def articles_named(instance):
     if isinstance(instance, Author):
         return list(instance.articles.values_list("pk", flat=True))
     return list(Article.objects.filter(tags=instance).values_list("pk", flat=True))
+
+
+def issue_saved(sender, instance, raw=False, **kwargs):
+    if not raw:  # a restore brings each article's stored moment along
+        Article.objects.openings_refresh([instance])
 
 
 def article_saved(sender, instance, raw=False, update_fields=None, **kwargs):

@@ -10,6 +10,7 @@ from django.utils.translation import override
 from magazine.models import Issue, Section
 
 from .models import Article
+from .paywall import opened_at
 
 
 class ArticleSitemap(Sitemap):
@@ -20,7 +21,7 @@ class ArticleSitemap(Sitemap):
     def items(self):
         return (
             Article.objects.published()
-            .only("pk", "slug", "language", "translation_of", "updated_at")
+            .only("pk", "slug", "language", "translation_of", "updated_at", "access", "opens_at")
             .order_by("-publish_at", "-id")
         )
 
@@ -29,7 +30,8 @@ class ArticleSitemap(Sitemap):
             return item.get_absolute_url()
 
     def lastmod(self, item):
-        return item.updated_at
+        """The last edit, or the moment the article opened to everyone if that came later."""
+        return max(filter(None, [item.updated_at, opened_at(item)]))
 
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page=page, site=site, protocol=protocol)

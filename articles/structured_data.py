@@ -5,11 +5,12 @@ from django.utils.translation import gettext as _, override
 
 from magazine.images import rendition_name, rendition_widths
 
-from .paywall import public_summary
+from .paywall import is_paywalled, public_summary
 
 
 def article_json_ld(article, request):
-    """A NewsArticle; a print-first one says it is not free and where the paywalled part sits."""
+    """A NewsArticle as anyone may read it: a closed print-first one says it is not free and where the
+    paywalled part sits; once its embargo has passed it is free like any other."""
     with override(article.language):
         url = request.build_absolute_uri(article.get_absolute_url())
     data = {
@@ -45,7 +46,7 @@ def article_json_ld(article, request):
                 "url": request.build_absolute_uri(reverse("magazine:home")),
             },
         }
-    if article.is_print_first:
+    if is_paywalled(article):
         data["isAccessibleForFree"] = False
         data["hasPart"] = {"@type": "WebPageElement", "isAccessibleForFree": False, "cssSelector": ".paywall"}
     else:

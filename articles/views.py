@@ -7,13 +7,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 from taggit.models import Tag
 
-from magazine.cache import fragments, remember
+from magazine.cache import fragments, mark_private, remember
 from magazine.pagination import lazy_paginate, paginate_counted
 
 from .forms import SearchForm
 from .models import Article
-from .paywall import can_preview, is_paywalled, preview_cut, public_summary, visible_blocks
-from .search import MAX_QUERY_LENGTH, search_articles, snippet
+from .paywall import article_access, can_preview, preview_cut, public_summary, visible_blocks
+from .search import MAX_QUERY_LENGTH, no_results, search_articles, snippet
 from .structured_data import article_json_ld
 
 
@@ -56,13 +56,20 @@ def article_detail(request, slug):
         article, translation_urls, hreflang_urls, summary = remember(
             f"article:{slug}", lambda: load_article(Article.objects.published(), slug)
         )
+    access = article_access(article, request.user, request.reader)
+    if access.grant is not None:
+        mark_private(request)  # the whole text by a reader's own right: never in a shared cache
+    # Whom the paywall note speaks to: part of the shared fragment's key, never a reader's own data.
+    note_for = ("reader" if request.reader.is_authenticated else "anonymous") if access.paywalled else ""
     context = {
         "article": article,
         "translation_urls": translation_urls,
         "hreflang_urls": hreflang_urls,
         # Loaded only if the article's text is not among the shared fragments ({% fragment "article" %}).
-        "blocks": lambda: list(visible_blocks(article, request.user)),
-        "paywalled": is_paywalled(article, request.user),
+        "blocks": lambda: list(visible_blocks(article, access=access)),
+        "paywalled": access.paywalled,
+        "access_grant": access.grant,
+        "note_for": note_for,
         "summary": summary,
         "json_ld": lambda: article_json_ld(article, request),  # built on a fragment miss only
         "is_preview": not article.is_published(),
@@ -97,8 +104,8 @@ def search(request):
     if query:
         matches = search_articles(query, language=get_language(), year=year, section=section)
     else:
-        matches = Article.objects.none()
-    page = paginate_counted(request, matches.values("pk", "language", "search_text"), 20)
+        matches = no_results()
+    page = paginate_counted(request, matches.values("pk", "language", "shown_text"), 20)
     rows = list(page.object_list)
     cards = fragments(
         request, "search-card", [row["pk"] for row in rows], lambda pks: render_cards(request, pks)
@@ -107,7 +114,7 @@ def search(request):
         {
             "card": mark_safe(cards[row["pk"]]),
             "language": row["language"],
-            "snippet": snippet(row["search_text"], query),
+            "snippet": snippet(row["shown_text"], query),
         }
         for row in rows
     ]

@@ -1,15 +1,14 @@
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _, ngettext
 
+from magazine.admin import SingleRowAdmin
 from outbox.admin import LettersAboutMixin
 
 from .models import Comment, DiscussionSettings
@@ -124,9 +123,7 @@ class CommentAdmin(LettersAboutMixin, admin.ModelAdmin):
 
 
 @admin.register(DiscussionSettings)
-class DiscussionSettingsAdmin(admin.ModelAdmin):
-    """One row: the list page leads straight to it."""
-
+class DiscussionSettingsAdmin(SingleRowAdmin):
     fieldsets = [
         (None, {"fields": ["comments_enabled", "close_after_days", "moderation", "notify_editors"]}),
         (
@@ -142,15 +139,3 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
             },
         ),
     ]
-
-    def changelist_view(self, request, extra_context=None):
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        discussion, _created = DiscussionSettings.objects.get_or_create(pk=1)
-        return redirect("admin:comments_discussionsettings_change", discussion.pk)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

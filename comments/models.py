@@ -1,15 +1,14 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _, ngettext, pgettext_lazy
 
 from articles.models import Article
-from magazine.cache import content_changed, remember
-from magazine.models import TimeStampedModel
+from magazine.models import SettingsRow, TimeStampedModel
 
 
 def hash_ip(ip):
@@ -31,8 +30,10 @@ def validate_body_length(value):
         )
 
 
-class DiscussionSettings(models.Model):
+class DiscussionSettings(SettingsRow):
     """The site's comment policy, one row that editors change in the admin without a deploy."""
+
+    cache_name = "discussion-settings"
 
     class Moderation(models.TextChoices):
         HOLD_ALL = "hold_all", _("Hold every comment for moderation")
@@ -95,24 +96,6 @@ class DiscussionSettings(models.Model):
 
     def __str__(self):
         return str(_("Discussion settings"))
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-        # The settings shape every article page: a new content version now, and again after commit
-        # so no request keeps the old row meanwhile.
-        content_changed()
-        transaction.on_commit(content_changed)
-
-    @classmethod
-    def from_database(cls):
-        """The settings row, or unsaved defaults if there is none yet."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
-
-    @classmethod
-    def load(cls):
-        """`from_database()`, kept until the content changes."""
-        return remember("discussion-settings", cls.from_database)
 
     def entries(self, field):
         """The non-empty lines of a block list (`blocked_words` …), lower-cased."""

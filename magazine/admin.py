@@ -1,9 +1,10 @@
 import re
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _
@@ -53,6 +54,23 @@ admin.site.site_title = _("Regional Security")
 admin.site.index_title = _("The magazine")
 
 
+class SingleRowAdmin(admin.ModelAdmin):
+    """The admin of a settings model with one row (pk 1): the list page leads straight to it."""
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        row, _created = self.model.objects.get_or_create(pk=1)
+        opts = self.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", row.pk)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Issue)
 class IssueAdmin(DeskAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
     form = IssueForm
@@ -71,7 +89,7 @@ class IssueAdmin(DeskAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
         ),
         (_("Cover"), {"fields": ["cover", ("cover_focus_x", "cover_focus_y"), "cover_alt"]}),
         (_("Editor's note"), {"fields": ["description"]}),
-        (_("Print edition"), {"fields": ["price", "where_to_buy"]}),
+        (_("Print edition"), {"fields": ["price", "where_to_buy", ("embargo", "embargo_days")]}),
         (
             _("Translations"),
             {

@@ -22,8 +22,9 @@ from django.db import transaction
 
 from .exact_json import ExactEncoder
 
-# Sessions (and the staff app's index of them) belong to the running site, not to its content.
-EXCLUDED = {"contenttypes", "auth.permission", "sessions", "staff.staffsession"}
+# Sessions (and the staff app's index of them) and sign-in letters belong to the running site, not
+# to its content: a restored site starts without them.
+EXCLUDED = {"contenttypes", "auth.permission", "sessions", "staff.staffsession", "readers.signintoken"}
 KEEP_PRIMARY_KEYS = {"taggit.taggeditem"}
 CONTENT_APPS = {"magazine", "articles", "comments", "subscriptions", "taggit"}
 DUMP_NAME = "database.json"

@@ -2,13 +2,15 @@
 
 Every cached page, fragment and piece of data is stored under the current *content version*.
 Saving or deleting anything a reader can see bumps the version (signals, and services for bulk
-updates), and so does the moment a scheduled article or an event starts: the next such moment is
-kept beside the version and checked on every request, so no cron job is needed. Only requests
-that carry no cookies but the CSRF and language ones are served from or stored in the page
-cache: an editor, a visitor with a session (a pending comment, a message) or a remembered
-comment author never gets or leaves a shared page; fragments ({% fragment %}) hold only what
-every reader sees. CSRF tokens are cut out before storing and put back fresh for each visitor,
-so a cached form still posts. Each process keeps recent values in memory as well (LocalCopies).
+updates), and so does the moment a scheduled article or an event starts or an embargoed article
+opens: the next such moment is kept beside the version and checked on every request, so no cron
+job is needed. Only requests that carry no cookies but the CSRF and language ones are served from
+or stored in the page cache: an editor, a visitor with a session (a pending comment, a message, a
+signed-in reader) or a remembered comment author never gets or leaves a shared page; fragments
+({% fragment %}) hold only what every reader sees. A view whose answer belongs to one visitor (a
+reader's whole text) says so with `mark_private(request)`. CSRF tokens are cut out before storing
+and put back fresh for each visitor, so a cached form still posts. Each process keeps recent
+values in memory as well (LocalCopies).
 """
 
 import hashlib
@@ -187,6 +189,21 @@ def read_content_version(now=None):
     return version, values
 
 
+def mark_private(request):
+    """Declare the answer to `request` one visitor's own (a reader's whole text, a reader's account).
+
+    The page cache does not store it, and it goes out with `Cache-Control: private, no-cache`, so no
+    proxy or shared cache keeps it either. Call it from a view, a template tag or a middleware, at
+    any point before the answer leaves. (Such a request is never answered from the page cache in the
+    first place: it carries a session cookie, which `is_cacheable_request` refuses.)
+    """
+    request._has_private_content = True
+
+
+def is_private(request):
+    return getattr(request, "_has_private_content", False)
+
+
 def is_cacheable_request(request):
     if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
         return False
@@ -306,9 +323,12 @@ class PageCacheMiddleware:
     def __call__(self, request):
         memo = _request_memo.set({})
         try:
-            return self.respond(request)
+            response = self.respond(request)
         finally:
             _request_memo.reset(memo)
+        if is_private(request):
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
 
     def respond(self, request):
         if not is_cacheable_request(request):
@@ -342,7 +362,7 @@ class PageCacheMiddleware:
             return False
         if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
             return False
-        if getattr(request, "_has_private_content", False):
+        if is_private(request):
             return False
         session = getattr(request, "session", None)
         if session is not None and session.modified:

@@ -18,12 +18,18 @@ def group_grant(apps, group_name, perms):
     return group
 
 
-def group_revoke(apps, group_name, *, app_label=None):
-    """Undo `group_grant`: delete the group, or with `app_label` only take away that app's permissions."""
+def group_revoke(apps, group_name, *, app_label=None, perms=None):
+    """Undo `group_grant`: delete the group, or take away only that app's permissions (`app_label`)
+    or only `perms` ("app_label.codename")."""
     Group = apps.get_model("auth", "Group")
-    if app_label is None:
+    if app_label is None and perms is None:
         Group.objects.filter(name=group_name).delete()
         return
     group = Group.objects.filter(name=group_name).first()
-    if group:
+    if group is None:
+        return
+    if app_label is not None:
         group.permissions.remove(*group.permissions.filter(content_type__app_label=app_label))
+    for perm in perms or []:
+        label, codename = perm.split(".")
+        group.permissions.remove(*group.permissions.filter(content_type__app_label=label, codename=codename))

@@ -2,13 +2,13 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
 
-from .cache import remember
+from .cache import content_changed, remember
 from .exact_json import ExactEncoder
 from .images import CleanImageField, UploadTo, make_crops
 from .richtext import RichTextField
@@ -50,6 +50,35 @@ class CoverFocalPoint(models.Model):
         return None
 
 
+class SettingsRow(models.Model):
+    """Settings with one row (pk 1) that editors change in the admin; they shape what readers see.
+
+    Saving moves the content version at once and again after the commit, so no request keeps the old
+    row meanwhile. `load()` keeps the row until the content changes, under `cache_name`.
+    """
+
+    cache_name = None
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        content_changed()
+        transaction.on_commit(content_changed)
+
+    @classmethod
+    def from_database(cls):
+        """The settings row, or unsaved defaults if there is none yet."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @classmethod
+    def load(cls):
+        """`from_database()`, kept until the content changes."""
+        return remember(cls.cache_name, cls.from_database)
+
+
 def translated(instance, field):
     """The value of `field` in the active language (`field_ru`, `field_en`), else the Uzbek original."""
     language = (get_language() or settings.LANGUAGE_CODE)[:2]
@@ -67,6 +96,11 @@ class IssueQuerySet(models.QuerySet):
 
 
 class Issue(CoverFocalPoint, TimeStampedModel):
+    class Embargo(models.TextChoices):
+        SITE_DEFAULT = "", _("As the site's default says")
+        AFTER_DAYS = "days", _("After the number of days below")
+        NEVER = "never", _("Never: they stay print-first")
+
     year = models.PositiveSmallIntegerField(_("year"))
     number_first = models.PositiveSmallIntegerField(
         _("number"), help_text=_("The issue's number in its year.")
@@ -99,6 +133,15 @@ class Issue(CoverFocalPoint, TimeStampedModel):
     where_to_buy = models.TextField(_("where to buy"), blank=True)
     where_to_buy_ru = models.TextField(_("where to buy (Russian)"), blank=True)
     where_to_buy_en = models.TextField(_("where to buy (English)"), blank=True)
+    embargo = models.CharField(
+        _("print-first articles open to everyone"),
+        max_length=10,
+        choices=Embargo,
+        default=Embargo.SITE_DEFAULT,
+        blank=True,
+        help_text=_("Counted from the publication date (or each article's publication time without one)."),
+    )
+    embargo_days = models.PositiveIntegerField(_("days after publication"), null=True, blank=True)
 
     objects = IssueQuerySet.as_manager()
 
@@ -114,6 +157,9 @@ class Issue(CoverFocalPoint, TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(year__gte=1900, year__lte=2200), name="issue_year_range"),
             models.CheckConstraint(condition=Q(number_first__gte=1), name="issue_number_positive"),
+            models.CheckConstraint(
+                condition=~Q(embargo="days") | Q(embargo_days__isnull=False), name="issue_embargo_has_days"
+            ),
         ]
 
     def __str__(self):
@@ -121,6 +167,10 @@ class Issue(CoverFocalPoint, TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("magazine:issue-detail", kwargs={"year": self.year, "numbers": self.numbers})
+
+    def clean(self):
+        if self.embargo == self.Embargo.AFTER_DAYS and self.embargo_days is None:
+            raise ValidationError({"embargo_days": _("Say after how many days the articles open.")})
 
     @property
     def numbers(self):

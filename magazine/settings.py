@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     # The task queue's table, its admin and `manage.py db_worker`.
     "django_tasks_db",
     "staff",
+    "readers",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +115,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Staff sessions: idle expiry, tracking, and no staff rights before the second factor.
     "staff.middleware.StaffSessionMiddleware",
+    # request.reader: a reader signed in by emailed link or code (readers/), apart from staff users.
+    "readers.middleware.ReaderMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -300,6 +303,9 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the shared cache and written through to the database: a signed-in reader's
+# or editor's page does not wait for a session query (a reader's page costs no query at all).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
@@ -447,3 +453,19 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS") or [
     f"{_site.scheme}://{_site_host}" + (f":{_site.port}" if _site.port else "")
 ]
 # --- end of staff accounts ------------------------------------------------------------------------------
+# --- readers (readers/) --------------------------------------------------------------------------------
+# A sign-in letter's link and code work this many minutes, once; an address has at most this many live.
+READERS_SIGN_IN_MINUTES = env_int("READERS_SIGN_IN_MINUTES", 15)
+READERS_SIGN_IN_LIVE_LETTERS = env_int("READERS_SIGN_IN_LIVE_LETTERS", 5)
+# Sign-in letters asked for per address and per client IP in READERS_SIGN_IN_WINDOW seconds (429 beyond).
+READERS_SIGN_IN_PER_EMAIL = env_int("READERS_SIGN_IN_PER_EMAIL", 5)
+READERS_SIGN_IN_PER_IP = env_int("READERS_SIGN_IN_PER_IP", 20)
+READERS_SIGN_IN_WINDOW = env_int("READERS_SIGN_IN_WINDOW", 3600)
+# Wrong codes for one address before its code sign-in is locked, and for how long (seconds); codes
+# tried per client IP in that time.
+READERS_CODE_FAILURES = env_int("READERS_CODE_FAILURES", 6)
+READERS_CODE_LOCK_SECONDS = env_int("READERS_CODE_LOCK_SECONDS", 900)
+READERS_CODE_PER_IP = env_int("READERS_CODE_PER_IP", 30)
+# How long a reader stays signed in on one browser.
+READERS_SESSION_DAYS = env_int("READERS_SESSION_DAYS", 60)
+# --- end of readers -------------------------------------------------------------------------------------

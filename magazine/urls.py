@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     path("", include("comments.urls")),
     path("", include("subscriptions.urls")),
+    path("", include("readers.urls")),
     prefix_default_language=True,
 )
 if settings.MEDIA_STORAGE is None and (settings.DEBUG or settings.SERVE_MEDIA):

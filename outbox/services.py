@@ -65,6 +65,14 @@ def letter_send(
     return letter
 
 
+def letters_forget(*, to: str) -> int:
+    """Delete every letter to the one address `to` (its owner deleted their account); return how many.
+
+    A letter still queued is not sent: its delivery task finds nothing to claim.
+    """
+    return Letter.objects.filter(to__iexact=to).delete()[0]
+
+
 def letters_retry(*, letters) -> int:
     """Queue `letters` again now, with a fresh set of attempts; return how many. Sent ones are left alone.
 

@@ -4,7 +4,9 @@
 30 years of issues, N articles of 10-40 blocks, 20 comments an article (200 000 for the default
 10 000; 2 000 of them on one article) and
 50 000 subscribers, written with bulk inserts and a progress bar; then var/bench/urls-<N>.json.
-Skips the work when the database already holds a magazine of this size.
+Skips the work when the database already holds a magazine of this size. A reader with access to
+everything and a fresh session are made on every run (var/bench/cookies-<N>.json, for the
+`article_reader` row).
 """
 
 import json
@@ -34,6 +36,8 @@ from articles.models import Article, ArticleBlock, Author  # noqa: E402
 from articles.search import search_index_update  # noqa: E402
 from comments.models import Comment  # noqa: E402
 from magazine.models import Issue, Section  # noqa: E402
+from readers.models import AccessGrant, Reader  # noqa: E402
+from readers.sessions import SESSION_KEY  # noqa: E402
 from subscriptions.models import Subscriber  # noqa: E402
 
 # 20 comments an article (200 000 for 10 000), 2 000 of them on one: pages compare across sizes.
@@ -201,6 +205,27 @@ def analyze():
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
+def print_first_sample():
+    """The article of both print-first rows: its excerpt (anonymous) and its whole text (a reader)."""
+    return Article.objects.filter(access=Article.Access.PRINT_FIRST).order_by("pk")[5]
+
+
+def write_reader_session():
+    """A reader with access to everything, and a new signed-in session of theirs (idempotent reader)."""
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+
+    reader, _ = Reader.objects.get_or_create(email="bench.reader@example.org")
+    if not AccessGrant.objects.live().filter(reader=reader).exists():
+        AccessGrant.objects.create(reader=reader, scope=AccessGrant.Scope.EVERYTHING)
+    session = SessionStore()
+    session[SESSION_KEY] = [reader.pk, reader.session_generation]
+    session.create()
+    cookies = {"article_reader": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
+    out = ROOT / "var" / "bench" / f"cookies-{Article.objects.count()}.json"
+    out.write_text(json.dumps(cookies, indent=2))
+
+
 def write_urls():
     free = Article.objects.published().filter(access=Article.Access.FREE, issue__isnull=False).order_by("pk")
     with override("uz"):
@@ -212,9 +237,9 @@ def write_urls():
             "issue": Issue.objects.published().first().get_absolute_url(),
             "article_cached": free[10].get_absolute_url(),
             "article_uncached": free[10].get_absolute_url(),
-            "article_print_first": Article.objects.filter(access=Article.Access.PRINT_FIRST)
-            .order_by("pk")[5]
-            .get_absolute_url(),
+            "article_print_first": print_first_sample().get_absolute_url(),
+            # A signed-in reader with access: the whole text of the same article, 20 comments.
+            "article_reader": print_first_sample().get_absolute_url(),
             "article_2000_comments": busy.get_absolute_url(),
             "section": Section.objects.first().get_absolute_url(),
             # A reader's query: a word in the lead of 40 articles, in a magazine of any size.
@@ -260,6 +285,7 @@ def main():
         analyze()
     mark_search_sample()
     write_urls()
+    write_reader_session()
 
 
 if __name__ == "__main__":

@@ -35,10 +35,16 @@ COLD_CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCac
 
 def main():
     urls = json.loads((ROOT / "var" / "bench" / f"urls-{sys.argv[1]}.json").read_text())
+    cookies_file = ROOT / "var" / "bench" / f"cookies-{sys.argv[1]}.json"
+    cookies = json.loads(cookies_file.read_text()) if cookies_file.exists() else {}
     client = Client(HTTP_HOST="127.0.0.1")
     result = {}
     for name, path in urls.items():
-        if name == "article_cached":
+        if name in cookies:  # a signed-in visitor (article_reader)
+            visitor = Client(HTTP_HOST="127.0.0.1")
+            visitor.cookies.load(cookies[name])
+            result[name] = count(visitor, path)
+        elif name == "article_cached":
             with override_settings(PAGE_CACHE_SECONDS=3600, CACHES=settings.CACHES):
                 result[name] = count(client, path)
         elif name.endswith("_cold"):

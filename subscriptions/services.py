@@ -110,6 +110,23 @@ def subscriber_unsubscribe(*, subscriber: Subscriber) -> None:
     subscriber.refresh_from_db()
 
 
+def subscriber_subscribe_verified(*, email: str, language: str) -> Subscriber:
+    """Subscribe an address its owner has just proven (a signed-in reader): confirmed at once, no letter."""
+    email, now = normalize_email(email), timezone.now()
+    with transaction.atomic():
+        subscriber, _created = _subscriber_get_or_insert(email=email, language=language, now=now)
+        Subscriber.objects.filter(pk=subscriber.pk).exclude(status=Subscriber.Status.CONFIRMED).update(
+            status=Subscriber.Status.CONFIRMED, language=language, confirmed_at=now, updated_at=now
+        )
+    subscriber.refresh_from_db()
+    return subscriber
+
+
+def subscriber_forget(*, email: str) -> None:
+    """Delete the subscriber of `email` and its delivery log (its owner deleted their reader account)."""
+    Subscriber.objects.with_email(email).delete()
+
+
 def announcement_create(*, issue) -> Announcement:
     """The announcement of `issue`, created if needed; the issue must be published."""
     announcement = Announcement.objects.filter(issue=issue).first()

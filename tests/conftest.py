@@ -156,6 +156,8 @@ def task_queue(settings, db):
     """
     settings.TASKS = DATABASE_TASKS
     return TaskQueue()
+
+
 @pytest.fixture(scope="session")
 def s3_endpoint():
     """A real S3 API (moto's server) in its own process on a free loopback port, for the whole run."""

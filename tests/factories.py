@@ -84,6 +84,8 @@ ROLE_MIGRATIONS = [
     ("magazine.migrations.0003_editors_manage_events", "grant"),
     ("comments.migrations.0002_moderators_group", "grant"),
     ("subscriptions.migrations.0002_groups", "grant"),
+    ("articles.migrations.0008_embargo_and_whole_text_search", "grant"),
+    ("readers.migrations.0002_subscriber_managers", "grant"),
 ]
 
 
@@ -124,3 +126,27 @@ def make_comment(*, article=None, **overrides):
         "depth": parent.depth + 1 if parent else 0,
     }
     return Comment.objects.create(**fields | overrides)
+
+
+def make_reader(**overrides):
+    """A reader who has signed in before (a verified address)."""
+    from readers.models import Reader
+
+    n = next(_seq)
+    fields = {"email": f"reader{n}@example.org", "language": "en", "verified_at": timezone.now()}
+    return Reader.objects.create(**fields | overrides)
+
+
+def make_grant(*, reader=None, issues=(), **overrides):
+    """A complimentary grant, from yesterday with no end unless overridden; `issues` makes it per issue."""
+    from readers.models import AccessGrant
+
+    fields = {
+        "reader": reader or make_reader(),
+        "starts_at": timezone.now() - timedelta(days=1),
+        "scope": AccessGrant.Scope.ISSUES if issues else AccessGrant.Scope.EVERYTHING,
+    }
+    grant = AccessGrant.objects.create(**fields | overrides)
+    if issues:
+        grant.issues.set(issues)
+    return grant

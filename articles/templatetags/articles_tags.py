@@ -11,6 +11,7 @@ from magazine.cache import remember
 
 from .. import extensions
 from ..models import Article
+from ..paywall import is_open_to_everyone
 
 register = template.Library()
 
@@ -24,6 +25,12 @@ def below_article_templates():
 def latest_sponsored(count=3):
     sponsored = Article.objects.published().filter(is_sponsored=True).select_related("section")
     return remember("latest-sponsored", lambda: list(sponsored[:3]))[:count]
+
+
+@register.filter
+def excerpt_only(article):
+    """True while anyone gets only the excerpt of `article` online (print-first, embargo not over)."""
+    return not is_open_to_everyone(article)
 
 
 @register.filter

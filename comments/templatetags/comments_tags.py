@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.functional import SimpleLazyObject, cached_property
 
-from magazine.cache import comments_version
+from magazine.cache import comments_version, mark_private
 
 from ..forms import CommentForm, rendered_at_token
 from ..models import Comment, DiscussionSettings
@@ -40,7 +40,7 @@ class CommentSection:
                 )
             )
         if self.waiting or self.author:
-            request._has_private_content = True
+            mark_private(request)
         self.form = SimpleLazyObject(self.make_form)
         self.rendered_at = rendered_at_token()
 

@@ -17,3 +17,11 @@ def admin_sign_in(page, username, password, *, next_path="/admin/"):
     page.fill("#id_code", totp_code(device))
     page.click("#two-factor-form input[type=submit]")
     page.wait_for_url(lambda url: "/two-factor/" not in url)
+
+
+def shoot(page, screenshot, name):
+    """Screenshots at the two widths the issues ask for."""
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(f"{name}-{width}")
+    page.set_viewport_size({"width": 1280, "height": 900})

@@ -9,7 +9,7 @@ from django.core import mail
 from comments.models import Comment, DiscussionSettings
 from subscriptions.models import Subscriber
 from subscriptions.services import announcement_create, announcement_send
-from tests.browser.helpers import admin_sign_in
+from tests.browser.helpers import admin_sign_in, shoot
 from tests.factories import (
     ensure_roles,
     image_file,
@@ -22,14 +22,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 LANGUAGES = ["uz", "ru"]
-
-
-def shoot(page, screenshot, name):
-    """Screenshots at the two widths the issue asks for."""
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        screenshot(f"{name}-{width}")
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def magazine():

@@ -11,11 +11,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, EmbargoSettings
 from comments.models import DiscussionSettings
 from magazine.admin_revisions import RevisionAdminMixin
 from magazine.models import Event, Issue, Revision
 from outbox.services import letter_send
+from readers.models import AccessGrant, Reader
 from subscriptions.models import Announcement, Delivery, Subscriber
 from tests.factories import make_comment
 from tests.html_forms import read_form
@@ -50,6 +51,17 @@ def make_objects_the_demo_lacks():
     Delivery.objects.create(
         announcement=announcement, subscriber=subscriber, status="failed", attempts=1, last_error="refused"
     )
+    # The embargo's row, a reader and their grant (times to the microsecond, a note of several lines).
+    EmbargoSettings(open_after_days=180).save()
+    reader = Reader.objects.create(email="dilnoza@example.uz", language="uz", verified_at=now)
+    grant = AccessGrant.objects.create(
+        reader=reader,
+        scope=AccessGrant.Scope.ISSUES,
+        starts_at=now - timedelta(days=3, microseconds=654321),
+        ends_at=now + timedelta(days=300, microseconds=123456),
+        note="Subscriber 1042.\nPaid in cash.",
+    )
+    grant.issues.set([Issue.objects.published().first()])
     # A letter waiting in the outbox, and the task that will deliver it.
     letter_send(to=subscriber.email, subject="Confirm", body="Line one.\nLine two.", kind="confirmation")
 

@@ -7,7 +7,16 @@ from django.core.management.base import CommandError
 from articles.models import Article, ArticleBlock
 from magazine.backup import backup_restore, backup_write
 from magazine.models import Issue
-from tests.factories import image_file, make_article, make_author, make_issue, make_print_first
+from readers.models import AccessGrant
+from tests.factories import (
+    image_file,
+    make_article,
+    make_author,
+    make_grant,
+    make_issue,
+    make_print_first,
+    make_reader,
+)
 
 # serialized_rollback: start from the migrated state (content types, permissions, groups) like a real site.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -41,6 +50,7 @@ def test_backup_and_restore_round_trip_every_article_and_its_media(tmp_path, set
     make_print_first(issue=issue, tags=["water", "borders"], authors=[make_author(name="Malika T.")])
     make_article(title="Кириллица и «кавычки»", blocks=[("text", "<p>Body</p>")])
     call_command("createsuperuser", username="boss", email="boss@example.org", interactive=False)
+    make_grant(reader=make_reader(email="subscriber@example.org"), issues=[issue])
     before = snapshot()
     cover_name = issue.cover.name
     archive = tmp_path / "site.tar.gz"
@@ -57,6 +67,9 @@ def test_backup_and_restore_round_trip_every_article_and_its_media(tmp_path, set
     assert Issue.objects.get().cover.name == cover_name
     assert (tmp_path / "restored-media" / cover_name).exists()
     assert ArticleBlock.objects.filter(body__contains="HIDDENMARKER").exists()
+    assert list(AccessGrant.objects.values_list("reader__email", "issues__year")) == [
+        ("subscriber@example.org", 2025)
+    ]
 
 
 def test_restore_refuses_a_database_with_content(tmp_path):

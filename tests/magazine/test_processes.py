@@ -44,7 +44,7 @@ Comment.objects.create(article=article, author_name="Reader", author_email="r@ex
 """
 
 
-def database_url(tmp_path):
+def database_url(tmp_path, suffix="_processes"):
     """A database of its own: a SQLite file, or a PostgreSQL database beside the suite's."""
     suite = os.environ.get("DATABASE_URL", "")
     if not suite.startswith("postgres"):
@@ -52,7 +52,7 @@ def database_url(tmp_path):
     import psycopg2
 
     parts = urllib.parse.urlsplit(suite)
-    name = parts.path.lstrip("/") + "_processes"
+    name = parts.path.lstrip("/") + suffix
     admin = psycopg2.connect(dbname="postgres", user=parts.username, host=parts.hostname, port=parts.port)
     admin.autocommit = True
     with admin.cursor() as cursor:

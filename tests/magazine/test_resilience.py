@@ -41,7 +41,8 @@ def test_a_database_lost_before_the_view_also_gives_the_503(client, monkeypatch)
     def broken(self):
         raise OperationalError("the database system is shutting down")
 
-    monkeypatch.setattr(SessionStore, "load", broken)
+    # Where both session engines (db, and cached_db on a cache miss) read the database.
+    monkeypatch.setattr(SessionStore, "_get_session_from_db", broken)
     client.cookies["sessionid"] = "a" * 32
     response = client.get("/en/contacts/")
     assert response.status_code == 503

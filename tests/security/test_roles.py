@@ -8,10 +8,20 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from taggit.models import Tag
 
+from articles.models import EmbargoSettings
 from comments.models import Comment, DiscussionSettings
 from magazine.models import Contacts, Event
 from subscriptions.models import Announcement, Delivery
-from tests.factories import make_article, make_author, make_comment, make_issue, make_section, make_user
+from tests.factories import (
+    make_article,
+    make_author,
+    make_comment,
+    make_grant,
+    make_issue,
+    make_reader,
+    make_section,
+    make_user,
+)
 from tests.subscriptions.helpers import make_subscriber
 
 pytestmark = [
@@ -46,6 +56,8 @@ GROUP_PERMISSIONS = {
         "comments.moderate_comment",
         "comments.view_discussionsettings",
         "comments.change_discussionsettings",
+        "articles.view_embargosettings",
+        "articles.change_embargosettings",
         "subscriptions.view_announcement",
         "subscriptions.add_announcement",
         "subscriptions.send_announcement",
@@ -56,6 +68,10 @@ GROUP_PERMISSIONS = {
         *crud("subscriptions", "announcement"),
         *crud("subscriptions", "delivery"),
         "subscriptions.send_announcement",
+        *crud("readers", "reader"),
+        "readers.view_accessgrant",
+        "readers.add_accessgrant",
+        "readers.change_accessgrant",
     },
 }
 
@@ -73,6 +89,7 @@ ADMIN_ACCESS = {
         "taggit.tag": ALL,
         "comments.comment": {"view", "change", "delete"},
         "comments.discussionsettings": {"view", "change"},
+        "articles.embargosettings": {"view", "change"},
         "subscriptions.announcement": {"view", "add"},
     },
     MODERATORS: {"comments.comment": {"view", "change"}},
@@ -80,6 +97,9 @@ ADMIN_ACCESS = {
         "subscriptions.subscriber": {"view", "change", "delete"},
         "subscriptions.announcement": ALL,
         "subscriptions.delivery": {"view", "delete"},
+        # Grants are revoked, never deleted: the record of who could read what.
+        "readers.reader": ALL,
+        "readers.accessgrant": {"view", "add", "change"},
     },
 }
 ADMIN_MODELS = [
@@ -92,9 +112,12 @@ ADMIN_MODELS = [
     "taggit.tag",
     "comments.comment",
     "comments.discussionsettings",
+    "articles.embargosettings",
     "subscriptions.subscriber",
     "subscriptions.announcement",
     "subscriptions.delivery",
+    "readers.reader",
+    "readers.accessgrant",
     "auth.user",
     "auth.group",
 ]
@@ -107,8 +130,10 @@ def objects():
     article = make_article(issue=issue, section=make_section())
     comment = make_comment(article=article, status=Comment.Status.PENDING)
     DiscussionSettings().save()
+    EmbargoSettings().save()
     Contacts().save()
     subscriber = make_subscriber(email="reader@example.org")
+    reader = make_reader(email="someone@example.org")
     announcement = Announcement.objects.create(issue=issue)
     return {
         "articles.article": article.pk,
@@ -125,6 +150,9 @@ def objects():
         "subscriptions.delivery": Delivery.objects.create(
             announcement=announcement, subscriber=subscriber
         ).pk,
+        "readers.reader": reader.pk,
+        "readers.accessgrant": make_grant(reader=reader).pk,
+        "articles.embargosettings": 1,
         "auth.user": make_user().pk,
         "auth.group": Group.objects.get(name=EDITORS).pk,
     }
@@ -162,7 +190,7 @@ def test_each_role_holds_exactly_its_permissions(role):
 
 def test_moderators_and_subscriber_managers_hold_nothing_outside_their_app():
     assert {perm.partition(".")[0] for perm in permissions_of(MODERATORS)} == {"comments"}
-    assert {perm.partition(".")[0] for perm in permissions_of(MANAGERS)} == {"subscriptions"}
+    assert {perm.partition(".")[0] for perm in permissions_of(MANAGERS)} == {"subscriptions", "readers"}
 
 
 def test_no_role_may_manage_users_groups_or_permissions():
@@ -181,8 +209,8 @@ def test_each_role_opens_exactly_the_admin_pages_it_is_granted(client, objects, 
     pk = objects[model]
 
     changelist = client.get(admin_url(model, "changelist"))
-    # The discussion settings' list page leads straight to its one row.
-    opened = 302 if model == "comments.discussionsettings" else 200
+    # The discussion and embargo settings' list pages lead straight to their one row.
+    opened = 302 if model in ("comments.discussionsettings", "articles.embargosettings") else 200
     assert changelist.status_code == (opened if "view" in allowed else 403)
     assert client.get(admin_url(model, "add")).status_code == (200 if "add" in allowed else 403)
     change = client.get(admin_url(model, "change", pk))

@@ -1,0 +1,65 @@
+"""Who may read the whole text of a print-first article, by access grant.
+
+`articles.paywall` asks `reading_grant` (through `may_read_full`), and no other code reads grants:
+page, feeds, search, structured data and letters all ask the paywall. The embargo, which opens an
+article to everyone, is the paywall's own business (`Article.opens_at`).
+"""
+
+from datetime import time, timedelta
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .models import AccessGrant
+
+
+def reading_grant(article, reader, now=None):
+    """The live grant by which `reader` reads `article` whole at `now`, or None.
+
+    `reader` may be None or anonymous. When several grants cover the article, the one that lasts
+    longest is returned (it is the one worth naming). A signed-in reader comes with their grants
+    (readers.cached: no query); any other reader costs one query, kept for the request.
+    """
+    if reader is None or not reader.is_authenticated:
+        return None
+    grants = getattr(reader, "cached_grants", None)
+    if grants is not None:
+        moment = now or timezone.now()
+        covering = [g for g in grants if g.is_live(moment) and g.covers(article.issue_id)]
+        return min(covering, key=AccessGrant.longest_first_key, default=None)
+    key = (article.issue_id, now)
+    memo = getattr(reader, "_reading_grants", None)
+    if memo is None:
+        memo = reader._reading_grants = {}
+    if key not in memo:
+        grants = AccessGrant.objects.filter(reader_id=reader.pk).live(now).covering(article.issue_id)
+        memo[key] = grants.longest_first().first()
+    return memo[key]
+
+
+def may_read_full(article, reader, now=None):
+    """True when `reader` holds a live grant that covers `article` (its issue, or everything)."""
+    return reading_grant(article, reader, now) is not None
+
+
+def day_label(moment):
+    """'31.12.2026' for a moment in the site's time zone; midnight counts as the end of the day before."""
+    local = timezone.localtime(moment)
+    if local.time() == time(0):
+        return date_format(local.date() - timedelta(days=1), "d.m.Y")
+    return date_format(local, "d.m.Y H:i")
+
+
+def grant_line(grant):
+    """What a reader is told of the grant they read by: 'Your print subscription, until 31.12.2026'."""
+    reasons = {
+        AccessGrant.Reason.PRINT_SUBSCRIPTION: _("Your print subscription"),
+        AccessGrant.Reason.COMPLIMENTARY: _("Complimentary access"),
+        AccessGrant.Reason.CODE: _("The code from your issue"),
+        AccessGrant.Reason.INSTITUTION: _("Access provided by your institution"),
+    }
+    reason = reasons.get(grant.reason, grant.get_reason_display())
+    if grant.ends_at is None:
+        return reason
+    return _("%(reason)s, until %(date)s") % {"reason": reason, "date": day_label(grant.ends_at)}
