@@ -99,6 +99,14 @@ class AccessGrantForm(forms.ModelForm):
             self.instance.ends_at = day_start(last + timedelta(days=1)) if last else None
         super()._post_clean()
 
+    def _update_errors(self, errors):
+        """The model speaks of its period (starts_at, ends_at), the form of days: errors follow the days."""
+        if hasattr(errors, "error_dict"):
+            for moment, day in (("starts_at", "first_day"), ("ends_at", "last_day")):
+                if moment in errors.error_dict:
+                    errors.error_dict.setdefault(day, []).extend(errors.error_dict.pop(moment))
+        super()._update_errors(errors)
+
 
 class GrantStateFilter(admin.SimpleListFilter):
     title = _("state")

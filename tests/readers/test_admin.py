@@ -90,6 +90,15 @@ def test_a_bad_grant_is_refused_with_a_message_and_nothing_is_saved(admin, chang
     assert not AccessGrant.objects.exists() and not Reader.objects.exists()
 
 
+def test_a_missing_first_day_with_a_past_last_day_is_a_form_error_not_a_500(admin):
+    """Found by the fuzzer: the start then defaults to now, after the last day."""
+    response = admin.post(ADD, grant_form(first_day="", last_day="2025-12-31"))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["first_day"] and errors["last_day"]
+    assert not AccessGrant.objects.exists()
+
+
 def test_the_end_before_the_start_is_refused_in_plain_words(admin):
     response = admin.post(ADD, grant_form(first_day="2026-05-10", last_day="2026-05-09"))
     assert "The last day comes before the first day." in response.content.decode()
