@@ -112,7 +112,7 @@ class BaseImportedBlockFormSet(forms.BaseFormSet):
     def clean(self):
         if any(self.errors):
             return
-        kept = [form for form in self.forms if not self._should_delete_form(form)]
+        kept = self.kept_forms()
         if not kept:
             raise ValidationError(_("Keep at least one block."), code="no_blocks")
         for previous, form in zip([None, *kept], kept, strict=False):
@@ -121,12 +121,14 @@ class BaseImportedBlockFormSet(forms.BaseFormSet):
             ):
                 form.add_error("join", _("Only a text block can join the text block above it."))
 
+    def kept_forms(self):
+        """The blocks the editor keeps: not left out, and not an empty form posted unchanged."""
+        return [form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)]
+
     def blocks(self):
         """The kept blocks, joined where asked, as article_import_blocks() takes them."""
         blocks = []
-        for form in self.forms:
-            if self._should_delete_form(form):
-                continue
+        for form in self.kept_forms():
             data = form.cleaned_data
             if data["join"] and blocks:
                 blocks[-1]["body"] += data["body"]

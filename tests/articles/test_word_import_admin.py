@@ -106,6 +106,17 @@ def test_a_text_block_cannot_join_an_image(editor_client):
     assert response.status_code == 400 and not Article.objects.exists()
 
 
+def test_a_block_posted_empty_counts_as_no_block_not_a_500(editor_client):
+    """Found by the fuzzer: an empty form posted unchanged has no cleaned data at all."""
+    data = preview_data(upload(editor_client))
+    for name in ("kind", "body", "image", "image_alt"):
+        data[f"blocks-0-{name}"] = ""
+    data |= {"blocks-INITIAL_FORMS": "0", "blocks-TOTAL_FORMS": "1"}
+    response = editor_client.post("/admin/articles/article/import/", data)
+    assert response.status_code == 400 and not Article.objects.exists()
+    assert "Keep at least one block." in response.content.decode()
+
+
 def test_a_forged_image_name_is_refused(editor_client):
     data = preview_data(upload(editor_client))
     data["blocks-3-image"] = signing.dumps("../../settings.py", salt="another-salt")
