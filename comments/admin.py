@@ -1,19 +1,30 @@
 from urllib.parse import urlencode
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.html import format_html
+from django.urls import path, reverse
+from django.utils import translation
+from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
+from django.views.decorators.http import require_POST
 
 from outbox.admin import LettersAboutMixin
 
 from .models import Comment, DiscussionSettings
-from .services import comments_approve, comments_mark_spam, comments_reject
+from .services import comment_delete, comments_approve, comments_mark_spam, comments_reject
+
+# One-click moderation from a row of the queue: (service, message, permission, keyboard key).
+ROW_ACTIONS = {
+    "approve": (comments_approve, _("Approve"), "moderate", "a"),
+    "spam": (comments_mark_spam, _("Spam"), "moderate", "s"),
+    "delete": (None, _("Delete"), "delete", "d"),
+}
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -44,8 +55,10 @@ class StatusFilter(admin.SimpleListFilter):
 
 @admin.register(Comment)
 class CommentAdmin(LettersAboutMixin, admin.ModelAdmin):
-    list_display = ["short_body", "article", "author_name", "author_email", "status", "created_at", "others"]
+    list_display = ["text", "article_link", "author", "status", "created_at", "others"]
+    list_display_links = ["created_at"]
     list_filter = [StatusFilter, "created_at"]
+    change_list_template = "admin/comments/comment/change_list.html"
     list_select_related = ["article"]
     search_fields = ["body", "author_name", "author_email", "article__title"]
     ordering = ["-created_at"]
@@ -78,7 +91,109 @@ class CommentAdmin(LettersAboutMixin, admin.ModelAdmin):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        return super().get_queryset(request).annotate(other_count=Coalesce(Subquery(others), 0))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                other_count=Coalesce(Subquery(others), 0),
+                has_replies=Exists(Comment.objects.filter(parent=OuterRef("pk"))),
+            )
+        )
+
+    def get_list_display(self, request):
+        if not self.has_moderate_permission(request):
+            return self.list_display
+        return [*self.list_display, self.row_actions_column(can_delete=self.has_delete_permission(request))]
+
+    def row_actions_column(self, *, can_delete):
+        @admin.display(description=_("moderate"))
+        def row_actions(comment):
+            buttons = []
+            for name, (_service, label, permission, key) in ROW_ACTIONS.items():
+                if permission == "delete" and not can_delete:
+                    continue
+                if name == "delete" and comment.has_replies:  # the delete page lists the replies first
+                    url = reverse("admin:comments_comment_delete", args=[comment.pk])
+                    buttons.append(
+                        format_html('<a class="button" href="{}" data-key="{}">{}…</a>', url, key, label)
+                    )
+                    continue
+                if name == "approve" and comment.status == Comment.Status.APPROVED:
+                    continue
+                if name == "spam" and comment.status == Comment.Status.SPAM:
+                    continue
+                url = reverse("admin:comments_comment_moderate", args=[comment.pk, name])
+                buttons.append(
+                    format_html(
+                        '<button type="submit" class="button" form="comment-row-action" formaction="{}" '
+                        'data-key="{}"{}>{}</button>',
+                        url,
+                        key,
+                        format_html(' data-confirm="{}"', gettext("Delete this comment?"))
+                        if name == "delete"
+                        else "",
+                        label,
+                    )
+                )
+            return format_html(
+                '<div class="comment-row-actions">{}</div>',
+                format_html_join("", "{}", ((b,) for b in buttons)),
+            )
+
+        return row_actions
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/moderate/<str:action>/",
+                self.admin_site.admin_view(require_POST(self.moderate_view)),
+                name="comments_comment_moderate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def moderate_view(self, request, object_id, action):
+        """One row's button: approve, mark as spam or delete one comment, then back to the same queue."""
+        if action not in ROW_ACTIONS:
+            return redirect(self.queue_url(request))
+        service, _label, permission, _key = ROW_ACTIONS[action]
+        allowed = (
+            self.has_moderate_permission(request)
+            if permission == "moderate"
+            else self.has_delete_permission(request)
+        )
+        if not allowed:
+            raise PermissionDenied
+        comment = Comment.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if comment is None:  # deleted by the first of two clicks, or by another moderator
+            self.message_user(request, gettext("This comment no longer exists."), messages.WARNING)
+            return redirect(self.queue_url(request))
+        who = {"name": comment.author_name}
+        if action == "delete":
+            try:
+                comment_delete(comment=comment, moderator=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return redirect(self.queue_url(request))
+            message = gettext("The comment by %(name)s is deleted.")
+        else:
+            service(comments=Comment.objects.filter(pk=comment.pk), moderator=request.user)
+            message = (
+                gettext("The comment by %(name)s is approved.")
+                if action == "approve"
+                else gettext("The comment by %(name)s is marked as spam.")
+            )
+        self.message_user(request, message % who, messages.SUCCESS)
+        return redirect(self.queue_url(request))
+
+    def queue_url(self, request):
+        """Where a row's button leads back to: the queue page it was pressed on."""
+        url = request.POST.get("next", "")
+        changelist = reverse("admin:comments_comment_changelist")
+        safe = url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return url if safe and url.startswith(changelist) else changelist
 
     def changelist_view(self, request, extra_context=None):
         pending = Comment.objects.filter(status=Comment.Status.PENDING).count()
@@ -94,8 +209,23 @@ class CommentAdmin(LettersAboutMixin, admin.ModelAdmin):
         return request.user.has_perm("comments.moderate_comment")
 
     @admin.display(description=_("comment"))
-    def short_body(self, comment):
-        return Truncator(comment.body).chars(80)
+    def text(self, comment):
+        return format_html(
+            '<div class="comment-text">{}</div>',
+            mark_safe(linebreaks(Truncator(comment.body).chars(1500), autoescape=True)),
+        )
+
+    @admin.display(description=_("article"), ordering="article__title")
+    def article_link(self, comment):
+        with translation.override(comment.article.language):
+            url = comment.article.get_absolute_url()
+        return format_html(
+            '<a href="{}#comment-{}" target="_blank" rel="noopener">{}</a>', url, comment.pk, comment.article
+        )
+
+    @admin.display(description=_("author"), ordering="author_name")
+    def author(self, comment):
+        return format_html("{}<br><small>{}</small>", comment.author_name, comment.author_email)
 
     @admin.display(description=_("other comments by this author"), ordering="other_count")
     def others(self, comment):
