@@ -2,7 +2,7 @@
 
 The page is reached only through the signed link, and it never leaves a copy anywhere: it is kept out
 of the page cache (PAGE_CACHE_EXCLUDE and no-store), out of shared caches and search engines, and its
-address (which holds the token) is not sent to other sites as a referrer.
+address (which holds the token) is never sent to another site as a referrer.
 """
 
 from django.shortcuts import redirect, render
@@ -17,7 +17,7 @@ from .tokens import approval_token_read
 
 
 def private(response):
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # "no-referrer" would make the form post Origin: null
     response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
     return response
 

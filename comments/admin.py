@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import translation
-from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.html import conditional_escape, format_html, format_html_join, linebreaks
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -53,9 +53,42 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=self.value())
 
 
+def row_buttons(comment, *, can_delete):
+    """One-click approve, spam and delete (POST forms, through the page's #comment-row-action form)."""
+    buttons = []
+    for name, (_service, label, permission, key) in ROW_ACTIONS.items():
+        if (name == "approve" and comment.status == Comment.Status.APPROVED) or (
+            name == "spam" and comment.status == Comment.Status.SPAM
+        ):
+            continue
+        if permission == "delete" and not can_delete:
+            continue
+        if name == "delete" and comment.has_replies:  # the delete page lists the replies first
+            url = reverse("admin:comments_comment_delete", args=[comment.pk])
+            buttons.append(format_html('<a class="button" href="{}" data-key="{}">{}…</a>', url, key, label))
+            continue
+        url = reverse("admin:comments_comment_moderate", args=[comment.pk, name])
+        confirm = (
+            format_html(' data-confirm="{}"', gettext("Delete this comment?")) if name == "delete" else ""
+        )
+        buttons.append(
+            format_html(
+                '<button type="submit" class="button" form="comment-row-action" formaction="{}" '
+                'data-key="{}"{}>{}</button>',
+                url,
+                key,
+                confirm,
+                label,
+            )
+        )
+    return format_html(
+        '<div class="comment-row-actions">{}</div>', format_html_join("", "{}", ((b,) for b in buttons))
+    )
+
+
 @admin.register(Comment)
 class CommentAdmin(LettersAboutMixin, admin.ModelAdmin):
-    list_display = ["text", "article_link", "author", "status", "created_at", "others"]
+    list_display = ["text", "author", "status", "created_at"]
     list_display_links = ["created_at"]
     list_filter = [StatusFilter, "created_at"]
     change_list_template = "admin/comments/comment/change_list.html"
@@ -101,46 +134,16 @@ class CommentAdmin(LettersAboutMixin, admin.ModelAdmin):
         )
 
     def get_list_display(self, request):
-        if not self.has_moderate_permission(request):
-            return self.list_display
-        return [*self.list_display, self.row_actions_column(can_delete=self.has_delete_permission(request))]
+        """The comment column carries the row's buttons, those this user may press."""
+        can_moderate = self.has_moderate_permission(request)
+        can_delete = can_moderate and self.has_delete_permission(request)
 
-    def row_actions_column(self, *, can_delete):
-        @admin.display(description=_("moderate"))
-        def row_actions(comment):
-            buttons = []
-            for name, (_service, label, permission, key) in ROW_ACTIONS.items():
-                if permission == "delete" and not can_delete:
-                    continue
-                if name == "delete" and comment.has_replies:  # the delete page lists the replies first
-                    url = reverse("admin:comments_comment_delete", args=[comment.pk])
-                    buttons.append(
-                        format_html('<a class="button" href="{}" data-key="{}">{}…</a>', url, key, label)
-                    )
-                    continue
-                if name == "approve" and comment.status == Comment.Status.APPROVED:
-                    continue
-                if name == "spam" and comment.status == Comment.Status.SPAM:
-                    continue
-                url = reverse("admin:comments_comment_moderate", args=[comment.pk, name])
-                buttons.append(
-                    format_html(
-                        '<button type="submit" class="button" form="comment-row-action" formaction="{}" '
-                        'data-key="{}"{}>{}</button>',
-                        url,
-                        key,
-                        format_html(' data-confirm="{}"', gettext("Delete this comment?"))
-                        if name == "delete"
-                        else "",
-                        label,
-                    )
-                )
-            return format_html(
-                '<div class="comment-row-actions">{}</div>',
-                format_html_join("", "{}", ((b,) for b in buttons)),
-            )
+        @admin.display(description=_("comment"))
+        def comment(comment):
+            buttons = row_buttons(comment, can_delete=can_delete) if can_moderate else ""
+            return format_html("{}{}{}", self.text(comment), self.article_link(comment), buttons)
 
-        return row_actions
+        return [comment, *self.list_display[1:]]
 
     def get_urls(self):
         return [
@@ -215,25 +218,27 @@ class CommentAdmin(LettersAboutMixin, admin.ModelAdmin):
             mark_safe(linebreaks(Truncator(comment.body).chars(1500), autoescape=True)),
         )
 
-    @admin.display(description=_("article"), ordering="article__title")
     def article_link(self, comment):
         with translation.override(comment.article.language):
             url = comment.article.get_absolute_url()
-        return format_html(
+        link = format_html(
             '<a href="{}#comment-{}" target="_blank" rel="noopener">{}</a>', url, comment.pk, comment.article
         )
+        # The translation places the article ("к статье …", "… maqolasiga"); it is escaped, the link is ours.
+        line = mark_safe(conditional_escape(gettext("on %(article)s")) % {"article": link})
+        return format_html('<p class="comment-article">{}</p>', line)
 
     @admin.display(description=_("author"), ordering="author_name")
     def author(self, comment):
-        return format_html("{}<br><small>{}</small>", comment.author_name, comment.author_email)
-
-    @admin.display(description=_("other comments by this author"), ordering="other_count")
-    def others(self, comment):
-        if not comment.other_count:
-            return "0"
-        query = urlencode({"status": "all", "author_email__exact": comment.author_email})
-        url = f"{reverse('admin:comments_comment_changelist')}?{query}"
-        return format_html('<a href="{}">{}</a>', url, comment.other_count)
+        others = ""
+        if comment.other_count:
+            query = urlencode({"status": "all", "author_email__exact": comment.author_email})
+            url = f"{reverse('admin:comments_comment_changelist')}?{query}"
+            label = (
+                ngettext("%d other comment", "%d other comments", comment.other_count) % comment.other_count
+            )
+            others = format_html('<br><a href="{}">{}</a>', url, label)
+        return format_html("{}<br><small>{}</small>{}", comment.author_name, comment.author_email, others)
 
     @admin.action(description=_("Approve selected comments"), permissions=["moderate"])
     def approve_selected(self, request, queryset):

@@ -132,9 +132,11 @@ def announcement_recipients(*, announcement: Announcement, max_attempts: int | N
 
 def announcement_progress(*, announcement: Announcement) -> dict:
     """How far the sending is, in counts only (never an address): for the admin page and its polling."""
-    counts = Announcement.objects.with_counts().filter(pk=announcement.pk).values(
-        "sent_count", "failed_count", "pending_count", "started_at", "finished_at"
-    )[0]
+    counts = (
+        Announcement.objects.with_counts()
+        .filter(pk=announcement.pk)
+        .values("sent_count", "failed_count", "pending_count", "started_at", "finished_at")[0]
+    )
     total = counts["sent_count"] + counts["failed_count"] + counts["pending_count"]
     return {
         "sent": counts["sent_count"],

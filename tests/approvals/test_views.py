@@ -47,7 +47,7 @@ def test_the_page_is_never_kept_by_any_cache_nor_sent_as_a_referrer(client):
     response = client.get(path)
     cache_control = response["Cache-Control"]
     assert "no-store" in cache_control and "private" in cache_control
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "noindex" in response["X-Robots-Tag"]
     assert "X-Page-Cache" not in response
     from django.core.cache import cache

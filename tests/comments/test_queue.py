@@ -11,12 +11,6 @@ pytestmark = pytest.mark.django_db
 QUEUE = "/admin/comments/comment/"
 
 
-@pytest.fixture
-def moderator_client(client):
-    client.force_login(make_user(groups=["Moderators"], is_staff=True))
-    return client
-
-
 def row_action(client, comment, action, *, next_url=f"{QUEUE}?status=pending", **kwargs):
     return client.post(f"{QUEUE}{comment.pk}/moderate/{action}/", {"next": next_url}, **kwargs)
 

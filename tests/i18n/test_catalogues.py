@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "magazine" / "locale" / "{code}" / "LC_MESSAGES" / "django.po"
-SOURCES = ["magazine", "articles", "comments", "subscriptions", "outbox", "staff", "templates"]
+SOURCES = ["magazine", "articles", "comments", "subscriptions", "outbox", "staff", "approvals", "templates"]
 
 
 @pytest.fixture(scope="module")

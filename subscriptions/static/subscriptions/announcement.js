@@ -23,7 +23,11 @@ document.addEventListener("DOMContentLoaded", () => {
           .replace("{failed}", p.failed).replace("{pending}", p.pending)
           + (p.finished ? " " + text.dataset.finished : "");
       }
-      if (p.finished) return;
+      if (p.finished) {
+        const send = document.querySelector(".announcement-send a");  // its number is from before the sending
+        if (send && !p.pending) send.hidden = true;
+        return;
+      }
       rounds = Math.max(rounds, p.started ? Infinity : rounds);
     } catch (error) {
       // A lost answer (network, a restart): try again at the next round.
