@@ -1,7 +1,7 @@
 """The approval pages of the article admin: send a link, withdraw it, decide each proposed change.
 
 The article admin is registered again with ApprovalAdminMixin in front, so articles/admin.py stays
-as it is and this app can be taken out by removing it from INSTALLED_APPS.
+as it is (this app comes after `articles` in INSTALLED_APPS).
 """
 
 import uuid
@@ -64,6 +64,8 @@ def letters_by_approval(approvals):
 
 
 class ApprovalAdminMixin:
+    """For the article admin (a RevisionAdminMixin): the approval page, and the state on the form."""
+
     change_form_template = "admin/approvals/article_change_form.html"
 
     def get_urls(self):
