@@ -64,15 +64,15 @@ class AnswerForm(forms.Form):
             block.number = number
 
     def block_rows(self):
-        """Each block with its bound fields, open when the interviewee has written something in them."""
+        """Each block with its fields, open when the interviewee has written something in them."""
         rows = []
         for block in self.blocks:
             text = self[f"text_{block.pk}"] if f"text_{block.pk}" in self.fields else None
             comment = self[f"comment_{block.pk}"]
-            written = self.is_bound and (
-                (text is not None and normalized(text.value() or "") != normalized(text.initial or ""))
+            written = (
+                (text is not None and normalized(text.value() or "") != normalized(plain_text(block.body)))
                 or bool((comment.value() or "").strip())
-                or bool(comment.errors or (text is not None and text.errors))
+                or bool(self.is_bound and (comment.errors or (text is not None and text.errors)))
             )
             rows.append({"block": block, "text": text, "comment": comment, "open": written})
         return rows

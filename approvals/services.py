@@ -186,11 +186,8 @@ def proposal_decide(*, proposal: Proposal, accept: bool, user) -> bool:
     Raises ValidationError when accepting a change to a block that no longer exists.
     """
     with transaction.atomic():
-        proposal = (
-            Proposal.objects.select_for_update()
-            .select_related("approval__article", "block")
-            .get(pk=proposal.pk)
-        )
+        rows = Proposal.objects.select_related("approval__article", "block")
+        proposal = rows.select_for_update(of=("self",)).get(pk=proposal.pk)  # its block may be gone (NULL)
         if proposal.decision != Proposal.Decision.PENDING:
             return False
         article, block = proposal.approval.article, proposal.block

@@ -45,8 +45,10 @@ def answer_page(request, approval):
         return render(request, "approvals/link_closed.html", context | {"reason": "expired"}, status=410)
     blocks = approval_blocks(approval.article)
     seen = text_digest(blocks)
+    if request.method == "POST" and request.POST.get("seen") != seen:
+        return text_changed(request, context, blocks, seen)
     if request.method == "POST":
-        form = AnswerForm(request.POST, blocks=blocks, initial={"seen": seen})
+        form = AnswerForm(request.POST, blocks=blocks)
         if form.is_valid():
             try:
                 approval_answer(
@@ -58,15 +60,18 @@ def answer_page(request, approval):
             except LinkClosed:
                 approval.refresh_from_db()
                 return answer_page(request, approval)
-            except TextChanged:
-                # Their entries stay in the form; the text above it is the new one, and `seen` with it.
-                data = request.POST.copy()
-                data["seen"] = seen
-                form = AnswerForm(data, blocks=blocks)
-                context |= {"form": form, "blocks": blocks, "text_changed": True}
-                return render(request, "approvals/approval_page.html", context, status=409)
+            except TextChanged:  # changed by the editors while this answer was being checked
+                return text_changed(request, context, approval_blocks(approval.article), None)
             return redirect(request.path)
     else:
         form = AnswerForm(blocks=blocks, initial={"seen": seen})
     context |= {"form": form, "blocks": blocks}
     return render(request, "approvals/approval_page.html", context, status=400 if form.is_bound else 200)
+
+
+def text_changed(request, context, blocks, seen):
+    """The new text, with what the interviewee wrote kept in the form (a new block starts as it reads)."""
+    kept = {name: request.POST[name] for name in AnswerForm(blocks=blocks).fields if name in request.POST}
+    form = AnswerForm(blocks=blocks, initial=kept | {"seen": seen or text_digest(blocks), "answer": ""})
+    context |= {"form": form, "blocks": blocks, "text_changed": True}
+    return render(request, "approvals/approval_page.html", context, status=409)

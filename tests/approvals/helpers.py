@@ -1,9 +1,12 @@
 """Interviews to approve, and the approval link as the interviewee receives it."""
 
 import re
+import threading
 from urllib.parse import urlsplit
 
+import pytest
 from django.core import mail
+from django.db import connection
 
 from approvals.services import approval_send
 from outbox.models import Letter
@@ -43,3 +46,30 @@ def link_path(body):
 def sent_link_path():
     """The approval link in the last letter that left (pytest-django's mail outbox)."""
     return link_path(mail.outbox[-1].body)
+
+
+def run_together(function, *, times=2):
+    """Call `function` in `times` threads at the same moment, each on its own database connection;
+    return what each returned (or the exception it raised, by its class name)."""
+    if connection.vendor == "sqlite":
+        pytest.skip(
+            "The in-memory SQLite test database fails a second writer at once ('table is locked'); "
+            "a site's SQLite file makes it wait. The suite's PostgreSQL run covers this."
+        )
+    start, outcomes = threading.Barrier(times), []
+
+    def run():
+        try:
+            start.wait()
+            outcomes.append(function())
+        except Exception as error:
+            outcomes.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

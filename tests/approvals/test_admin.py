@@ -5,10 +5,10 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from approvals.models import Approval, Proposal
-from approvals.services import approval_answer, approval_blocks, text_digest
+from approvals.services import approval_answer, approval_blocks, proposal_decide, text_digest
 from magazine.models import Revision
 from outbox.models import Letter
-from tests.approvals.helpers import link_path, make_interview, send_link
+from tests.approvals.helpers import link_path, make_interview, run_together, send_link
 from tests.factories import make_article, make_user
 from tests.html_forms import read_form
 from tests.subscriptions.helpers import RefusingBackend, use_backend
@@ -165,6 +165,19 @@ def test_accepting_twice_changes_nothing_more(editor_client):
     assert "already decided" in response.content.decode()
     assert Proposal.objects.get().decision == Proposal.Decision.ACCEPTED
     assert Revision.objects.for_object(article).count() == revisions
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_editors_accepting_at_the_same_moment_apply_the_change_once():
+    article = make_interview()
+    _approval, proposal = answered_with_change(article)
+    editor = make_user(is_staff=True)
+
+    def accept():
+        return proposal_decide(proposal=Proposal.objects.get(pk=proposal.pk), accept=True, user=editor)
+
+    assert sorted(run_together(accept)) == [False, True]
+    assert Revision.objects.for_object(article).filter(comment__startswith="Accepted").count() == 1
 
 
 def test_rejecting_a_change_leaves_the_text_and_keeps_a_revision(editor_client):
