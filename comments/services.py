@@ -1,12 +1,14 @@
 """Writes on comments: posting one, and the moderators' bulk decisions."""
 
 from django.conf import settings
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from magazine.cache import comments_changed
 from outbox.models import Letter
@@ -84,6 +86,26 @@ def comments_reject(*, comments, moderator) -> int:
 
 def comments_mark_spam(*, comments, moderator) -> int:
     return _comments_set_status(comments=comments, moderator=moderator, status=Comment.Status.SPAM)
+
+
+@transaction.atomic
+def comment_delete(*, comment, moderator) -> bool:
+    """Delete one comment without replies, logged in the admin history; False if it was gone already.
+
+    A comment with replies is refused (ValidationError): deleting it would take the replies along, which
+    the admin's own delete page lists before anyone confirms.
+    """
+    comment = Comment.objects.select_for_update().filter(pk=comment.pk).first()
+    if comment is None:
+        return False
+    if comment.replies.exists():
+        raise ValidationError(
+            _("This comment has replies: delete it from its page, which lists the replies that go with it."),
+            code="has_replies",
+        )
+    LogEntry.objects.log_actions(moderator.pk, [comment], DELETION)
+    comment.delete()  # the pages showing it are refreshed through comments/signals.py
+    return True
 
 
 def moderator_emails():

@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from .models import Revision
-from .revisions import revision_changes, revision_create, revision_restore
+from .revision_diff import is_current, revision_changes
+from .revisions import revision_create, revision_restore
 
 
 def saved_by(obj, since):
@@ -130,7 +131,7 @@ class RevisionAdminMixin:
             ),
             path(
                 "<path:object_id>/revisions/<int:revision_id>/restore/",
-                view(require_POST(self.revision_restore_view)),
+                view(require_http_methods(["GET", "POST"])(self.revision_restore_view)),
                 name=name("revision_restore"),
             ),
             *super().get_urls(),
@@ -162,8 +163,11 @@ class RevisionAdminMixin:
         obj = self.revision_object(request, object_id)
         revisions = Revision.objects.for_object(obj).select_related("user").defer("data")
         page = Paginator(revisions, self.revisions_per_page).get_page(request.GET.get("p"))
+        # The newest revision is the current version unless the object was changed without one since.
+        newest = Revision.objects.for_object(obj).first()
+        current_id = newest.pk if newest and is_current(newest, obj) else None
         title = _("Revisions of %s") % obj
-        context = self.revision_context(request, obj, title=title, page=page)
+        context = self.revision_context(request, obj, title=title, page=page, current_id=current_id)
         return TemplateResponse(request, "admin/revisions/revision_list.html", context)
 
     def revision_view(self, request, object_id, revision_id):
@@ -173,15 +177,26 @@ class RevisionAdminMixin:
         context = self.revision_context(
             request,
             obj,
-            title=_("Revision of %(when)s compared with now") % {"when": when},
+            title=_("Revision of %(when)s compared with the current version") % {"when": when},
             revision=revision,
             changes=revision_changes(revision, obj),
         )
         return TemplateResponse(request, "admin/revisions/revision_detail.html", context)
 
     def revision_restore_view(self, request, object_id, revision_id):
+        """GET: what restoring the revision would change, and a button to confirm; POST: restore it."""
         obj = self.revision_object(request, object_id)
-        revision = get_object_or_404(Revision.objects.for_object(obj), pk=revision_id)
+        revision = get_object_or_404(Revision.objects.for_object(obj).select_related("user"), pk=revision_id)
+        if request.method == "GET":
+            when = date_format(timezone.localtime(revision.created_at), "DATETIME_FORMAT")
+            context = self.revision_context(
+                request,
+                obj,
+                title=_("Restore the revision of %(when)s?") % {"when": when},
+                revision=revision,
+                changes=revision_changes(revision, obj, restoring=True),
+            )
+            return TemplateResponse(request, "admin/revisions/revision_restore.html", context)
         try:
             obj = revision_restore(revision=revision, user=request.user)
         except ValidationError as error:

@@ -8,24 +8,18 @@ tag is what its name says; restoring one that was deleted since makes it again).
 """
 
 import datetime
-import difflib
 import json
-import re
 
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from taggit.managers import TaggableManager
 
 from .exact_json import ExactEncoder
 from .models import Revision
-
-TOKENS = re.compile(r"<[^>]*>|\w+|\s+|[^\w\s]")
-CONTEXT = 120  # characters of unchanged text kept on each side of a change in a diff
 
 
 def dimension_fields(model):
@@ -159,90 +153,3 @@ def revision_restore(*, revision, user):
     when = date_format(timezone.localtime(revision.created_at), "DATETIME_FORMAT")
     revision_create(obj=obj, user=user, related=tuple(related), comment=_("Restored from %s.") % when)
     return obj
-
-
-def word_diff(old, new):
-    """[(kind, text)] turning `old` into `new`, kind being "equal", "delete" or "insert".
-
-    Words, spaces, punctuation and HTML tags are the units; long unchanged runs are shortened.
-    """
-    a, b = TOKENS.findall(old), TOKENS.findall(new)
-    segments = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b).get_opcodes():
-        if op == "equal":
-            segments.append(("equal", shortened("".join(a[i1:i2]))))
-        if op in ("delete", "replace"):
-            segments.append(("delete", "".join(a[i1:i2])))
-        if op in ("insert", "replace"):
-            segments.append(("insert", "".join(b[j1:j2])))
-    return segments
-
-
-def shortened(text):
-    if len(text) <= 3 * CONTEXT:
-        return text
-    return f"{text[:CONTEXT]} … {text[-CONTEXT:]}"
-
-
-def display_value(field, value):
-    """A saved value as an editor reads it: labels for choices and related rows, local times."""
-    if value in (None, "", []):
-        return ""
-    if isinstance(field, TaggableManager):
-        return ", ".join(value)
-    if field.many_to_many:
-        return ", ".join(str(row) for row in field.related_model._default_manager.filter(pk__in=value))
-    if field.is_relation:
-        row = field.related_model._default_manager.filter(pk=value).first()
-        return str(row) if row else f"#{value}"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(field, models.DateTimeField):
-        return date_format(timezone.localtime(field.to_python(value)), "DATETIME_FORMAT")
-    if isinstance(field, models.DateField):
-        return date_format(field.to_python(value), "DATE_FORMAT")
-    return str(value)
-
-
-def children_text(model, children):
-    """Children as text, one line each: the non-empty values of their fields, in the model's field order.
-
-    (PostgreSQL's jsonb does not keep the order in which a revision's keys were written.)
-    """
-    lines = []
-    for fields in children:
-        values = []
-        for field in model._meta.concrete_fields:
-            if field.attname not in fields and field.name not in fields:
-                continue
-            value = fields.get(field.name, fields.get(field.attname))
-            if field.name not in dimension_fields(model) and (shown := display_value(field, value)):
-                values.append(shown)
-        lines.append(" · ".join(values))
-    return "\n".join(lines)
-
-
-def revision_changes(revision, obj):
-    """What differs between `revision` and the current `obj`: [{"label", "segments"}], revision → now."""
-    current = snapshot(obj, tuple(revision.data.get("related", {})))
-    changes = []
-    for name, old in revision.data["fields"].items():
-        new = current["fields"].get(name)
-        try:
-            field = obj._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue
-        if old != new and name not in dimension_fields(type(obj)):
-            segments = word_diff(display_value(field, old), display_value(field, new))
-            changes.append({"label": capfirst(field.verbose_name), "segments": segments})
-    for name, old in revision.data.get("related", {}).items():
-        new = current["related"][name]
-        if old != new:
-            rel = obj._meta.get_field(name)
-            segments = word_diff(children_text(rel.related_model, old), children_text(rel.related_model, new))
-            changes.append(
-                {"label": capfirst(rel.related_model._meta.verbose_name_plural), "segments": segments}
-            )
-    return changes

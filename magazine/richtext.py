@@ -16,14 +16,17 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def sanitize_html(html):
-    """Return `html` reduced to the magazine's typography allow-list; scripts, styles and handlers go."""
+def sanitize_html(html, *, extra_tags=frozenset()):
+    """Return `html` reduced to the magazine's typography allow-list; scripts, styles and handlers go.
+
+    `extra_tags` widens the list for HTML the site makes itself (a diff's <ins> and <del>).
+    """
     if not html:
         return ""
     html = html.replace("\x00", "")
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=ALLOWED_TAGS | set(extra_tags),
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",

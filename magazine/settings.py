@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "comments",
     "subscriptions",
     "outbox",
+    # After articles: its admin adds the approval pages to the articles' admin.
+    "approvals",
     # The task queue's table, its admin and `manage.py db_worker`.
     "django_tasks_db",
     "staff",
@@ -181,7 +183,16 @@ else:
 # Anonymous pages are cached until the content changes (magazine/cache.py); 0 turns the cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 # /healthz and /readyz are answered above the page cache (magazine/health.py); listed so they never are.
-PAGE_CACHE_EXCLUDE = ("/admin/", "/media/", "/static/", "/language/", "/bench/", "/healthz", "/readyz")
+PAGE_CACHE_EXCLUDE = (
+    "/admin/",
+    "/media/",
+    "/static/",
+    "/language/",
+    "/bench/",
+    "/healthz",
+    "/readyz",
+    "/approval/",  # an interviewee's approval page: the text is theirs alone (approvals/views.py)
+)
 PAGE_CACHE_APPS = {"magazine", "articles", "taggit"}
 # Pieces of pages shared by every reader ({% fragment %}: sidebar, article text, comments), kept
 # per content version like whole pages; they serve readers the page cache cannot (a session, an
@@ -429,6 +440,12 @@ SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO = os.environ.get(
     "SUBSCRIPTIONS_UNSUBSCRIBE_MAILTO", DEFAULT_FROM_EMAIL.rpartition("<")[2].rstrip(">").strip()
 )
 # --- end of subscriptions ------------------------------------------------------------------------------
+
+# --- interviewee approval (approvals/) -------------------------------------------------------------------
+# An approval link is valid for this many days unless the editor chooses fewer; no link lives longer.
+APPROVALS_LINK_DAYS = env_int("APPROVALS_LINK_DAYS", 14)
+APPROVALS_LINK_MAX_DAYS = env_int("APPROVALS_LINK_MAX_DAYS", 60)
+# --- end of interviewee approval -------------------------------------------------------------------------
 
 # --- staff accounts (staff/) ----------------------------------------------------------------------------
 # Every staff account signs in with a second factor (a passkey, an authenticator app, a recovery code).

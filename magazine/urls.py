@@ -19,6 +19,8 @@ urlpatterns = [
     path("admin/two-factor/", include("staff.urls")),
     path("admin/", admin.site.urls),
     path("language/<str:code>/", language_switch, name="language-switch"),
+    # The interviewee's approval page: in the language the editor chose for it, not the URL's.
+    path("approval/", include("approvals.urls")),
     path(
         "sitemap.xml",
         shared_document(sitemap_views.index),

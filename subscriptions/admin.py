@@ -1,20 +1,18 @@
 import csv
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.tasks import TaskResultStatus
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _, ngettext
+from django.utils.translation import gettext_lazy as _, ngettext
 
 from magazine.models import Issue
 from outbox.admin import LettersAboutMixin
 from staff.fresh import fresh_second_factor_required
 
+from .admin_announcements import AnnouncementPagesMixin, announcement_send_message
 from .models import Announcement, Delivery, Subscriber
 from .services import subscriber_unsubscribe
-from .tasks import announcement_enqueue
 
 
 def csv_cell(value):
@@ -105,8 +103,9 @@ class SubscriberAdmin(LettersAboutMixin, admin.ModelAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(admin.ModelAdmin):
-    """Create an announcement by choosing a published issue; send it with the "send now" action."""
+class AnnouncementAdmin(AnnouncementPagesMixin, admin.ModelAdmin):
+    """Create an announcement by choosing a published issue; preview it, test it and send it from its page
+    (or with the "send now" action)."""
 
     list_display = ["issue", "created_at", "started_at", "finished_at", "sent", "failed", "pending"]
     list_select_related = ["issue"]
@@ -142,31 +141,8 @@ class AnnouncementAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send selected announcements now"), permissions=["send"])
     def send_now(self, request, queryset):
         for announcement in queryset.select_related("issue"):
-            try:
-                result = announcement_enqueue(announcement=announcement)
-            except ValidationError:
-                self.message_user(
-                    request,
-                    gettext("Issue %(issue)s is not published: nothing sent.")
-                    % {"issue": announcement.issue},
-                    level="error",
-                )
-                continue
-            if result.status == TaskResultStatus.FAILED:  # a backend that ran it at once, and it failed
-                message = gettext("Issue %(issue)s: sending failed; see the task list.")
-                self.message_user(request, message % {"issue": announcement.issue}, level="error")
-            elif result.status == TaskResultStatus.SUCCESSFUL:  # a backend that ran it at once
-                report = result.return_value
-                message = gettext(
-                    "Issue %(issue)s: %(sent)d sent, %(failed)d failed, %(remaining)d remaining."
-                ) % ({"issue": announcement.issue} | report)
-                self.message_user(request, message, level="warning" if report["remaining"] else "success")
-            else:
-                message = gettext(
-                    "Issue %(issue)s: sending has started in the background. The counts on this page "
-                    "follow it; the dashboard warns if no worker takes the task."
-                ) % {"issue": announcement.issue}
-                self.message_user(request, message, level="success")
+            message, level = announcement_send_message(announcement)
+            self.message_user(request, message, level=level)
 
     def has_send_permission(self, request):
         return request.user.has_perm("subscriptions.send_announcement")

@@ -155,3 +155,15 @@ class AnnouncementLetters:
                 }
                 self._rendered[language] = render_letter("announcement", context)
         return self._rendered[language]
+
+
+def announcement_preview(announcement, language):
+    """(subject, text, html) of the announcement as a subscriber reading `language` gets it.
+
+    Its unsubscribe link is one that cannot unsubscribe anybody (the page says the link is invalid).
+    """
+    subject, text, html_body = AnnouncementLetters(announcement).rendered(language)
+    with translation.override(language):
+        url = absolute_url(reverse("subscriptions:unsubscribe", kwargs={"token": "preview"}))
+    html_body = html_body.replace(UNSUBSCRIBE_PLACEHOLDER, html.escape(url))
+    return subject, text.replace(UNSUBSCRIBE_PLACEHOLDER, url), html_body

@@ -18,7 +18,7 @@ from outbox.models import Letter
 from outbox.services import letter_send
 
 from .addresses import normalize_email
-from .letters import AnnouncementLetters, confirmation_parts
+from .letters import AnnouncementLetters, announcement_preview, confirmation_parts
 from .models import Announcement, Delivery, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -135,6 +135,56 @@ def announcement_create(*, issue) -> Announcement:
         announcement.full_clean()
         announcement.save()
     return announcement
+
+
+def announcement_recipients(*, announcement: Announcement, max_attempts: int | None = None):
+    """The confirmed subscribers a send would reach now: not sent yet, and not given up on."""
+    max_attempts = max_attempts or settings.SUBSCRIPTIONS_SEND_MAX_ATTEMPTS
+    done = Delivery.objects.filter(
+        Q(status=Delivery.Status.SENT) | Q(status=Delivery.Status.FAILED, attempts__gte=max_attempts),
+        announcement=announcement,
+    )
+    return Subscriber.objects.confirmed().exclude(pk__in=done.values("subscriber"))
+
+
+def announcement_progress(*, announcement: Announcement) -> dict:
+    """How far the sending is, in counts only (never an address): for the admin page and its polling."""
+    counts = (
+        Announcement.objects.with_counts()
+        .filter(pk=announcement.pk)
+        .values("sent_count", "failed_count", "pending_count", "started_at", "finished_at")[0]
+    )
+    total = counts["sent_count"] + counts["failed_count"] + counts["pending_count"]
+    return {
+        "sent": counts["sent_count"],
+        "failed": counts["failed_count"],
+        "pending": counts["pending_count"],
+        "total": total,
+        "started": counts["started_at"] is not None,
+        "finished": counts["finished_at"] is not None,
+    }
+
+
+def announcement_test_send(*, announcement: Announcement, user, language: str, key: str) -> Letter:
+    """Queue the announcement in `language` to `user`'s own address, marked as a test.
+
+    One letter per `key` (the admin form's), however many times the form is posted.
+    """
+    if not user.email:
+        raise ValidationError(
+            _("Your account has no email address: add it to your user in the admin first."), code="no_email"
+        )
+    subject, text, html = announcement_preview(announcement, language)
+    return letter_send(
+        to=user.email,
+        subject=_("[Test] %(subject)s") % {"subject": subject},
+        body=text,
+        html=html,
+        kind=Letter.Kind.TEST,
+        language=language,
+        about=announcement,
+        key=f"announcement-test:{announcement.pk}:{key}",
+    )
 
 
 @dataclass

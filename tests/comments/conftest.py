@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from comments.forms import rendered_at_token
+from tests.factories import make_user
 
 
 def form_data(**overrides):
@@ -25,3 +26,9 @@ def post_comment():
         return client.post(url, form_data(**overrides), REMOTE_ADDR=ip)
 
     return post
+
+
+@pytest.fixture
+def moderator_client(client):
+    client.force_login(make_user(groups=["Moderators"], is_staff=True))
+    return client

@@ -9,12 +9,6 @@ pytestmark = pytest.mark.django_db
 QUEUE = "/admin/comments/comment/"
 
 
-@pytest.fixture
-def moderator_client(client):
-    client.force_login(make_user(groups=["Moderators"], is_staff=True))
-    return client
-
-
 def action(client, name, comments, *, status="pending"):
     return client.post(
         f"{QUEUE}?status={status}",

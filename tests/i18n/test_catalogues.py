@@ -10,7 +10,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "magazine" / "locale" / "{code}" / "LC_MESSAGES" / "django.po"
-SOURCES = ["magazine", "articles", "comments", "subscriptions", "outbox", "staff", "readers", "templates"]
+SOURCES = [
+    "magazine",
+    "articles",
+    "comments",
+    "subscriptions",
+    "outbox",
+    "staff",
+    "readers",
+    "approvals",
+    "templates",
+]
 
 
 @pytest.fixture(scope="module")

@@ -58,7 +58,8 @@ def test_history_lists_who_saved_and_when(editor_client):
     admin_form_post(other, article, admin_form_data(other, article), title="Third title")
     html = editor_client.get(revisions_url(article)).content.decode()
     assert "Dilnoza Karimova" in html and "Changed: Title" in html
-    assert html.count('class="revision-restore"') == 2
+    # The newest revision is the current version: only the older one can be restored.
+    assert html.count('class="revision-current"') == 1 and html.count('class="revision-restore"') == 1
 
 
 def test_diff_shows_the_changed_words_escaped(editor_client):
@@ -75,9 +76,11 @@ def test_diff_shows_the_changed_words_escaped(editor_client):
     )
     first = Revision.objects.for_object(article).last()
     html = editor_client.get(revisions_url(article, f"{first.pk}/")).content.decode()
+    # A title is plain text: its "<b>" is text, shown as such.
     assert "<del>Old</del><ins>New</ins> &lt;b&gt;title&lt;/b&gt;" in html
-    assert "<del>matters</del><ins>counts</ins>" in html
-    assert "<b>" not in html
+    # A block is rich text: shown as it reads, the bold word bold, never its tags as text.
+    assert "<p>Water <del><b>matters</b></del><b><ins>counts</ins></b> here.</p>" in html
+    assert "&lt;p&gt;" not in html and "&lt;b&gt;matters" not in html
 
 
 def test_restoring_brings_back_title_and_blocks_and_keeps_a_new_revision(editor_client):
@@ -98,11 +101,25 @@ def test_restoring_brings_back_title_and_blocks_and_keeps_a_new_revision(editor_
     assert replaced.data["related"]["blocks"][0]["body"] == "<p>Second text.</p>"
 
 
-def test_restore_answers_405_to_a_get(editor_client):
+def test_restore_asks_for_confirmation_and_says_what_will_change(editor_client):
+    article = make_article(title="First title", blocks=[("text", "<p>First text.</p>")])
+    admin_form_post(editor_client, article, admin_form_data(editor_client, article))
+    admin_form_post(editor_client, article, admin_form_data(editor_client, article), title="Second title")
+    first = Revision.objects.for_object(article).last()
+    response = editor_client.get(revisions_url(article, f"{first.pk}/restore/"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<li>Title</li>" in html and "<del>Second</del><ins>First</ins> title" in html
+    assert 'type="submit"' in html and "Yes, restore this revision" in html
+    article.refresh_from_db()
+    assert article.title == "Second title" and Revision.objects.for_object(article).count() == 2
+
+
+def test_restore_answers_405_to_other_methods(editor_client):
     article = make_article()
     admin_form_post(editor_client, article, admin_form_data(editor_client, article))
     revision = Revision.objects.for_object(article).get()
-    assert editor_client.get(revisions_url(article, f"{revision.pk}/restore/")).status_code == 405
+    assert editor_client.put(revisions_url(article, f"{revision.pk}/restore/")).status_code == 405
 
 
 def test_staff_without_change_permission_can_neither_read_nor_restore(client, editor_client):
@@ -112,6 +129,7 @@ def test_staff_without_change_permission_can_neither_read_nor_restore(client, ed
     client.force_login(make_user(is_staff=True))
     assert client.get(revisions_url(article)).status_code == 403
     assert client.get(revisions_url(article, f"{revision.pk}/")).status_code == 403
+    assert client.get(revisions_url(article, f"{revision.pk}/restore/")).status_code == 403
     assert client.post(revisions_url(article, f"{revision.pk}/restore/")).status_code == 403
 
 
@@ -218,10 +236,12 @@ def test_an_article_edited_in_its_issue_keeps_a_revision(editor_client):
 
 
 def test_history_page_costs_the_same_with_3_revisions(editor_client, django_assert_max_num_queries):
+    """8, django-otp loading the session's second factor, and 4 to mark the current version: the newest
+    revision's data and the article's current blocks, authors and tags."""
     article = make_article()
     for title in ("One", "Two", "Three"):
         admin_form_post(editor_client, article, admin_form_data(editor_client, article), title=title)
-    with django_assert_max_num_queries(9):  # 8, and django-otp loading the session's second factor
+    with django_assert_max_num_queries(13):
         assert editor_client.get(revisions_url(article)).status_code == 200
 
 
