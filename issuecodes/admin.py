@@ -47,6 +47,9 @@ class CodeBatchAdmin(admin.ModelAdmin):
             .annotate(code_total=Count("codes"), redeemed_total=Sum("codes__redemptions"))
         )
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = CodeBatchAddForm
