@@ -24,7 +24,7 @@ def throttled(request):
         return None
     minutes = max(1, window // 60)
     message = _(
-        "Too many codes were tried. Please wait %(minutes)d minutes, then type the code again carefully."
+        "Too many codes were tried. Please try again in %(minutes)d min., typing the code carefully."
     ) % {"minutes": minutes}
     return rate_limited(request, message, window)
 
