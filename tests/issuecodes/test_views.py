@@ -173,3 +173,34 @@ def test_the_paywall_note_offers_the_code_to_everyone(client):
     article = make_print_first(issue=make_issue())
     html = client.get(article.get_absolute_url()).content.decode()
     assert f'Have a code from the printed issue? <a href="{REDEEM}">Enter it</a>' in html
+
+
+def test_a_code_of_an_issue_not_yet_published_leads_to_the_account(signed_in, reader):
+    _batch, codes = make_batch(issue=make_issue(is_published=False))
+    response = redeem(signed_in, codes[0])
+    assert response.status_code == 302 and response["Location"] == reverse("readers:account")
+    assert AccessGrant.objects.filter(reader=reader).exists()
+
+
+def test_signing_in_from_the_redeem_link_comes_back_to_the_filled_form(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tests.readers.helpers import letter_link
+
+    response = client.get(f"{REDEEM}?code=K7M2P-XQ9RT")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], {"email": "new@example.org"})
+    link = letter_link(mailoutbox[-1])
+    back = client.post(link)
+    assert back.status_code == 302 and back["Location"] == f"{REDEEM}?code=K7M2P-XQ9RT"
+    assert 'value="K7M2P-XQ9RT"' in client.get(back["Location"]).content.decode()
+
+
+def test_deleting_the_reader_removes_their_redemptions_and_the_code_stays_used(signed_in, reader):
+    from readers.services import reader_delete
+
+    _batch, codes = make_batch()
+    redeem(signed_in, codes[0])
+    reader_delete(reader=reader)
+    assert not Redemption.objects.exists() and not AccessGrant.objects.exists()
+    assert Code.objects.get(last_four=codes[0][-4:]).redemptions == 1
