@@ -1,10 +1,10 @@
-from django.db.models import Count
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from magazine.models import Issue
 
-from .models import Redemption
+from .models import Code
 
 ISSUES_SHOWN = 5
 
@@ -16,13 +16,8 @@ def codes_panel(request):
     issues = list(Issue.objects.filter(code_batches__isnull=False).distinct()[:ISSUES_SHOWN])
     if not issues:
         return None
-    rows = (
-        Redemption.objects.filter(code__batch__issue__in=issues)
-        .values("code__batch__issue")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    counts = {row["code__batch__issue"]: row["n"] for row in rows}
+    rows = Code.objects.filter(batch__issue__in=issues).values("batch__issue").annotate(n=Sum("redemptions"))
+    counts = {row["batch__issue"]: row["n"] for row in rows.order_by()}
     batches = reverse("admin:issuecodes_codebatch_changelist")
     items = [
         (

@@ -51,23 +51,21 @@ def batch_create(*, batch: CodeBatch, created_by=None) -> list[str]:
     batch.save()
     shared = batch.kind == CodeBatch.Kind.SHARED
     wanted = 1 if shared else batch.count
-    texts, hashes = [], set()
-    while len(texts) < wanted:
-        text = code_generate()
-        digest = code_hash(code_normalise(text))
-        if digest in hashes or Code.objects.filter(code_hash=digest).exists():
-            continue  # 31^10 codes: a repeat is next to impossible, but a printed code must be unique
-        hashes.add(digest)
-        texts.append(text)
+    codes = {}  # hash: text
+    while len(codes) < wanted:
+        fresh = {}
+        for _n in range(wanted - len(codes)):
+            text = code_generate()
+            fresh[code_hash(code_normalise(text))] = text
+        # 31^10 codes: a repeat is next to impossible, but a printed code must be unique.
+        for digest in Code.objects.filter(code_hash__in=list(fresh)).values_list("code_hash", flat=True):
+            del fresh[digest]
+        codes |= fresh
     Code.objects.bulk_create(
-        Code(
-            batch=batch,
-            code_hash=code_hash(code_normalise(text)),
-            last_four=text[-4:],
-            max_redemptions=batch.count if shared else 1,
-        )
-        for text in texts
+        Code(batch=batch, code_hash=digest, last_four=text[-4:], max_redemptions=batch.count if shared else 1)
+        for digest, text in codes.items()
     )
+    texts = list(codes.values())
     return texts
 
 
