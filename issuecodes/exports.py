@@ -32,7 +32,9 @@ def batch_zip(batch, codes):
             png, svg = io.BytesIO(), io.BytesIO()
             qr.save(png, kind="png", scale=8, border=4)
             qr.save(svg, kind="svg", scale=8, border=4, xmldecl=True)
-            archive.writestr(f"qr/{code}.png", png.getvalue())
+            archive.writestr(
+                f"qr/{code}.png", png.getvalue(), compress_type=zipfile.ZIP_STORED
+            )  # PNG: deflated already
             archive.writestr(f"qr/{code}.svg", svg.getvalue())
         archive.writestr("codes.csv", table.getvalue())
     return out.getvalue()

@@ -5,7 +5,7 @@ from .codes import code_normalise
 from .models import CodeBatch
 
 # The most codes one batch makes: the ZIP (a PNG and an SVG per code) is built in the request.
-MAX_CODES = 2000
+MAX_CODES = 1000
 MAX_SHARED = 1_000_000
 
 

@@ -85,7 +85,7 @@ def test_a_shared_batch_makes_one_code_for_its_number_of_readers(admin):
     "overrides, message",
     [
         ({"count": "0"}, "Make at least one."),
-        ({"count": "2001"}, "At most 2000 single-use codes in one batch"),
+        ({"count": "1001"}, "At most 1000 single-use codes in one batch"),
         ({"count": "abc"}, "Enter a whole number."),
         ({"access_days": "0"}, "Between 1 and 36500 days, or empty."),
         ({"issue": "999999"}, "Select a valid choice."),
