@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "staff",
     "readers",
+    # Codes printed in an issue: a reader redeems one for that issue's whole text (after readers).
+    "issuecodes",
 ]
 
 MIDDLEWARE = [
@@ -486,3 +488,9 @@ READERS_CODE_PER_IP = env_int("READERS_CODE_PER_IP", 30)
 # How long a reader stays signed in on one browser.
 READERS_SESSION_DAYS = env_int("READERS_SESSION_DAYS", 60)
 # --- end of readers -------------------------------------------------------------------------------------
+# --- codes from the printed issue (issuecodes/) ----------------------------------------------------------
+# Codes tried per client IP and per reader in ISSUECODES_TRIES_WINDOW seconds (429 beyond).
+ISSUECODES_TRIES_PER_IP = env_int("ISSUECODES_TRIES_PER_IP", 30)
+ISSUECODES_TRIES_PER_READER = env_int("ISSUECODES_TRIES_PER_READER", 10)
+ISSUECODES_TRIES_WINDOW = env_int("ISSUECODES_TRIES_WINDOW", 3600)
+# --- end of codes from the printed issue ------------------------------------------------------------------

@@ -62,6 +62,14 @@ def make_objects_the_demo_lacks():
         note="Subscriber 1042.\nPaid in cash.",
     )
     grant.issues.set([Issue.objects.published().first()])
+    # A batch of codes from the issue, one of them redeemed (issuecodes).
+    from issuecodes.models import CodeBatch
+    from issuecodes.services import batch_create, code_redeem
+
+    codes = batch_create(
+        batch=CodeBatch(issue=grant.issues.get(), count=2, access_days=30, note="Kiosks.\nTashkent.")
+    )
+    code_redeem(reader=reader, text=codes[0])
     # A letter waiting in the outbox, and the task that will deliver it.
     letter_send(to=subscriber.email, subject="Confirm", body="Line one.\nLine two.", kind="confirmation")
 

@@ -22,6 +22,7 @@ from tests.factories import (
     make_section,
     make_user,
 )
+from tests.issuecodes.helpers import make_batch
 from tests.subscriptions.helpers import make_subscriber
 
 pytestmark = [
@@ -72,6 +73,11 @@ GROUP_PERMISSIONS = {
         "readers.view_accessgrant",
         "readers.add_accessgrant",
         "readers.change_accessgrant",
+        "issuecodes.add_codebatch",
+        "issuecodes.change_codebatch",
+        "issuecodes.view_codebatch",
+        "issuecodes.view_code",
+        "issuecodes.view_redemption",
     },
 }
 
@@ -100,6 +106,8 @@ ADMIN_ACCESS = {
         # Grants are revoked, never deleted: the record of who could read what.
         "readers.reader": ALL,
         "readers.accessgrant": {"view", "add", "change"},
+        # Batches of codes are revoked, never deleted.
+        "issuecodes.codebatch": {"view", "add", "change"},
     },
 }
 ADMIN_MODELS = [
@@ -118,6 +126,7 @@ ADMIN_MODELS = [
     "subscriptions.delivery",
     "readers.reader",
     "readers.accessgrant",
+    "issuecodes.codebatch",
     "auth.user",
     "auth.group",
 ]
@@ -152,6 +161,7 @@ def objects():
         ).pk,
         "readers.reader": reader.pk,
         "readers.accessgrant": make_grant(reader=reader).pk,
+        "issuecodes.codebatch": make_batch(issue=issue)[0].pk,
         "articles.embargosettings": 1,
         "auth.user": make_user().pk,
         "auth.group": Group.objects.get(name=EDITORS).pk,
@@ -190,7 +200,11 @@ def test_each_role_holds_exactly_its_permissions(role):
 
 def test_moderators_and_subscriber_managers_hold_nothing_outside_their_app():
     assert {perm.partition(".")[0] for perm in permissions_of(MODERATORS)} == {"comments"}
-    assert {perm.partition(".")[0] for perm in permissions_of(MANAGERS)} == {"subscriptions", "readers"}
+    assert {perm.partition(".")[0] for perm in permissions_of(MANAGERS)} == {
+        "subscriptions",
+        "readers",
+        "issuecodes",
+    }
 
 
 def test_no_role_may_manage_users_groups_or_permissions():
