@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "staff",
     "readers",
+    # The print subscription list (its admin import needs import_export before it).
+    "import_export",
+    "printsubscribers",
 ]
 
 MIDDLEWARE = [
@@ -486,3 +489,13 @@ READERS_CODE_PER_IP = env_int("READERS_CODE_PER_IP", 30)
 # How long a reader stays signed in on one browser.
 READERS_SESSION_DAYS = env_int("READERS_SESSION_DAYS", 60)
 # --- end of readers -------------------------------------------------------------------------------------
+# --- print subscribers (printsubscribers/) -----------------------------------------------------------------
+# Where the renewal letters send a subscriber; empty: the site's contacts page in the reader's language.
+PRINTSUBS_RENEW_URL = os.environ.get("PRINTSUBS_RENEW_URL", "")
+# Wrong number/postal-code pairs on the activation page per reader and per client IP in the window (429).
+PRINTSUBS_ACTIVATE_PER_READER = env_int("PRINTSUBS_ACTIVATE_PER_READER", 5)
+PRINTSUBS_ACTIVATE_PER_IP = env_int("PRINTSUBS_ACTIVATE_PER_IP", 20)
+PRINTSUBS_ACTIVATE_WINDOW = env_int("PRINTSUBS_ACTIVATE_WINDOW", 3600)
+# The most rows one imported list may have.
+PRINTSUBS_IMPORT_MAX_ROWS = env_int("PRINTSUBS_IMPORT_MAX_ROWS", 50_000)
+# --- end of print subscribers -------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("", include("comments.urls")),
     path("", include("subscriptions.urls")),
     path("", include("readers.urls")),
+    path("", include("printsubscribers.urls")),
     prefix_default_language=True,
 )
 if settings.MEDIA_STORAGE is None and (settings.DEBUG or settings.SERVE_MEDIA):

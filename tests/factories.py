@@ -86,6 +86,7 @@ ROLE_MIGRATIONS = [
     ("subscriptions.migrations.0002_groups", "grant"),
     ("articles.migrations.0008_embargo_and_whole_text_search", "grant"),
     ("readers.migrations.0002_subscriber_managers", "grant"),
+    ("printsubscribers.migrations.0002_subscriber_managers", "grant"),
 ]
 
 
