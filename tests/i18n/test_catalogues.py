@@ -19,6 +19,7 @@ SOURCES = [
     "staff",
     "readers",
     "approvals",
+    "printsubscribers",
     "templates",
 ]
 
