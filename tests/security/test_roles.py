@@ -1,5 +1,7 @@
 """Roles are groups made by migrations; a staff user in one group reaches exactly its part of the admin."""
 
+from datetime import date
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -11,6 +13,7 @@ from taggit.models import Tag
 from articles.models import EmbargoSettings
 from comments.models import Comment, DiscussionSettings
 from magazine.models import Contacts, Event
+from printsubscribers.models import PrintSubscription
 from subscriptions.models import Announcement, Delivery
 from tests.factories import (
     make_article,
@@ -72,6 +75,9 @@ GROUP_PERMISSIONS = {
         "readers.view_accessgrant",
         "readers.add_accessgrant",
         "readers.change_accessgrant",
+        "printsubscribers.view_printsubscription",
+        "printsubscribers.add_printsubscription",
+        "printsubscribers.change_printsubscription",
     },
 }
 
@@ -100,6 +106,8 @@ ADMIN_ACCESS = {
         # Grants are revoked, never deleted: the record of who could read what.
         "readers.reader": ALL,
         "readers.accessgrant": {"view", "add", "change"},
+        # A subscription is unlinked (its grant revoked), never deleted by a manager.
+        "printsubscribers.printsubscription": {"view", "add", "change"},
     },
 }
 ADMIN_MODELS = [
@@ -118,6 +126,7 @@ ADMIN_MODELS = [
     "subscriptions.delivery",
     "readers.reader",
     "readers.accessgrant",
+    "printsubscribers.printsubscription",
     "auth.user",
     "auth.group",
 ]
@@ -152,6 +161,9 @@ def objects():
         ).pk,
         "readers.reader": reader.pk,
         "readers.accessgrant": make_grant(reader=reader).pk,
+        "printsubscribers.printsubscription": PrintSubscription.objects.create(
+            number="1042", postal_code="100017", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+        ).pk,
         "articles.embargosettings": 1,
         "auth.user": make_user().pk,
         "auth.group": Group.objects.get(name=EDITORS).pk,
@@ -190,7 +202,11 @@ def test_each_role_holds_exactly_its_permissions(role):
 
 def test_moderators_and_subscriber_managers_hold_nothing_outside_their_app():
     assert {perm.partition(".")[0] for perm in permissions_of(MODERATORS)} == {"comments"}
-    assert {perm.partition(".")[0] for perm in permissions_of(MANAGERS)} == {"subscriptions", "readers"}
+    assert {perm.partition(".")[0] for perm in permissions_of(MANAGERS)} == {
+        "subscriptions",
+        "readers",
+        "printsubscribers",
+    }
 
 
 def test_no_role_may_manage_users_groups_or_permissions():
