@@ -43,7 +43,9 @@ def reminders_send(*, today=None) -> int:
     sent = 0
     for pk in candidates.values_list("pk", flat=True):
         with transaction.atomic():
-            subscription = PrintSubscription.objects.select_for_update().select_related("reader").get(pk=pk)
+            subscription = (
+                PrintSubscription.objects.select_for_update(of=("self",)).select_related("reader").get(pk=pk)
+            )
             due = reminder_due(subscription, today)
             if due is None:
                 continue

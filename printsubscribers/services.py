@@ -76,7 +76,9 @@ def subscription_grant_sync(*, subscription: PrintSubscription) -> AccessGrant |
 def subscription_unlink(*, subscription: PrintSubscription, unlinked_by=None) -> bool:
     """Take `subscription` off its reader's account and revoke its grant; False if it was not linked."""
     subscription = (
-        PrintSubscription.objects.select_for_update().select_related("grant").get(pk=subscription.pk)
+        PrintSubscription.objects.select_for_update(of=("self",))
+        .select_related("grant")
+        .get(pk=subscription.pk)
     )
     if subscription.reader_id is None:
         return False
