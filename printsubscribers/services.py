@@ -45,14 +45,16 @@ def subscription_link(*, subscription: PrintSubscription, reader, now=None) -> P
 def subscription_grant_sync(*, subscription: PrintSubscription) -> AccessGrant | None:
     """Make the linked reader's grant cover the subscription's days: create it, or move its period.
 
-    The grant is saved through the model (post_save), which drops the reader's cached grants.
-    A revoked grant is left alone and a new one made: revoking is a manager's decision.
+    The grant is saved through the model (post_save), which drops the reader's cached grants. A grant
+    a manager revoked stays revoked (None is returned): unlinking and linking again gives a new one.
     """
     if subscription.reader_id is None:
         return None
     starts_at, ends_at = subscription_period(subscription)
     grant = subscription.grant
-    if grant is not None and grant.revoked_at is None and grant.reader_id == subscription.reader_id:
+    if grant is not None:
+        if grant.revoked_at is not None:
+            return None
         if (grant.starts_at, grant.ends_at) != (starts_at, ends_at):
             grant.starts_at, grant.ends_at = starts_at, ends_at
             grant.full_clean()

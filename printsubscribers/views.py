@@ -61,6 +61,22 @@ def _tell_linked(request, subscription):
         messages.success(request, message % {"date": end})
 
 
+def _link(request, subscription):
+    """Link `subscription` to the reader: None when done, else what to tell them."""
+    try:
+        subscription = subscription_link(subscription=subscription, reader=request.reader)
+    except AlreadyLinked:
+        return _(
+            "This subscription is already linked to another account. Please write to the subscription office."
+        )
+    if subscription.grant is None or subscription.grant.revoked_at is not None:  # a manager revoked it
+        return _(
+            "The online reading of this subscription was withdrawn. Please write to the subscription office."
+        )
+    _tell_linked(request, subscription)
+    return None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @reader_required
@@ -69,33 +85,20 @@ def activate(request):
 
     A wrong pair gets one answer whether the number exists or not, and is counted (429 beyond the limits).
     """
-    reader = request.reader
+    form = ActivateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if _locked(request):
             return _too_many(request)
-        form = ActivateForm(request.POST)
         if form.is_valid():
             subscription = subscription_find(**form.cleaned_data)
             if subscription is None:
                 if not _wrong_pair_counted(request):
                     return _too_many(request)
                 form.add_error(None, _("The subscriber number and the postal code do not match."))
+            elif (problem := _link(request, subscription)) is not None:
+                form.add_error(None, problem)
             else:
-                try:
-                    subscription = subscription_link(subscription=subscription, reader=reader)
-                except AlreadyLinked:
-                    form.add_error(
-                        None,
-                        _(
-                            "This subscription is already linked to another account. Please write to the "
-                            "subscription office."
-                        ),
-                    )
-                else:
-                    _tell_linked(request, subscription)
-                    return redirect("readers:account")
-    else:
-        form = ActivateForm()
-    linked = PrintSubscription.objects.filter(reader=reader).order_by("-ends_on")
+                return redirect("readers:account")
+    linked = PrintSubscription.objects.filter(reader=request.reader).order_by("-ends_on")
     context = {"form": form, "linked": linked}
     return render(request, "printsubscribers/activate.html", context, status=400 if form.is_bound else 200)

@@ -215,3 +215,13 @@ def test_the_panel_is_hidden_from_those_who_may_not_see_the_list(editor_client):
 def test_postal_codes_are_stored_normalised():
     assert make_subscription(postal_code=" ab 12 ").postal_code == "AB12"
     assert PrintSubscription.objects.filter(postal_code="AB12").exists()
+
+
+def test_a_grant_a_manager_revoked_is_not_given_again(browser, reader, subscription):
+    from readers.services import grant_revoke
+
+    linked = subscription_link(subscription=subscription, reader=reader)
+    grant_revoke(grant=linked.grant)
+    response = browser.post(ACTIVATE, {"number": "1042", "postal_code": "100017"})
+    assert response.status_code == 400 and "was withdrawn" in response.content.decode()
+    assert not AccessGrant.objects.live().exists() and AccessGrant.objects.count() == 1
