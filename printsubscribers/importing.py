@@ -104,6 +104,15 @@ COLUMNS = {
 }
 REQUIRED = ["number", "postal_code", "starts_on", "ends_on"]
 HEADER_OF = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
+# The resource's column names (what the preview shows): the English headers.
+COLUMN_NAME = {
+    "number": "subscriber number",
+    "name": "name",
+    "email": "email",
+    "postal_code": "postal code",
+    "starts_on": "start",
+    "ends_on": "end",
+}
 FORMULA_STARTS = ("=", "+", "@")
 
 
@@ -150,7 +159,7 @@ def canonical(headers, rows) -> tablib.Dataset:
             % {"columns": labels}
         )
     keep = [(i, name) for i, name in enumerate(names) if name and name not in names[:i]]
-    dataset = tablib.Dataset(headers=[name for _, name in keep])
+    dataset = tablib.Dataset(headers=[COLUMN_NAME[name] for _, name in keep])
     for count, row in enumerate(rows, start=1):
         if count > max_rows():
             raise ImportFileError(
@@ -296,12 +305,14 @@ class DayWidget(widgets.DateWidget):
 
 
 class PrintSubscriptionResource(resources.ModelResource):
-    number = fields.Field(attribute="number", column_name="number", widget=NumberWidget())
-    name = fields.Field(attribute="name", column_name="name", widget=TextWidget())
-    email = fields.Field(attribute="email", column_name="email", widget=EmailWidget())
-    postal_code = fields.Field(attribute="postal_code", column_name="postal_code", widget=PostalCodeWidget())
-    starts_on = fields.Field(attribute="starts_on", column_name="starts_on", widget=DayWidget())
-    ends_on = fields.Field(attribute="ends_on", column_name="ends_on", widget=DayWidget())
+    number = fields.Field(attribute="number", column_name=COLUMN_NAME["number"], widget=NumberWidget())
+    name = fields.Field(attribute="name", column_name=COLUMN_NAME["name"], widget=TextWidget())
+    email = fields.Field(attribute="email", column_name=COLUMN_NAME["email"], widget=EmailWidget())
+    postal_code = fields.Field(
+        attribute="postal_code", column_name=COLUMN_NAME["postal_code"], widget=PostalCodeWidget()
+    )
+    starts_on = fields.Field(attribute="starts_on", column_name=COLUMN_NAME["starts_on"], widget=DayWidget())
+    ends_on = fields.Field(attribute="ends_on", column_name=COLUMN_NAME["ends_on"], widget=DayWidget())
 
     class Meta:
         model = PrintSubscription
@@ -314,15 +325,15 @@ class PrintSubscriptionResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self._numbers_seen = {}
-        for column in ("name", "email"):  # optional columns: an absent one is read as empty
+        for column in (COLUMN_NAME["name"], COLUMN_NAME["email"]):  # optional: an absent one is empty
             if column not in dataset.headers:
                 dataset.append_col([""] * len(dataset), header=column)
 
     def before_import_row(self, row, **kwargs):
-        number = NumberWidget().clean(row.get("number"))
+        number = NumberWidget().clean(row.get(COLUMN_NAME["number"]))
         if not number:
             raise ValidationError({"number": _("The subscriber number is missing.")}, code="no_number")
-        row["number"] = number
+        row[COLUMN_NAME["number"]] = number
         row_number = kwargs.get("row_number")
         first = self._numbers_seen.setdefault(number, row_number)
         if first != row_number:
