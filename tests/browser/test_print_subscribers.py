@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from printsubscribers.models import PrintSubscription
 from readers.models import AccessGrant
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.helpers import admin_sign_in, shoot
 from tests.factories import make_issue, make_print_first, make_user
 from tests.readers.helpers import LINK
@@ -53,7 +54,8 @@ def test_a_manager_imports_the_list_and_a_subscriber_activates_and_reads_whole(
     admin.click("form[enctype='multipart/form-data'] input[type=submit]")
     admin.wait_for_selector("table.import-preview")
     assert admin.locator("table.import-preview tr.new").count() == 2
-    screenshot(f"printsubs-import-preview-{language}")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    admin.screenshot(path=str(SCREENSHOTS / f"printsubs-import-preview-{language}.png"), full_page=True)
     admin.click("input[name=confirm]")
     admin.wait_for_selector(".messagelist")
     manager.close()
