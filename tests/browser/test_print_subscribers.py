@@ -12,6 +12,7 @@ from printsubscribers.models import PrintSubscription
 from readers.models import AccessGrant
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.helpers import admin_sign_in, shoot
+from tests.browser.test_accessibility import blocking_violations
 from tests.factories import make_issue, make_print_first, make_user
 from tests.readers.helpers import LINK
 
@@ -72,6 +73,7 @@ def test_a_manager_imports_the_list_and_a_subscriber_activates_and_reads_whole(
     page.goto(urlsplit(LINK.search(mail.outbox[-1].body)[0]).path)
     page.click("main form button[type=submit]")
     page.wait_for_url(f"**/{language}/account/print-subscription/")
+    assert blocking_violations(page) == []
 
     # A wrong postal code first: one plain answer.
     page.fill("#id_number", "1042")
