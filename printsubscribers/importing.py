@@ -247,6 +247,8 @@ class SubscriptionsXLSX(XLSX):
 class TextWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
         text = "" if value is None else str(value).strip()
+        if any(ord(char) < 32 or 0x7F <= ord(char) < 0xA0 for char in text):
+            raise ValueError(_("A cell holds a control character; type its text again."))
         if text.startswith(FORMULA_STARTS):
             raise ValueError(
                 _("A cell may not start with “%(sign)s” (a spreadsheet formula).") % {"sign": text[0]}
@@ -330,7 +332,10 @@ class PrintSubscriptionResource(resources.ModelResource):
                 dataset.append_col([""] * len(dataset), header=column)
 
     def before_import_row(self, row, **kwargs):
-        number = NumberWidget().clean(row.get(COLUMN_NAME["number"]))
+        try:
+            number = NumberWidget().clean(row.get(COLUMN_NAME["number"]))
+        except ValueError as error:
+            raise ValidationError({"number": str(error)}, code="invalid") from error
         if not number:
             raise ValidationError({"number": _("The subscriber number is missing.")}, code="no_number")
         row[COLUMN_NAME["number"]] = number
