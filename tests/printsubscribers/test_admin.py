@@ -50,6 +50,10 @@ LIST = [
 ]
 
 
+def test_the_list_offers_the_import(manager_client):
+    assert f"href='{IMPORT}'" in manager_client.get(CHANGELIST).content.decode()
+
+
 def test_a_list_is_previewed_then_imported_on_confirmation(manager_client):
     preview = upload(manager_client, csv_bytes(*LIST))
     assert preview.status_code == 200
