@@ -94,6 +94,9 @@ INSTALLED_APPS = [
     "readers",
     # Codes printed in an issue: a reader redeems one for that issue's whole text (after readers).
     "issuecodes",
+    # The print subscription list (its admin import needs import_export before it).
+    "import_export",
+    "printsubscribers",
 ]
 
 MIDDLEWARE = [
@@ -494,3 +497,13 @@ ISSUECODES_TRIES_PER_IP = env_int("ISSUECODES_TRIES_PER_IP", 30)
 ISSUECODES_TRIES_PER_READER = env_int("ISSUECODES_TRIES_PER_READER", 10)
 ISSUECODES_TRIES_WINDOW = env_int("ISSUECODES_TRIES_WINDOW", 3600)
 # --- end of codes from the printed issue ------------------------------------------------------------------
+# --- print subscribers (printsubscribers/) -----------------------------------------------------------------
+# Where the renewal letters send a subscriber; empty: the site's contacts page in the reader's language.
+PRINTSUBS_RENEW_URL = os.environ.get("PRINTSUBS_RENEW_URL", "")
+# Wrong number/postal-code pairs on the activation page per reader and per client IP in the window (429).
+PRINTSUBS_ACTIVATE_PER_READER = env_int("PRINTSUBS_ACTIVATE_PER_READER", 5)
+PRINTSUBS_ACTIVATE_PER_IP = env_int("PRINTSUBS_ACTIVATE_PER_IP", 20)
+PRINTSUBS_ACTIVATE_WINDOW = env_int("PRINTSUBS_ACTIVATE_WINDOW", 3600)
+# The most rows one imported list may have.
+PRINTSUBS_IMPORT_MAX_ROWS = env_int("PRINTSUBS_IMPORT_MAX_ROWS", 50_000)
+# --- end of print subscribers -------------------------------------------------------------------------------

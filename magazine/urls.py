@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("", include("subscriptions.urls")),
     path("", include("readers.urls")),
     path("", include("issuecodes.urls")),
+    path("", include("printsubscribers.urls")),
     prefix_default_language=True,
 )
 if settings.MEDIA_STORAGE is None and (settings.DEBUG or settings.SERVE_MEDIA):

@@ -87,6 +87,7 @@ ROLE_MIGRATIONS = [
     ("articles.migrations.0008_embargo_and_whole_text_search", "grant"),
     ("readers.migrations.0002_subscriber_managers", "grant"),
     ("issuecodes.migrations.0002_subscriber_managers", "grant"),
+    ("printsubscribers.migrations.0002_subscriber_managers", "grant"),
 ]
 
 

@@ -20,6 +20,7 @@ SOURCES = [
     "readers",
     "approvals",
     "issuecodes",
+    "printsubscribers",
     "templates",
 ]
 

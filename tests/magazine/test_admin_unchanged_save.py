@@ -16,6 +16,8 @@ from comments.models import DiscussionSettings
 from magazine.admin_revisions import RevisionAdminMixin
 from magazine.models import Event, Issue, Revision
 from outbox.services import letter_send
+from printsubscribers.models import PrintSubscription
+from printsubscribers.services import subscription_link
 from readers.models import AccessGrant, Reader
 from subscriptions.models import Announcement, Delivery, Subscriber
 from tests.factories import make_comment
@@ -70,6 +72,11 @@ def make_objects_the_demo_lacks():
         batch=CodeBatch(issue=grant.issues.get(), count=2, access_days=30, note="Kiosks.\nTashkent.")
     )
     code_redeem(reader=reader, text=codes[0])
+    # A print subscription linked to a reader, with its grant (printsubscribers).
+    subscription = PrintSubscription.objects.create(
+        number="1042", name="Dilnoza", postal_code="100017", starts_on=now.date(), ends_on=now.date()
+    )
+    subscription_link(subscription=subscription, reader=reader)
     # A letter waiting in the outbox, and the task that will deliver it.
     letter_send(to=subscriber.email, subject="Confirm", body="Line one.\nLine two.", kind="confirmation")
 

@@ -78,12 +78,12 @@ def test_the_account_page_without_grants_says_so(browser):
 
 
 def test_the_account_page_costs_a_fixed_number_of_queries(browser, reader, django_assert_max_num_queries):
-    """The grants with their issues (2) and the newsletter (1), for 1 or 20 grants; the session and
-    the reader come from the shared cache."""
+    """The grants with their issues (2), the newsletter (1) and the linked print subscriptions (1,
+    printsubscribers), for 1 or 20 grants; the session and the reader come from the shared cache."""
     for _ in range(20):
         make_grant(reader=reader, issues=[make_issue(), make_issue()])
     browser.get(ACCOUNT)  # the layout's shared pieces are kept from the first page on
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         assert browser.get(ACCOUNT).status_code == 200
 
 

@@ -406,8 +406,9 @@ def test_sign_in_pages_cost_a_fixed_number_of_queries(
     """No session yet: nothing. Asking (14): the purge of expired letters, the insert, the live letters
     to keep and to end, the letter and its delivery task (the production queue: the letter is sent
     later, by the worker), the session, and the transaction's savepoints. The code page: the session.
-    Signing in by code (18): the session, the newest letter, deleting it and the address's others,
-    the reader, and a new session key (no fixation: insert, delete the old, save)."""
+    Signing in by code (19): the session, the newest letter, deleting it and the address's others,
+    the reader, the print subscriptions listed with the address (printsubscribers links them), and a
+    new session key (no fixation: insert, delete the old, save)."""
     for n in range(3):
         make_reader(email=f"known{n}@example.org")
     client.get(SIGN_IN)  # the layout's shared pieces are kept from the first page on
@@ -420,7 +421,7 @@ def test_sign_in_pages_cost_a_fixed_number_of_queries(
         assert client.get(CHECK_INBOX).status_code == 200
     with django_assert_max_num_queries(3):
         assert client.get(letter_link(mailoutbox[0])).status_code == 200
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         assert client.post(CHECK_INBOX, {"code": letter_code(mailoutbox[0])}).status_code == 302
 
 

@@ -1,5 +1,7 @@
 """Roles are groups made by migrations; a staff user in one group reaches exactly its part of the admin."""
 
+from datetime import date
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -11,6 +13,7 @@ from taggit.models import Tag
 from articles.models import EmbargoSettings
 from comments.models import Comment, DiscussionSettings
 from magazine.models import Contacts, Event
+from printsubscribers.models import PrintSubscription
 from subscriptions.models import Announcement, Delivery
 from tests.factories import (
     make_article,
@@ -78,6 +81,9 @@ GROUP_PERMISSIONS = {
         "issuecodes.view_codebatch",
         "issuecodes.view_code",
         "issuecodes.view_redemption",
+        "printsubscribers.view_printsubscription",
+        "printsubscribers.add_printsubscription",
+        "printsubscribers.change_printsubscription",
     },
 }
 
@@ -108,6 +114,8 @@ ADMIN_ACCESS = {
         "readers.accessgrant": {"view", "add", "change"},
         # Batches of codes are revoked, never deleted.
         "issuecodes.codebatch": {"view", "add", "change"},
+        # A subscription is unlinked (its grant revoked), never deleted by a manager.
+        "printsubscribers.printsubscription": {"view", "add", "change"},
     },
 }
 ADMIN_MODELS = [
@@ -127,6 +135,7 @@ ADMIN_MODELS = [
     "readers.reader",
     "readers.accessgrant",
     "issuecodes.codebatch",
+    "printsubscribers.printsubscription",
     "auth.user",
     "auth.group",
 ]
@@ -162,6 +171,9 @@ def objects():
         "readers.reader": reader.pk,
         "readers.accessgrant": make_grant(reader=reader).pk,
         "issuecodes.codebatch": make_batch(issue=issue)[0].pk,
+        "printsubscribers.printsubscription": PrintSubscription.objects.create(
+            number="1042", postal_code="100017", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+        ).pk,
         "articles.embargosettings": 1,
         "auth.user": make_user().pk,
         "auth.group": Group.objects.get(name=EDITORS).pk,
@@ -204,6 +216,7 @@ def test_moderators_and_subscriber_managers_hold_nothing_outside_their_app():
         "subscriptions",
         "readers",
         "issuecodes",
+        "printsubscribers",
     }
 
 
