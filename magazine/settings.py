@@ -112,8 +112,8 @@ MIDDLEWARE = [
     # bytes against BREACH. Static files come precompressed from WhiteNoise, above.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    # Counts article reads (reach/reads.py): above the page cache, so that its hits count too.
-    "reach.reads.ReadCountMiddleware",
+    # Most read (reach/middleware.py): counts article reads and fills in the list, page-cache hits too.
+    "reach.middleware.MostReadMiddleware",
     # A page cache hit is answered here, before sessions, locale, authentication and the view.
     "magazine.cache.PageCacheMiddleware",
     "magazine.middleware.PermissionsPolicyMiddleware",

@@ -4,8 +4,8 @@ A read is one GET of an article page answered 200 (a page-cache hit included) to
 neither a known bot nor a staff user. It costs one atomic increment in the shared cache, in the
 response path, under a key made of the day and the article's slug: no IP, cookie, session, user or
 user agent is kept anywhere. `reads_fold()` (manage.py reach_tick, every few minutes) moves the
-day's counts into DailyReadCount rows. The sidebar's list is a shared fragment per language,
-renewed every MOSTREAD_REFRESH_MINUTES (one query when it is renewed).
+day's counts into DailyReadCount rows. The sidebar's list is a shared piece of HTML per language,
+renewed every MOSTREAD_REFRESH_MINUTES (one query when it is renewed): see reach/middleware.py.
 """
 
 import logging
@@ -17,12 +17,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
 from articles.models import Article
-from magazine.cache import digest
+from magazine.cache import digest, versioned_get
 
 from .models import DailyReadCount
 
@@ -101,27 +102,6 @@ def read_count(slug, *, day=None):
         cache.set(slot_key(slot), slug, KEY_TIMEOUT)
 
 
-class ReadCountMiddleware:
-    """Counts article reads; placed above the page cache so that its hits count too.
-
-    Nothing is read from the visitor but the user agent and the prefetch headers, and nothing about
-    the visitor is stored. A failure to count never touches the answer.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if request.method == "GET" and response.status_code == 200 and not response.streaming:
-            try:
-                if (slug := article_slug(request.path_info)) and is_reader(request):
-                    read_count(slug)
-            except Exception:  # the cache away: the read is lost, the page is not
-                logger.warning("A read could not be counted.", exc_info=True)
-        return response
-
-
 def reads_fold(*, now=None) -> int:
     """Move the counts of today and yesterday from the cache into DailyReadCount; return reads moved.
 
@@ -169,7 +149,10 @@ def daily_read_add(*, article_id, day, count):
 
 
 def most_read(language, *, count=None, days=None, now=None):
-    """The week's most read published articles for readers of `language` (one query)."""
+    """The week's most read published articles for readers of `language` (one query).
+
+    Articles in `language` (a translation in place of its original) come first, then the others.
+    """
     count = count or settings.MOSTREAD_COUNT
     since = timezone.localdate(now) - timedelta(days=(days or settings.MOSTREAD_DAYS) - 1)
     return list(
@@ -178,7 +161,7 @@ def most_read(language, *, count=None, days=None, now=None):
         .filter(daily_reads__day__gte=since)
         .annotate(reads=Sum("daily_reads__count"))
         .filter(reads__gt=0)
-        .order_by("-reads", "-publish_at", "-id")
+        .order_by("other_language", "-reads", "-publish_at", "-id")
         .only("title", "slug", "language")[:count]
     )
 
@@ -187,3 +170,14 @@ def refresh_bucket(now=None):
     """The number of the current MOSTREAD_REFRESH_MINUTES period: part of the list's fragment key."""
     moment = now or timezone.now()
     return int(moment.timestamp() // (settings.MOSTREAD_REFRESH_MINUTES * 60))
+
+
+def most_read_html(language, *, now=None):
+    """The sidebar's list for `language` as HTML, the same for every reader until the period ends."""
+    key = f"mostread:html:{language}:{refresh_bucket(now)}"
+
+    def render():
+        with override(language):
+            return render_to_string("reach/_most_read_list.html", {"popular": most_read(language, now=now)})
+
+    return versioned_get(key, timeout=settings.MOSTREAD_REFRESH_MINUTES * 60 + 60, compute=render)
