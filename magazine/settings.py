@@ -523,8 +523,7 @@ TELEGRAM_RETRY_SECONDS = env_int("TELEGRAM_RETRY_SECONDS", 60)  # first retry de
 TELEGRAM_SENDING_TIMEOUT = env_int("TELEGRAM_SENDING_TIMEOUT", 300)
 # Only articles published within this many hours are posted (turning the channel on posts nothing old).
 TELEGRAM_LOOKBACK_HOURS = env_int("TELEGRAM_LOOKBACK_HOURS", 24)
-# The sidebar's most read list: how many articles, over how many days, renewed every so many minutes.
+# The sidebar's most read list: how many articles, over how many days (renewed by manage.py reach_tick).
 MOSTREAD_COUNT = env_int("MOSTREAD_COUNT", 5)
 MOSTREAD_DAYS = env_int("MOSTREAD_DAYS", 7)
-MOSTREAD_REFRESH_MINUTES = env_int("MOSTREAD_REFRESH_MINUTES", 10)
 # --- end of reach -------------------------------------------------------------------------------------------

@@ -2,10 +2,10 @@
 
 This middleware sits just above magazine.cache.PageCacheMiddleware, so it sees every answer, those
 served from the page cache included. The sidebar (one fragment kept per content version) holds only
-a marker where the list goes; the list is put in here, from a piece of HTML renewed every
-MOSTREAD_REFRESH_MINUTES. Stored pages and fragments therefore stay shared and are never made cold
-by the list, and the list is never older than its period. Nothing here reads the visitor but the
-user agent and the prefetch headers, and nothing about the visitor is stored.
+a marker where the list goes; the list is put in here, from the piece of HTML the last fold left in
+the shared cache (reads.most_read_html). Stored pages and fragments therefore stay shared and are
+never made cold by the list, the list costs no query, and it is as fresh as the last fold. Nothing
+here reads the visitor but the user agent and the prefetch headers; nothing about them is stored.
 """
 
 import logging

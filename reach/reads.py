@@ -3,13 +3,14 @@
 A read is one GET of an article page answered 200 (a page-cache hit included) to a visitor that is
 neither a known bot nor a staff user. It costs one atomic increment in the shared cache, in the
 response path, under a key made of the day and the article's slug: no IP, cookie, session, user or
-user agent is kept anywhere. `reads_fold()` (manage.py reach_tick, every few minutes) moves the
-day's counts into DailyReadCount rows. The sidebar's list is a shared piece of HTML per language,
-renewed every MOSTREAD_REFRESH_MINUTES (one query when it is renewed): see reach/middleware.py.
+user agent is kept anywhere. `reads_fold()` (manage.py reach_tick, every five minutes) moves the
+day's counts into DailyReadCount rows and renders each language's list into the shared cache, so a
+page never spends a query on it (reach/middleware.py puts it in).
 """
 
 import logging
 import re
+import time
 from datetime import timedelta
 from functools import lru_cache
 
@@ -23,13 +24,14 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from articles.models import Article
-from magazine.cache import digest, versioned_get
+from magazine.cache import digest, local_copies
 
 from .models import DailyReadCount
 
 logger = logging.getLogger(__name__)
 
 KEY_TIMEOUT = 3 * 24 * 3600  # a day's counts wait this long for the fold, then vanish
+LIST_TIMEOUT = 2 * 24 * 3600  # the lists outlive a stopped timer for two days, then the widget hides
 FOLD_LOCK = "mostread:fold-lock"
 # User agents that are not readers: crawlers, link previews, monitors, scripts, headless browsers.
 BOTS = re.compile(
@@ -103,7 +105,8 @@ def read_count(slug, *, day=None):
 
 
 def reads_fold(*, now=None) -> int:
-    """Move the counts of today and yesterday from the cache into DailyReadCount; return reads moved.
+    """Move the counts of today and yesterday from the cache into DailyReadCount, then renew the lists;
+    return the reads moved.
 
     Each counter is lowered by exactly what was moved, in the transaction that adds it to the row, so
     reads counted meanwhile wait for the next fold. Only one fold runs at a time (a cache lock).
@@ -112,7 +115,9 @@ def reads_fold(*, now=None) -> int:
         return 0
     try:
         today = timezone.localdate(now)
-        return sum(fold_day(day) for day in (today - timedelta(days=1), today))
+        folded = sum(fold_day(day) for day in (today - timedelta(days=1), today))
+        most_read_rebuild(now=now)
+        return folded
     finally:
         cache.delete(FOLD_LOCK)
 
@@ -166,18 +171,28 @@ def most_read(language, *, count=None, days=None, now=None):
     )
 
 
-def refresh_bucket(now=None):
-    """The number of the current MOSTREAD_REFRESH_MINUTES period: part of the list's fragment key."""
-    moment = now or timezone.now()
-    return int(moment.timestamp() // (settings.MOSTREAD_REFRESH_MINUTES * 60))
+def list_key(language):
+    return f"mostread:list:{language}"
 
 
-def most_read_html(language, *, now=None):
-    """The sidebar's list for `language` as HTML, the same for every reader until the period ends."""
-    key = f"mostread:html:{language}:{refresh_bucket(now)}"
+def most_read_rebuild(*, now=None):
+    """Render each language's list into the shared cache (one query per language); done by the fold."""
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            html = render_to_string("reach/_most_read_list.html", {"popular": most_read(code, now=now)})
+        cache.set(list_key(code), html, LIST_TIMEOUT)
 
-    def render():
-        with override(language):
-            return render_to_string("reach/_most_read_list.html", {"popular": most_read(language, now=now)})
 
-    return versioned_get(key, timeout=settings.MOSTREAD_REFRESH_MINUTES * 60 + 60, compute=render)
+def current_minute():
+    return int(time.time() // 60)
+
+
+def most_read_html(language):
+    """The list for `language` as the last fold left it: no query, and one trip to the shared cache
+    per process and minute (the piece is kept in this process's LocalCopies for the minute)."""
+    local_key = f"{list_key(language)}:{current_minute()}"
+    html = local_copies.get(local_key)
+    if html is None:
+        html = cache.get(list_key(language)) or ""
+        local_copies.set(local_key, html)
+    return html

@@ -224,57 +224,81 @@ def test_the_sidebar_shows_the_list_in_the_pages_language(client):
     )
     counts(uz, 9)
     counts(ru, 7)
+    reads.reads_fold()
     uz_list = most_read_section(client.get("/uz/").content.decode())
     ru_list = most_read_section(client.get("/ru/").content.decode())
     assert uz_list.index("Suv masalasi") < uz_list.index("Водный вопрос")
     assert ru_list.index("Водный вопрос") < ru_list.index("Suv masalasi")
-    assert f'href="/ru/articles/{ru.slug}/"' in ru_list and "Most read this week" in ru_list
+    assert f'href="/ru/articles/{ru.slug}/"' in ru_list and "Самое читаемое за неделю" in ru_list
+    assert f'href="/uz/articles/{uz.slug}/"' in uz_list
+
+
+def test_without_counts_the_widget_is_absent_and_leaves_no_marker(client):
+    make_article()
+    reads.reads_fold()
+    content = client.get("/uz/").content.decode()
+    assert "widget--most-read" not in content and "reach:most-read" not in content
 
 
 def test_a_page_cache_hit_gets_the_current_list(client, monkeypatch):
     article = make_article(language="uz", title="Birinchi")
-    monkeypatch.setattr(reads, "refresh_bucket", lambda now=None: 1)
     assert client.get("/uz/")["X-Page-Cache"] == "miss"
     counts(article, 4)
-    monkeypatch.setattr(reads, "refresh_bucket", lambda now=None: 2)
+    reads.reads_fold()
+    monkeypatch.setattr(reads, "current_minute", lambda: 10**9)  # a minute later: the new list is read
     response = client.get("/uz/")
     assert response["X-Page-Cache"] == "hit"
     assert "Birinchi" in most_read_section(response.content.decode())
 
 
-def test_the_list_is_renewed_only_when_its_period_ends(client, monkeypatch, settings):
+def test_the_list_changes_when_the_fold_runs(client, settings, monkeypatch):
     settings.PAGE_CACHE_SECONDS = 0
     article = make_article(language="uz", title="Birinchi")
-    monkeypatch.setattr(reads, "refresh_bucket", lambda now=None: 1)
-    assert "widget--most-read" not in client.get("/uz/").content.decode()
-    counts(article, 4)
-    assert "widget--most-read" not in client.get("/uz/").content.decode()  # the kept fragment
-    monkeypatch.setattr(reads, "refresh_bucket", lambda now=None: 2)
-    assert "Birinchi" in most_read_section(client.get("/uz/").content.decode())
+    monkeypatch.setattr(reads, "current_minute", lambda: 10**9)
+    for _ in range(3):
+        read(client, article)
+    assert "widget--most-read" not in client.get("/uz/issues/").content.decode()
+    reads.reads_fold()
+    monkeypatch.setattr(reads, "current_minute", lambda: 10**9 + 1)
+    assert "Birinchi" in most_read_section(client.get("/uz/issues/").content.decode())
+
+
+def test_a_process_reads_the_shared_list_at_most_once_a_minute(monkeypatch):
+    calls = []
+    real_get = reads.cache.get
+    monkeypatch.setattr(reads.cache, "get", lambda key, *a: calls.append(key) or real_get(key, *a))
+    monkeypatch.setattr(reads, "current_minute", lambda: 100)
+    for _ in range(5):
+        reads.most_read_html("uz")
+    monkeypatch.setattr(reads, "current_minute", lambda: 101)
+    reads.most_read_html("uz")
+    assert calls == ["mostread:list:uz", "mostread:list:uz"]
 
 
 def reach_queries(queries):
     return [q["sql"] for q in queries if "reach_" in q["sql"]]
 
 
-def test_the_sidebar_costs_one_query_on_a_fragment_miss_and_none_after(client, settings):
+def test_pages_spend_no_query_on_the_list_or_the_count(client, settings, django_assert_num_queries):
+    """The list is rendered by the fold (manage.py reach_tick), the count goes to the cache."""
     settings.PAGE_CACHE_SECONDS = 0
-    counts(make_article(language="uz"), 3)
-    with CaptureQueriesContext(connection) as cold:
-        assert client.get("/uz/").status_code == 200
-    with CaptureQueriesContext(connection) as warm:
-        assert client.get("/uz/issues/").status_code == 200
-    assert len(reach_queries(cold.captured_queries)) == 1
-    assert reach_queries(warm.captured_queries) == []
-
-
-def test_counting_adds_no_query_to_an_article_page(client, settings):
-    settings.PAGE_CACHE_SECONDS = 0
-    article = make_article()
-    read(client, article)  # warm the fragments
+    article = make_article(language="uz")
+    counts(article, 3)
+    with django_assert_num_queries(len(reads_settings_languages())):
+        reads.most_read_rebuild()  # one query per language, in the periodic command
+    with CaptureQueriesContext(connection) as home:
+        assert "widget--most-read" in client.get("/uz/").content.decode()
+    assert reach_queries(home.captured_queries) == []
+    read(client, article)  # the article's own fragments warm
     with CaptureQueriesContext(connection) as counting:
         read(client, article)
     with CaptureQueriesContext(connection) as bot:
         read(client, article, agent="Googlebot/2.1")
     assert len(counting.captured_queries) == len(bot.captured_queries)
     assert reach_queries(counting.captured_queries) == []
+
+
+def reads_settings_languages():
+    from django.conf import settings
+
+    return settings.LANGUAGES
