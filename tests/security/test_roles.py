@@ -14,6 +14,7 @@ from articles.models import EmbargoSettings
 from comments.models import Comment, DiscussionSettings
 from magazine.models import Contacts, Event
 from printsubscribers.models import PrintSubscription
+from reach.models import TelegramPost
 from subscriptions.models import Announcement, Delivery
 from tests.factories import (
     make_article,
@@ -65,6 +66,8 @@ GROUP_PERMISSIONS = {
         "subscriptions.view_announcement",
         "subscriptions.add_announcement",
         "subscriptions.send_announcement",
+        "reach.view_telegrampost",
+        "reach.retry_telegrampost",
     },
     MODERATORS: {"comments.view_comment", "comments.change_comment", "comments.moderate_comment"},
     MANAGERS: {
@@ -103,6 +106,8 @@ ADMIN_ACCESS = {
         "comments.discussionsettings": {"view", "change"},
         "articles.embargosettings": {"view", "change"},
         "subscriptions.announcement": {"view", "add"},
+        # Posts are written when an article is published; editors look and send a failed one again.
+        "reach.telegrampost": {"view"},
     },
     MODERATORS: {"comments.comment": {"view", "change"}},
     MANAGERS: {
@@ -136,6 +141,7 @@ ADMIN_MODELS = [
     "readers.accessgrant",
     "issuecodes.codebatch",
     "printsubscribers.printsubscription",
+    "reach.telegrampost",
     "auth.user",
     "auth.group",
 ]
@@ -175,6 +181,7 @@ def objects():
             number="1042", postal_code="100017", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
         ).pk,
         "articles.embargosettings": 1,
+        "reach.telegrampost": TelegramPost.objects.create(article=article, language=article.language).pk,
         "auth.user": make_user().pk,
         "auth.group": Group.objects.get(name=EDITORS).pk,
     }
