@@ -82,7 +82,9 @@ def make_objects_the_demo_lacks():
     # A failed Telegram post of an article (reach; read-only in the admin).
     from reach.models import TelegramPost
 
-    TelegramPost.objects.create(article=article, language=article.language, status="failed", last_error="400\nx")
+    TelegramPost.objects.create(
+        article=article, language=article.language, status="failed", last_error="400\nx"
+    )
 
 
 def stored_row(obj):
