@@ -181,6 +181,7 @@ def most_read_rebuild(*, now=None):
         with override(code):
             html = render_to_string("reach/_most_read_list.html", {"popular": most_read(code, now=now)})
         cache.set(list_key(code), html, LIST_TIMEOUT)
+        local_copies.set(f"{list_key(code)}:{current_minute()}", html)  # this process sees it at once
 
 
 def current_minute():
