@@ -69,11 +69,14 @@ def post_text(article, *, limit):
     title = f"<b>{escape(article.title)}</b>"
     link = escape(article_link(article))
     lead = public_summary(article)
-    room = limit - len(title) - len(link) - 4
-    lead = escape(Truncator(lead).chars(max(room // 2, 0))) if lead and room > 20 else ""
-    # Escaping may lengthen the lead; cut again on the escaped text's budget without splitting an entity.
-    while lead and len(lead) > room:
-        lead = escape(Truncator(lead).chars(len(lead) - 20))
+    room = limit - len(title) - len(link) - 4  # the two blank lines between the three parts
+    text, cut = "", room
+    while lead and cut > 20:
+        text = escape(Truncator(lead).chars(cut))
+        if len(text) <= room:
+            break
+        text, cut = "", min(cut - 1, cut * room // len(text))  # escaping lengthened it: cut more
+    lead = text
     return "\n\n".join(part for part in (title, lead, link) if part)
 
 

@@ -261,3 +261,14 @@ def test_the_dashboard_shows_failed_posts(admin_client):
     content = admin_client.get(reverse("admin:index")).content.decode()
     assert "Telegram posts failed" in content
     assert "Telegram answered 400: gone" in content
+
+
+@pytest.mark.parametrize(("lead", "limit"), [("word & " * 600, 1024), ("<&>" * 3000, 4096), ("short", 1024)])
+def test_the_text_fits_telegrams_limits_and_ends_with_the_link(lead, limit):
+    from reach.telegram import post_text
+
+    article = make_article(lead=lead, publish_at=timezone.now() - timedelta(days=3))
+    text = post_text(article, limit=limit)
+    assert len(text) <= limit
+    assert text.endswith(f"/articles/{article.slug}/")
+    assert "&amp;" in text or "short" in text
