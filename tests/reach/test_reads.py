@@ -141,7 +141,14 @@ def test_the_counter_stores_no_ip_cookie_or_user(client, monkeypatch):
         assert (isinstance(value, int) and not isinstance(value, bool)) or value == article.slug
         for secret in secrets:
             assert secret not in f"{key} {value}"
+    recorder.writes.clear()
     reads.reads_fold()
+    # The fold writes each language's list: titles and links of articles, nothing about a reader.
+    assert {key for key, _value in recorder.writes} >= {"mostread:list:uz", "mostread:list:ru"}
+    for key, value in recorder.writes:
+        assert KEY.match(key) or key.startswith(("mostread:list:", "mostread:fold-lock")), key
+        for secret in secrets:
+            assert secret not in f"{key} {value}"
     # The one table the counter writes holds an article, a day and a number: nothing about a person.
     assert {field.name for field in DailyReadCount._meta.get_fields()} == {"id", "article", "day", "count"}
     assert list(DailyReadCount.objects.values_list("article", "day", "count")) == [
