@@ -326,3 +326,23 @@ def test_a_reset_needs_the_csrf_token(reader):
 def test_a_reset_needs_a_signed_in_reader(client, reader):
     response = client.post("/en/account/feed/reset/")
     assert response.status_code == 302 and "/account/sign-in/" in response["Location"]
+
+
+# The admin
+
+
+def test_a_manager_resets_a_leaked_feed_address(reader, article):
+    from tests.factories import make_user
+
+    make_grant(reader=reader)
+    old = feed_path(reader)
+    manager = make_user(groups=["Subscriber managers"], is_staff=True)
+    admin = Client()
+    admin.force_login(manager)
+    response = admin.post(
+        "/admin/readers/reader/", {"action": "reset_feed_selected", "_selected_action": [reader.pk]}
+    )
+    assert response.status_code == 302
+    reader.refresh_from_db()
+    assert Client().get(old).status_code == 404
+    assert "HIDDENMARKER" in items(Client().get(feed_path(reader)))["Water diplomacy"]
