@@ -151,9 +151,6 @@ class ReaderFeed(LatestArticlesFeed):
             raise Http404
         return reader
 
-    def link(self, obj):
-        return reverse("magazine:home")
-
     def description(self, obj):
         return _("New articles of the quarterly journal Regional Security, with the whole text you may read.")
 
