@@ -490,6 +490,11 @@ READERS_CODE_LOCK_SECONDS = env_int("READERS_CODE_LOCK_SECONDS", 900)
 READERS_CODE_PER_IP = env_int("READERS_CODE_PER_IP", 30)
 # How long a reader stays signed in on one browser.
 READERS_SESSION_DAYS = env_int("READERS_SESSION_DAYS", 60)
+# Requests for personal feeds (/<lang>/feeds/reader/…) per client IP in READERS_FEED_WINDOW seconds (429
+# beyond; 0 turns the limit off). A feed service that fetches for many readers from one address may
+# need more.
+READERS_FEED_PER_IP = env_int("READERS_FEED_PER_IP", 300)
+READERS_FEED_WINDOW = env_int("READERS_FEED_WINDOW", 3600)
 # --- end of readers -------------------------------------------------------------------------------------
 # --- codes from the printed issue (issuecodes/) ----------------------------------------------------------
 # Codes tried per client IP and per reader in ISSUECODES_TRIES_WINDOW seconds (429 beyond).
