@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     # The print subscription list (its admin import needs import_export before it).
     "import_export",
     "printsubscribers",
+    # Institutional access: an institution's networks and staff addresses read the whole text.
+    "institutions",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +112,8 @@ MIDDLEWARE = [
     # bytes against BREACH. Static files come precompressed from WhiteNoise, above.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # request.institution: the institution whose network the client is in (its pages skip the page cache).
+    "institutions.middleware.InstitutionMiddleware",
     # A page cache hit is answered here, before sessions, locale, authentication and the view.
     "magazine.cache.PageCacheMiddleware",
     "magazine.middleware.PermissionsPolicyMiddleware",
