@@ -12,8 +12,8 @@ from taggit.models import Tag
 
 from articles.models import EmbargoSettings
 from comments.models import Comment, DiscussionSettings
-from magazine.models import Contacts, Event
 from institutions.models import Institution
+from magazine.models import Contacts, Event
 from printsubscribers.models import PrintSubscription
 from subscriptions.models import Announcement, Delivery
 from tests.factories import (
