@@ -13,7 +13,7 @@ class InstitutionsConfig(AppConfig):
         from readers.signals import reader_signed_in
 
         from .dashboard import institutions_panel
-        from .lookup import ranges_changed
+        from .lookup import snapshot_changed
         from .models import Institution, InstitutionRange
         from .receivers import grant_on_sign_in
 
@@ -21,5 +21,5 @@ class InstitutionsConfig(AppConfig):
         reader_signed_in.connect(grant_on_sign_in, dispatch_uid="institutions-grant-on-sign-in")
         for model in (Institution, InstitutionRange):
             uid = f"institutions-ranges-{model.__name__}"
-            post_save.connect(ranges_changed, sender=model, dispatch_uid=f"{uid}-save")
-            post_delete.connect(ranges_changed, sender=model, dispatch_uid=f"{uid}-delete")
+            post_save.connect(snapshot_changed, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(snapshot_changed, sender=model, dispatch_uid=f"{uid}-delete")

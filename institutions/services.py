@@ -8,6 +8,7 @@ from django.utils import timezone
 from readers.models import AccessGrant, Reader
 from readers.services import grant_create, grant_revoke
 
+from .lookup import institutions_listing
 from .models import Institution, InstitutionReading
 
 
@@ -67,8 +68,7 @@ def institution_grant_sync(*, institution: Institution, reader: Reader) -> Acces
 def institutions_for_address(email, now=None):
     """The active institutions, not ended at `now`, that list the domain of `email`."""
     today = timezone.localdate(now)
-    candidates = Institution.objects.filter(active=True).exclude(email_domains="").exclude(ends_on__lt=today)
-    return [institution for institution in candidates if institution.has_address(email)]
+    return [i for i in institutions_listing(email) if i.ends_on is None or i.ends_on >= today]
 
 
 def grants_on_sign_in(*, reader: Reader, now=None) -> list:
