@@ -169,9 +169,9 @@ class InstitutionRange(models.Model):
         return self.text
 
     def save(self, *args, **kwargs):
-        if not self.start:
-            found = parse_range(self.text)
-            self.text, self.version, self.start, self.end = str(found), found.version, found.start, found.end
+        # The stored bounds always follow the text (clean() has refused bad text and overlaps).
+        found = parse_range(self.text)
+        self.text, self.version, self.start, self.end = str(found), found.version, found.start, found.end
         super().save(*args, **kwargs)
 
     def clean(self):
