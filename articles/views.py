@@ -60,7 +60,7 @@ def article_detail(request, slug):
         article, request.user, request.reader, institution=getattr(request, "institution", None)
     )
     if access.grant is not None or access.institution is not None:
-        mark_private(request)  # the whole text by a reader's own right: never in a shared cache
+        mark_private(request)  # the whole text by a reader's or an institution's right: never shared
     if access.institution is not None:
         request.institution_read = access.institution  # counted by institutions.middleware
     # Whom the paywall note speaks to: part of the shared fragment's key, never a reader's own data.
