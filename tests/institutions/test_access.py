@@ -53,6 +53,10 @@ def test_an_ipv6_address_of_the_institution_reads_whole(mfa, article):
     assert "HIDDENMARKER" not in page(article, "2001:db9::7")[1]
 
 
+def test_an_ipv4_mapped_address_of_a_dual_stack_server_counts_as_ipv4(mfa, article):
+    assert "HIDDENMARKER" in page(article, "::ffff:10.20.30.40")[1]
+
+
 def test_an_outside_address_gets_the_excerpt(mfa, article):
     _response, html = page(article, OUTSIDE)
     assert "HIDDENMARKER" not in html and "Public opening words" in html and LINE not in html

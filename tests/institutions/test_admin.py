@@ -61,6 +61,8 @@ def test_a_manager_adds_an_institution_with_its_ranges(manager_client):
         ("192.0.2.9-192.0.2.1", "comes after the last one"),
         ("10.0.0.1-2001:db8::1", "both be IPv4 or both be IPv6"),
         ("<script>", "is not an address range"),
+        ("1" * 300, "at most 100 characters"),
+        ("10.0.0.0/8\x00", "Null characters are not allowed"),
     ],
 )
 def test_a_bad_range_shows_the_error_not_a_500(manager_client, text, message):
@@ -68,6 +70,7 @@ def test_a_bad_range_shows_the_error_not_a_500(manager_client, text, message):
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html and "<script>" not in html
+    assert response.context["errors"]
     assert not Institution.objects.exists()
 
 
