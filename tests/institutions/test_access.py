@@ -111,6 +111,30 @@ def test_behind_one_trusted_proxy_its_entry_is_used(mfa, article, settings):
     assert "HIDDENMARKER" in page(article, "::1", HTTP_X_FORWARDED_FOR="2001:db8::5")[1]
 
 
+def test_behind_a_proxy_at_a_known_address_a_header_from_elsewhere_is_not_believed(mfa, article, settings):
+    settings.TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXY_ADDRESSES = ["127.0.0.1/32", "::1/128"]
+    # Straight to the app server, not through the proxy: the header is the client's own invention.
+    _response, html = page(article, OUTSIDE, HTTP_X_FORWARDED_FOR=INSIDE)
+    assert "HIDDENMARKER" not in html and LINE not in html
+    assert "HIDDENMARKER" in page(article, "127.0.0.1", HTTP_X_FORWARDED_FOR=INSIDE)[1]
+    assert "HIDDENMARKER" in page(article, "::1", HTTP_X_FORWARDED_FOR="2001:db8::5")[1]
+    assert "HIDDENMARKER" not in page(article, "2001:db9::9", HTTP_X_FORWARDED_FOR="2001:db8::5")[1]
+
+
+def test_client_ip_keeps_the_hop_count_and_checks_the_proxy_address(rf, settings):
+    from magazine.ratelimit import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"{INSIDE}, {OUTSIDE}")
+    settings.TRUSTED_PROXIES = 0
+    assert client_ip(request) == "127.0.0.1"
+    settings.TRUSTED_PROXIES = 2
+    assert client_ip(request) == INSIDE
+    settings.TRUSTED_PROXY_ADDRESSES = ["10.9.0.0/16"]
+    assert client_ip(request) == "127.0.0.1"
+    assert client_ip(rf.get("/", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR=INSIDE)) == "unknown"
+
+
 # Caches: the institution's whole text never reaches anyone else
 
 
