@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from readers.models import AccessGrant, Reader
-from readers.services import grant_create, grant_revoke
+from readers.services import grant_create, grant_period_follow, grant_revoke
 
 from .lookup import institutions_listing
 from .models import Institution, InstitutionReading
@@ -48,13 +48,7 @@ def institution_grant_sync(*, institution: Institution, reader: Reader) -> Acces
             .first()
         )
         if grant is not None:
-            if grant.revoked_at is not None:
-                return None
-            if (grant.starts_at, grant.ends_at) != (starts_at, ends_at):
-                grant.starts_at, grant.ends_at = starts_at, ends_at
-                grant.full_clean()
-                grant.save(update_fields=["starts_at", "ends_at", "updated_at"])
-            return grant
+            return grant_period_follow(grant=grant, starts_at=starts_at, ends_at=ends_at)
         return grant_create(
             reader=reader,
             starts_at=starts_at,

@@ -113,6 +113,21 @@ def grant_create(
     return grant
 
 
+def grant_period_follow(*, grant: AccessGrant, starts_at, ends_at) -> AccessGrant | None:
+    """Move a way in's grant to the period of its source (a print subscription, an institution).
+
+    The grant is saved through the model (post_save drops the reader's cached grants). A grant a
+    manager revoked stays revoked: None is returned, and the way in does not give it again.
+    """
+    if grant.revoked_at is not None:
+        return None
+    if (grant.starts_at, grant.ends_at) != (starts_at, ends_at):
+        grant.starts_at, grant.ends_at = starts_at, ends_at
+        grant.full_clean()
+        grant.save(update_fields=["starts_at", "ends_at", "updated_at"])
+    return grant
+
+
 def grant_revoke(*, grant: AccessGrant, revoked_by=None, now=None) -> bool:
     """Revoke `grant` from `now` (the reader's next request); False if it was revoked already."""
     now = now or timezone.now()
