@@ -2,10 +2,13 @@
 that works without script and from the keyboard, no sideways scrolling, and axe at that width."""
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_accessibility import PATHS, blocking_violations, magazine, with_image
-from tests.factories import make_article, make_issue, make_section
+from tests.factories import make_article, make_grant, make_issue, make_reader, make_section
+from tests.readers.helpers import sign_in_as
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PHONE = {"width": 375, "height": 812}
@@ -37,6 +40,17 @@ def latest_issue():
 
 def scroll_width(page):
     return page.evaluate("document.scrollingElement.scrollWidth")
+
+
+WIDER = """width => [...document.querySelectorAll("body *")]
+  .filter(el => el.getBoundingClientRect().right > width + 0.5)
+  .slice(0, 5)
+  .map(el => `${el.tagName}.${el.className}: ${Math.round(el.getBoundingClientRect().right)}`)"""
+
+
+def wider_than(page, width):
+    """The first elements that reach past `width`, to say what scrolls sideways."""
+    return page.evaluate(WIDER, width)
 
 
 @pytest.fixture
@@ -107,16 +121,33 @@ def test_a_wide_screen_shows_the_menu_open_without_the_button(page):
     assert page.locator(".issue-hero__cover img").bounding_box()["width"] > 150
 
 
+def sign_in_reader(page, live_server):
+    """The browser holds the session of a reader with a grant, as after a sign-in by letter."""
+    reader = make_reader(email="dilnoza@example.uz")
+    make_grant(reader=reader)
+    client = sign_in_as(Client(), reader)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+SIDEWAYS = ["home", "issue", "article-free", "article-print-first", "search", "subscribe"]
+
+
 @pytest.mark.parametrize("width", [320, 375])
-@pytest.mark.parametrize("name", ["home", "issue", "article-free", "article-print-first", "search", "subscribe"])
-def test_no_page_scrolls_sideways_on_a_phone(page, name, width):
+def test_no_page_scrolls_sideways_on_a_phone(page, live_server, width):
     magazine()
+    sign_in_reader(page, live_server)
     page.set_viewport_size({"width": width, "height": 812})
+    paths = [PATHS[name] for name in SIDEWAYS] + ["/account/", "/account/sign-in/"]
     for language in ("uz", "ru"):
-        page.goto(f"/{language}{PATHS[name]}")
-        assert scroll_width(page) <= width, (language, name)
-        page.locator("summary.menu__button").click()
-        assert scroll_width(page) <= width, (language, name, "menu open")
+        for path in paths:
+            page.goto(f"/{language}{path}")
+            assert scroll_width(page) <= width, (language, path, wider_than(page, width))
+            page.locator("summary.menu__button").click()
+            assert scroll_width(page) <= width, (language, path, "menu open")
+    page.goto("/ru/account/")
+    assert page.locator(".reader-link a").get_attribute("href") == "/ru/account/", "signed in"
+    page.screenshot(path=str(SCREENSHOTS / f"phone-account-ru-{width}.png"))
 
 
 @pytest.mark.parametrize("language", ["uz", "ru"])
