@@ -12,6 +12,7 @@ from taggit.models import Tag
 
 from articles.models import EmbargoSettings
 from comments.models import Comment, DiscussionSettings
+from institutions.models import Institution
 from magazine.models import Contacts, Event
 from printsubscribers.models import PrintSubscription
 from reach.models import TelegramPost
@@ -87,6 +88,11 @@ GROUP_PERMISSIONS = {
         "printsubscribers.view_printsubscription",
         "printsubscribers.add_printsubscription",
         "printsubscribers.change_printsubscription",
+        "institutions.view_institution",
+        "institutions.add_institution",
+        "institutions.change_institution",
+        *crud("institutions", "institutionrange"),
+        "institutions.view_institutionreading",
     },
 }
 
@@ -121,6 +127,8 @@ ADMIN_ACCESS = {
         "issuecodes.codebatch": {"view", "add", "change"},
         # A subscription is unlinked (its grant revoked), never deleted by a manager.
         "printsubscribers.printsubscription": {"view", "add", "change"},
+        # An institution is made inactive (its readers' grants revoked), never deleted by a manager.
+        "institutions.institution": {"view", "add", "change"},
     },
 }
 ADMIN_MODELS = [
@@ -141,6 +149,7 @@ ADMIN_MODELS = [
     "readers.accessgrant",
     "issuecodes.codebatch",
     "printsubscribers.printsubscription",
+    "institutions.institution",
     "reach.telegrampost",
     "auth.user",
     "auth.group",
@@ -179,6 +188,9 @@ def objects():
         "issuecodes.codebatch": make_batch(issue=issue)[0].pk,
         "printsubscribers.printsubscription": PrintSubscription.objects.create(
             number="1042", postal_code="100017", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+        ).pk,
+        "institutions.institution": Institution.objects.create(
+            name="University", starts_on=date(2026, 1, 1)
         ).pk,
         "articles.embargosettings": 1,
         "reach.telegrampost": TelegramPost.objects.create(article=article, language=article.language).pk,
@@ -224,6 +236,7 @@ def test_moderators_and_subscriber_managers_hold_nothing_outside_their_app():
         "readers",
         "issuecodes",
         "printsubscribers",
+        "institutions",
     }
 
 
