@@ -12,7 +12,7 @@ from reach.tasks import telegram_post_send
 from tests.approvals.helpers import run_together
 from tests.factories import make_article
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_two_detections_at_once_write_and_send_one_post(bot_api):
