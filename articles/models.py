@@ -321,7 +321,8 @@ class Article(CoverFocalPoint, TimeStampedModel):
         interviewee's name and position from the linked person where they are empty."""
         if self.interviewee_id and not self.interviewee_name.strip():
             self.interviewee_name = self.interviewee.name
-            self.interviewee_position = self.interviewee_position or self.interviewee.position
+        if self.interviewee_id and not self.interviewee_position.strip():
+            self.interviewee_position = self.interviewee.position
         if not self.slug:
             self.slug = unique_slug(self.title, Article.objects.exclude(pk=self.pk), max_length=200)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
