@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -58,9 +58,10 @@ class AuthorAdmin(DeskAdminMixin, admin.ModelAdmin):
             if into is None:
                 self.message_user(request, _("Choose the person to keep among the selected."), messages.ERROR)
                 return None
-            for person in people:
-                if person.pk != into.pk:
-                    person_merge(merged=person, into=into)
+            with transaction.atomic():  # all of them or none
+                for person in people:
+                    if person.pk != into.pk:
+                        person_merge(merged=person, into=into)
             count = len(people) - 1
             self.message_user(
                 request,

@@ -110,7 +110,7 @@ class PersonSitemap(TranslatedPageSitemap):
 
 class PageSitemap(TranslatedPageSitemap):
     def items(self):
-        return ["magazine:home", "magazine:issue-archive"]
+        return ["magazine:home", "magazine:issue-archive", "articles:people"]
 
     def location(self, item):
         return reverse(item)

@@ -182,6 +182,7 @@ def test_the_sitemap_lists_people_with_published_work_in_every_language(client):
         assert f"http://testserver/{language}/people/malika/" in xml
     assert "drafty" not in xml and "<lastmod>" in xml
     assert "sitemap-people.xml" in client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/ru/people/</loc>" in client.get("/sitemap-pages.xml").content.decode()
 
 
 @pytest.mark.parametrize("count", [5, 50])
