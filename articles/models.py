@@ -5,7 +5,7 @@ from django.db import models, transaction
 from django.db.models import Case, Min, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy as _, pgettext_lazy
 from taggit.managers import TaggableManager
 
 from magazine.images import CleanImageField, UploadTo
@@ -76,6 +76,14 @@ class Author(models.Model):
     @property
     def bio_display(self):
         return translated(self, "bio")
+
+    @property
+    def bio_language(self):
+        """The language `bio_display` is written in: the reader's, or Uzbek where no translation exists."""
+        language = (get_language() or settings.LANGUAGE_CODE)[:2]
+        if language != settings.LANGUAGE_CODE and getattr(self, f"bio_{language}", ""):
+            return language
+        return settings.LANGUAGE_CODE
 
 
 class AuthorAlias(models.Model):
