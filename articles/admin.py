@@ -32,8 +32,9 @@ class AuthorAdmin(DeskAdminMixin, admin.ModelAdmin):
     actions = ["merge_people"]
     add_title = _("Add person")
     change_title = _("Change person")
+    readonly_fields = ["former_addresses"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "position"]}),
+        (None, {"fields": ["name", "slug", "position", "former_addresses"]}),
         (_("Photo"), {"fields": ["photo", "photo_alt"]}),
         (_("Short bio"), {"fields": ["bio", "bio_ru", "bio_en"]}),
     ]
@@ -45,6 +46,12 @@ class AuthorAdmin(DeskAdminMixin, admin.ModelAdmin):
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()
+
+    @admin.display(description=_("former addresses"))
+    def former_addresses(self, obj):
+        """The slugs of the people merged into this one: their old pages lead here."""
+        slugs = [alias.slug for alias in obj.aliases.all()] if obj.pk else []
+        return ", ".join(slugs) or "—"
 
     @admin.action(description=_("Merge the selected people into one…"), permissions=["change", "delete"])
     def merge_people(self, request, queryset):

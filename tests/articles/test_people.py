@@ -312,3 +312,10 @@ def test_people_are_translated_where_the_site_is(settings):
         assert (person.bio_display, person.bio_language) == ("ru", "ru")
     with translation.override("en"):
         assert (person.bio_display, person.bio_language) == ("uz", "uz")
+
+
+def test_the_person_form_shows_the_addresses_merged_into_them(editor_client):
+    kept = make_author()
+    person_merge(merged=make_author(slug="old-spelling"), into=kept)
+    html = editor_client.get(f"/admin/articles/author/{kept.pk}/change/").content.decode()
+    assert "former addresses" in html.lower() and "old-spelling" in html
