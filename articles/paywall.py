@@ -5,7 +5,8 @@ structured data, share text, cached pages) asks this module. Hidden blocks are n
 
 A print-first article is whole for everyone once its embargo has passed (`Article.opens_at`,
 articles.embargo); before that, for editors, and for a reader holding an access grant that covers
-it: the only question asked of the readers app is `readers.access.reading_grant`.
+it, and for a request from the network of an institution with access: the only questions asked of the
+readers app are `readers.access.reading_grant` and `reading_institution`.
 """
 
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from readers.access import reading_grant
+from readers.access import reading_grant, reading_institution
 
 from .models import Article, ArticleBlock
 
@@ -54,23 +55,29 @@ class Access:
     """What a request may read of one article: the whole text or the excerpt, and by what right.
 
     `grant` is the reader's access grant when that is the reason for the whole text (the page says
-    so, and the answer is that reader's own: never shared).
+    so, and the answer is that reader's own: never shared); else `institution`, when the request
+    comes from an institution's network (the page names it: never shared either).
     """
 
     whole: bool
     grant: object = None
+    institution: object = None
 
     @property
     def paywalled(self):
         return not self.whole
 
 
-def article_access(article, user=None, reader=None, *, now=None):
-    """How much of `article` this staff `user` and/or `reader` may read at `now` (an Access)."""
+def article_access(article, user=None, reader=None, *, institution=None, now=None):
+    """How much of `article` this staff `user` and/or `reader`, from the network of `institution`
+    (request.institution), may read at `now` (an Access)."""
     if is_open_to_everyone(article, now) or can_preview(user):
         return Access(whole=True)
     grant = reading_grant(article, reader, now)
-    return Access(whole=grant is not None, grant=grant)
+    if grant is not None:
+        return Access(whole=True, grant=grant)
+    institution = reading_institution(article, institution, now)
+    return Access(whole=institution is not None, institution=institution)
 
 
 def is_paywalled(article, user=None, reader=None, *, now=None):

@@ -23,4 +23,6 @@ urlpatterns = [
     ),
     path("feeds/tags/<unicode_slug:slug>/rss/", shared_document(feeds.TagFeed()), name="tag-feed-rss"),
     path("feeds/tags/<unicode_slug:slug>/atom/", shared_document(feeds.TagAtomFeed()), name="tag-feed-atom"),
+    # One reader's own feed, behind a secret address: never a shared document (articles.feeds).
+    path("feeds/reader/<slug:key>/rss/", feeds.reader_feed, name="reader-feed-rss"),
 ]

@@ -57,9 +57,13 @@ def article_detail(request, slug):
         article, translation_urls, hreflang_urls, summary = remember(
             f"article:{slug}", lambda: load_article(Article.objects.published(), slug)
         )
-    access = article_access(article, request.user, request.reader)
-    if access.grant is not None:
-        mark_private(request)  # the whole text by a reader's own right: never in a shared cache
+    access = article_access(
+        article, request.user, request.reader, institution=getattr(request, "institution", None)
+    )
+    if access.grant is not None or access.institution is not None:
+        mark_private(request)  # the whole text by a reader's or an institution's right: never shared
+    if access.institution is not None:
+        request.institution_read = access.institution  # counted by institutions.middleware
     # Whom the paywall note speaks to: part of the shared fragment's key, never a reader's own data.
     note_for = ("reader" if request.reader.is_authenticated else "anonymous") if access.paywalled else ""
     context = {
@@ -70,6 +74,7 @@ def article_detail(request, slug):
         "blocks": lambda: list(visible_blocks(article, access=access)),
         "paywalled": access.paywalled,
         "access_grant": access.grant,
+        "access_institution": access.institution,
         "note_for": note_for,
         "summary": summary,
         "json_ld": lambda: article_json_ld(article, request),  # built on a fragment miss only

@@ -204,8 +204,17 @@ def is_private(request):
     return getattr(request, "_has_private_content", False)
 
 
+def bypass_page_cache(request):
+    """Neither answer `request` from the page cache nor store its answer: its pages differ from
+    everyone's though it carries no cookie (a visitor from an institution's network, whose article
+    pages are whole). Call it from a middleware above PageCacheMiddleware."""
+    request._bypasses_page_cache = True
+
+
 def is_cacheable_request(request):
     if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
+        return False
+    if getattr(request, "_bypasses_page_cache", False):
         return False
     if request.path.startswith(settings.PAGE_CACHE_EXCLUDE):
         return False

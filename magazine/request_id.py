@@ -11,6 +11,8 @@ from contextvars import ContextVar
 
 from django.conf import settings
 
+from .ratelimit import from_trusted_proxy
+
 HEADER = "X-Request-ID"
 WELL_FORMED = re.compile(r"[A-Za-z0-9._-]{8,64}")
 _current = ContextVar("request_id", default="-")
@@ -24,7 +26,8 @@ def current_request_id():
 def incoming_or_new(request):
     """The proxy's id when a trusted proxy sent a well-formed one; a new random id otherwise."""
     incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-    if settings.TRUSTED_PROXIES and WELL_FORMED.fullmatch(incoming):
+    trusted = settings.TRUSTED_PROXIES and from_trusted_proxy(request.META.get("REMOTE_ADDR", ""))
+    if trusted and WELL_FORMED.fullmatch(incoming):
         return incoming
     return uuid.uuid4().hex
 

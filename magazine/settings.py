@@ -1,5 +1,6 @@
 """The one settings module: every value that differs between machines comes from the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -97,6 +98,8 @@ INSTALLED_APPS = [
     # The print subscription list (its admin import needs import_export before it).
     "import_export",
     "printsubscribers",
+    # Institutional access: an institution's networks and staff addresses read the whole text.
+    "institutions",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +113,8 @@ MIDDLEWARE = [
     # bytes against BREACH. Static files come precompressed from WhiteNoise, above.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # request.institution: the institution whose network the client is in (its pages skip the page cache).
+    "institutions.middleware.InstitutionMiddleware",
     # A page cache hit is answered here, before sessions, locale, authentication and the view.
     "magazine.cache.PageCacheMiddleware",
     "magazine.middleware.PermissionsPolicyMiddleware",
@@ -402,6 +407,11 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 BENCH_TRIVIAL_VIEW = env_bool("BENCH_TRIVIAL_VIEW")
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: trust REMOTE_ADDR only).
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+# Where the trusted proxy connects from (e.g. 127.0.0.1,::1): X-Forwarded-For from any other address is
+# not believed. Empty: any address (the proxy is the only way in). A bad network stops the start.
+TRUSTED_PROXY_ADDRESSES = [
+    str(ipaddress.ip_network(network, strict=False)) for network in env_list("TRUSTED_PROXY_ADDRESSES")
+]
 
 # --- Background tasks and letters (outbox/) -------------------------------------------------------------
 # Tasks (letters, announcements, index rebuilds) wait in the database until `manage.py db_worker` runs
@@ -490,6 +500,11 @@ READERS_CODE_LOCK_SECONDS = env_int("READERS_CODE_LOCK_SECONDS", 900)
 READERS_CODE_PER_IP = env_int("READERS_CODE_PER_IP", 30)
 # How long a reader stays signed in on one browser.
 READERS_SESSION_DAYS = env_int("READERS_SESSION_DAYS", 60)
+# Requests for personal feeds (/<lang>/feeds/reader/…) per client IP in READERS_FEED_WINDOW seconds (429
+# beyond; 0 turns the limit off). A feed service that fetches for many readers from one address may
+# need more.
+READERS_FEED_PER_IP = env_int("READERS_FEED_PER_IP", 300)
+READERS_FEED_WINDOW = env_int("READERS_FEED_WINDOW", 3600)
 # --- end of readers -------------------------------------------------------------------------------------
 # --- codes from the printed issue (issuecodes/) ----------------------------------------------------------
 # Codes tried per client IP and per reader in ISSUECODES_TRIES_WINDOW seconds (429 beyond).

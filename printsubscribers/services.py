@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from magazine.days import day_start
 from readers.models import AccessGrant
-from readers.services import grant_create, grant_revoke
+from readers.services import grant_create, grant_period_follow, grant_revoke
 
 from .models import PrintSubscription
 
@@ -53,13 +53,7 @@ def subscription_grant_sync(*, subscription: PrintSubscription) -> AccessGrant |
     starts_at, ends_at = subscription_period(subscription)
     grant = subscription.grant
     if grant is not None:
-        if grant.revoked_at is not None:
-            return None
-        if (grant.starts_at, grant.ends_at) != (starts_at, ends_at):
-            grant.starts_at, grant.ends_at = starts_at, ends_at
-            grant.full_clean()
-            grant.save(update_fields=["starts_at", "ends_at", "updated_at"])
-        return grant
+        return grant_period_follow(grant=grant, starts_at=starts_at, ends_at=ends_at)
     grant = grant_create(
         reader=subscription.reader,
         scope=AccessGrant.Scope.EVERYTHING,

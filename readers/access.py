@@ -1,8 +1,9 @@
 """Who may read the whole text of a print-first article, by access grant.
 
 `articles.paywall` asks `reading_grant` (through `may_read_full`), and no other code reads grants:
-page, feeds, search, structured data and letters all ask the paywall. The embargo, which opens an
-article to everyone, is the paywall's own business (`Article.opens_at`).
+page, feeds, search, structured data and letters all ask the paywall. A request from an institution's
+network (institutions.middleware sets `request.institution`) reads by `reading_institution`. The
+embargo, which opens an article to everyone, is the paywall's own business (`Article.opens_at`).
 """
 
 from datetime import time, timedelta
@@ -41,6 +42,17 @@ def reading_grant(article, reader, now=None):
 def may_read_full(article, reader, now=None):
     """True when `reader` holds a live grant that covers `article` (its issue, or everything)."""
     return reading_grant(article, reader, now) is not None
+
+
+def reading_institution(article, institution, now=None):
+    """The institution by which a request from its network reads `article` whole at `now`, or None.
+
+    An institution opens every print-first article while it is active and within its period (the
+    embargo, as for grants, is the paywall's business). `institution` may be None.
+    """
+    if institution is None or not institution.is_live(now):
+        return None
+    return institution
 
 
 def day_label(moment):

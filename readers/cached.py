@@ -13,7 +13,7 @@ from django.db import transaction
 
 TIMEOUT = 3600
 # Part of every key: a release that changes what an entry holds (a new field) starts afresh.
-FORMAT = 1
+FORMAT = 2
 
 
 def key(pk):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from magazine.models import Issue, TimeStampedModel
 
 from . import cached
+from .feed_keys import feed_key_digest, feed_key_make
 
 
 class ReadersCachedQuerySet(models.QuerySet):
@@ -51,6 +52,12 @@ class Reader(TimeStampedModel):
     )
     last_sign_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
     session_generation = models.PositiveIntegerField(_("session generation"), default=0, editable=False)
+    # The secret of the reader's personal feed address (readers.feed_keys): found by its digest.
+    feed_key = models.CharField(_("feed key"), max_length=64, default=feed_key_make, editable=False)
+    feed_key_digest = models.CharField(_("feed key digest"), max_length=64, unique=True, editable=False)
+    feed_key_created_at = models.DateTimeField(
+        _("feed address made at"), default=timezone.now, editable=False
+    )
 
     objects = ReaderQuerySet.as_manager()
 
@@ -66,6 +73,10 @@ class Reader(TimeStampedModel):
 
     def __str__(self):
         return self.email
+
+    def save(self, *args, **kwargs):
+        self.feed_key_digest = feed_key_digest(self.feed_key)
+        super().save(*args, **kwargs)
 
 
 class AnonymousReader:

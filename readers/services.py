@@ -12,6 +12,7 @@ from outbox.services import letters_forget
 from subscriptions.addresses import normalize_email
 from subscriptions.services import subscriber_forget
 
+from .feed_keys import feed_key_digest, feed_key_make
 from .models import AccessGrant, Reader, SignInToken
 
 
@@ -45,6 +46,17 @@ def reader_sign_out_everywhere(*, reader: Reader) -> None:
     """End every session of `reader`, on every device, at its next request (the generation moves)."""
     Reader.objects.filter(pk=reader.pk).update(session_generation=F("session_generation") + 1)
     reader.refresh_from_db(fields=["session_generation"])
+
+
+def reader_feed_key_reset(*, reader: Reader) -> str:
+    """Give `reader` a new personal feed address and return its key: the old address answers 404 from
+    now on, in every process (the lookup reads the database; the cached reader is dropped)."""
+    key, now = feed_key_make(), timezone.now()
+    Reader.objects.filter(pk=reader.pk).update(
+        feed_key=key, feed_key_digest=feed_key_digest(key), feed_key_created_at=now, updated_at=now
+    )
+    reader.feed_key, reader.feed_key_digest, reader.feed_key_created_at = key, feed_key_digest(key), now
+    return key
 
 
 @transaction.atomic
@@ -98,6 +110,21 @@ def grant_create(
         grant.save()
         if scope == AccessGrant.Scope.ISSUES:
             grant.issues.set(issues)
+    return grant
+
+
+def grant_period_follow(*, grant: AccessGrant, starts_at, ends_at) -> AccessGrant | None:
+    """Move a way in's grant to the period of its source (a print subscription, an institution).
+
+    The grant is saved through the model (post_save drops the reader's cached grants). A grant a
+    manager revoked stays revoked: None is returned, and the way in does not give it again.
+    """
+    if grant.revoked_at is not None:
+        return None
+    if (grant.starts_at, grant.ends_at) != (starts_at, ends_at):
+        grant.starts_at, grant.ends_at = starts_at, ends_at
+        grant.full_clean()
+        grant.save(update_fields=["starts_at", "ends_at", "updated_at"])
     return grant
 
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("account/language/", views.account_language, name="language"),
     path("account/newsletter/", views.account_newsletter, name="newsletter"),
     path("account/delete/", views.account_delete, name="delete"),
+    path("account/feed/reset/", views.account_feed_reset, name="feed-reset"),
 ]

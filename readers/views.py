@@ -15,7 +15,12 @@ from subscriptions.services import subscriber_subscribe_verified, subscriber_uns
 
 from .forms import CodeForm, LanguageForm, SignInForm, local_path
 from .models import AccessGrant
-from .services import reader_delete, reader_language_set, reader_sign_out_everywhere
+from .services import (
+    reader_delete,
+    reader_feed_key_reset,
+    reader_language_set,
+    reader_sign_out_everywhere,
+)
 from .sessions import session_sign_in, session_sign_out
 from .signin import code_locked, sign_in_redeem, sign_in_request, token_for_code, token_for_link
 
@@ -150,13 +155,30 @@ def sign_out_everywhere(request):
 def account(request):
     reader = request.reader
     grants = AccessGrant.objects.filter(reader=reader).current_or_coming().prefetch_related("issues")
+    grants = list(grants.longest_first())
     context = {
         "reader": reader,
-        "grants": grants.longest_first(),
+        "grants": grants,
+        # The personal feed is offered to a reader with access, now or coming (readers.feed_keys).
+        "feed_url": feed_url(request, reader) if grants else None,
         "subscriber": Subscriber.objects.with_email(reader.email).first(),
         "language_form": LanguageForm(initial={"language": reader.language}),
     }
     return render(request, "readers/account.html", context)
+
+
+def feed_url(request, reader):
+    """The absolute address of `reader`'s personal feed, in the language of the page."""
+    return request.build_absolute_uri(reverse("articles:reader-feed-rss", kwargs={"key": reader.feed_key}))
+
+
+@require_POST
+@reader_required
+def account_feed_reset(request):
+    """A new personal feed address; the old one stops working at once (a leaked address is revoked)."""
+    reader_feed_key_reset(reader=request.reader)
+    messages.success(request, _("Your feed has a new address. The old address no longer works."))
+    return redirect(f"{reverse('readers:account')}#account-feed")
 
 
 @require_POST

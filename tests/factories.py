@@ -88,6 +88,7 @@ ROLE_MIGRATIONS = [
     ("readers.migrations.0002_subscriber_managers", "grant"),
     ("issuecodes.migrations.0002_subscriber_managers", "grant"),
     ("printsubscribers.migrations.0002_subscriber_managers", "grant"),
+    ("institutions.migrations.0002_subscriber_managers", "grant"),
 ]
 
 

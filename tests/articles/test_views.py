@@ -91,7 +91,8 @@ def test_tag_page_lists_published_articles_with_the_tag(client):
 def test_tag_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries, count):
     for _ in range(count):
         make_article(tags=["energy"], issue=make_issue(), section=make_section(), authors=[make_author()])
-    with django_assert_max_num_queries(15):
+    # 16 with the institutions' networks, read once into the cache (institutions.lookup).
+    with django_assert_max_num_queries(16):
         assert client.get("/uz/tags/energy/").status_code == 200
 
 
@@ -107,9 +108,9 @@ def test_article_page_costs_a_fixed_number_of_queries(
         authors=[make_author(), make_author()],
         blocks=[("text", f"<p>{n}</p>") for n in range(block_count)],
     )
-    # Cold: the article, its parts, related reading, comments, sidebar, menu, and the moments pages change
-    # by themselves (articles scheduled and opening, events starting and ending).
-    with django_assert_max_num_queries(19):
+    # Cold: the article, its parts, related reading, comments, sidebar, menu, the moments pages change by
+    # themselves (articles scheduled and opening, events starting and ending), the institutions' networks.
+    with django_assert_max_num_queries(20):
         assert client.get(article.get_absolute_url()).status_code == 200
     # Warm: the article and the shared fragments are kept per content version.
     with django_assert_max_num_queries(0):

@@ -21,6 +21,7 @@ SOURCES = [
     "approvals",
     "issuecodes",
     "printsubscribers",
+    "institutions",
     "templates",
 ]
 

@@ -77,6 +77,21 @@ def make_objects_the_demo_lacks():
         number="1042", name="Dilnoza", postal_code="100017", starts_on=now.date(), ends_on=now.date()
     )
     subscription_link(subscription=subscription, reader=reader)
+    # An institution with ranges of both families, domains and a month's readings (institutions).
+    from institutions.models import Institution, InstitutionRange
+    from institutions.services import reading_count
+
+    institution = Institution.objects.create(
+        name="Ministry of Foreign Affairs",
+        kind=Institution.Kind.MINISTRY,
+        contact_name="Aziz",
+        starts_on=now.date(),
+        ends_on=now.date() + timedelta(days=365),
+        email_domains="mfa.uz\nconsulate.mfa.uz",
+    )
+    for text in ("10.0.0.0/8", "192.0.2.10-192.0.2.50", "2001:db8::/32"):
+        InstitutionRange.objects.create(institution=institution, text=text)
+    reading_count(institution)
     # A letter waiting in the outbox, and the task that will deliver it.
     letter_send(to=subscriber.email, subject="Confirm", body="Line one.\nLine two.", kind="confirmation")
 

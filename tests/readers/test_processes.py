@@ -124,3 +124,20 @@ def test_wrong_codes_are_counted_once_across_processes(site):
     assert post(site.b, "/uz/account/sign-in/check-inbox/", {"code": "000000"}) == 429
     assert post(site.a, "/uz/account/sign-in/check-inbox/", {"code": "000000"}) == 429
     assert get(site.a + "/uz/")[0] == 200
+
+
+def test_a_personal_feed_is_no_one_else_s_in_any_process_and_a_reset_closes_it_everywhere(site):
+    code = "from readers.models import Reader; print(Reader.objects.get().feed_key)"
+    printed = site.manage("shell", "-c", code)
+    path = f"/uz/feeds/reader/{printed.stdout.decode().split()[-1]}/rss/"
+    for n in range(4):
+        status, headers, body = get((site.a, site.b)[n % 2] + path)
+        assert status == 200 and HIDDEN in body
+        assert "no-store" in headers["Cache-Control"] and "X-Page-Cache" not in headers
+    public = alternate(site, "/uz/feeds/rss/", times=4)
+    assert all(status == 200 and HIDDEN not in body for status, _, body in public)
+    site.shell(
+        "from readers.models import Reader; from readers.services import reader_feed_key_reset; "
+        "reader_feed_key_reset(reader=Reader.objects.get())"
+    )
+    assert [get(base + path)[0] for base in (site.a, site.b, site.a)] == [404, 404, 404]

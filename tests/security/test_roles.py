@@ -12,6 +12,7 @@ from taggit.models import Tag
 
 from articles.models import EmbargoSettings
 from comments.models import Comment, DiscussionSettings
+from institutions.models import Institution
 from magazine.models import Contacts, Event
 from printsubscribers.models import PrintSubscription
 from subscriptions.models import Announcement, Delivery
@@ -84,6 +85,11 @@ GROUP_PERMISSIONS = {
         "printsubscribers.view_printsubscription",
         "printsubscribers.add_printsubscription",
         "printsubscribers.change_printsubscription",
+        "institutions.view_institution",
+        "institutions.add_institution",
+        "institutions.change_institution",
+        *crud("institutions", "institutionrange"),
+        "institutions.view_institutionreading",
     },
 }
 
@@ -116,6 +122,8 @@ ADMIN_ACCESS = {
         "issuecodes.codebatch": {"view", "add", "change"},
         # A subscription is unlinked (its grant revoked), never deleted by a manager.
         "printsubscribers.printsubscription": {"view", "add", "change"},
+        # An institution is made inactive (its readers' grants revoked), never deleted by a manager.
+        "institutions.institution": {"view", "add", "change"},
     },
 }
 ADMIN_MODELS = [
@@ -136,6 +144,7 @@ ADMIN_MODELS = [
     "readers.accessgrant",
     "issuecodes.codebatch",
     "printsubscribers.printsubscription",
+    "institutions.institution",
     "auth.user",
     "auth.group",
 ]
@@ -173,6 +182,9 @@ def objects():
         "issuecodes.codebatch": make_batch(issue=issue)[0].pk,
         "printsubscribers.printsubscription": PrintSubscription.objects.create(
             number="1042", postal_code="100017", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+        ).pk,
+        "institutions.institution": Institution.objects.create(
+            name="University", starts_on=date(2026, 1, 1)
         ).pk,
         "articles.embargosettings": 1,
         "auth.user": make_user().pk,
@@ -217,6 +229,7 @@ def test_moderators_and_subscriber_managers_hold_nothing_outside_their_app():
         "readers",
         "issuecodes",
         "printsubscribers",
+        "institutions",
     }
 
 
