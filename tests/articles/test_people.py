@@ -319,3 +319,12 @@ def test_the_person_form_shows_the_addresses_merged_into_them(editor_client):
     person_merge(merged=make_author(slug="old-spelling"), into=kept)
     html = editor_client.get(f"/admin/articles/author/{kept.pk}/change/").content.decode()
     assert "former addresses" in html.lower() and "old-spelling" in html
+
+
+def test_a_new_person_never_takes_the_address_of_someone_merged_away(client):
+    kept = make_author(name="Rustam Aliyev", slug="rustam-aliyev")
+    make_article(authors=[kept])
+    person_merge(merged=make_author(name="R. Aliyev", slug="r-aliyev"), into=kept)
+    newcomer = Author.objects.create(name="R Aliyev")
+    assert newcomer.slug == "r-aliyev-2"
+    assert client.get("/uz/people/r-aliyev/")["Location"] == "/uz/people/rustam-aliyev/"
