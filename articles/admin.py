@@ -1,5 +1,8 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import models, transaction
+from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -16,16 +19,81 @@ from magazine.revisions import revision_create
 
 from .admin_import import WordImportAdminMixin
 from .models import Article, ArticleBlock, Author, EmbargoSettings
+from .services import person_merge
 from .tagging import TagNamesField
 
 
 @admin.register(Author)
 class AuthorAdmin(DeskAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "position"]
-    search_fields = ["name"]
+    list_display = ["photo_thumbnail", "name", "position"]
+    list_display_links = ["name"]
+    search_fields = ["name", "position"]
     prepopulated_fields = {"slug": ["name"]}
-    add_title = _("Add author")
-    change_title = _("Change author")
+    actions = ["merge_people"]
+    add_title = _("Add person")
+    change_title = _("Change person")
+    readonly_fields = ["former_addresses"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "position", "former_addresses"]}),
+        (_("Photo"), {"fields": ["photo", "photo_alt"]}),
+        (_("Short bio"), {"fields": ["bio", "bio_ru", "bio_en"]}),
+    ]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 80})}}
+
+    @admin.display(description=THUMBNAIL_LABEL)
+    def photo_thumbnail(self, obj):
+        return thumbnail(obj.photo)
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url()
+
+    @admin.display(description=_("former addresses"))
+    def former_addresses(self, obj):
+        """The slugs of the people merged into this one: their old pages lead here."""
+        slugs = [alias.slug for alias in obj.aliases.all()] if obj.pk else []
+        return ", ".join(slugs) or "—"
+
+    @admin.action(description=_("Merge the selected people into one…"), permissions=["change", "delete"])
+    def merge_people(self, request, queryset):
+        """Ask which of the selected people to keep, then merge the others into that one."""
+        people = list(queryset.order_by("name", "pk"))
+        if len(people) < 2:
+            self.message_user(request, _("Select at least two people to merge."), messages.WARNING)
+            return None
+        if "into" in request.POST:
+            into = next((p for p in people if str(p.pk) == request.POST["into"]), None)
+            if into is None:
+                self.message_user(request, _("Choose the person to keep among the selected."), messages.ERROR)
+                return None
+            with transaction.atomic():  # all of them or none
+                for person in people:
+                    if person.pk != into.pk:
+                        person_merge(merged=person, into=into)
+            count = len(people) - 1
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d person merged into %(name)s.", "%(count)d people merged into %(name)s.", count
+                )
+                % {"count": count, "name": into.name},
+                messages.SUCCESS,
+            )
+            return None
+        counts = {
+            person.pk: (person.article_count, person.interview_count)
+            for person in queryset.annotate(
+                article_count=Count("articles", distinct=True),
+                interview_count=Count("interviews", distinct=True),
+            )
+        }
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Merge people"),
+            "opts": self.model._meta,
+            "people": [(person, *counts[person.pk]) for person in people],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/author/merge.html", context)
 
 
 class BlockForm(forms.ModelForm):
@@ -111,7 +179,7 @@ class ArticleAdmin(
     list_filter = [PublicationFilter, "access", "language", "issue", "section", "is_sponsored"]
     list_select_related = ["issue", "section"]
     search_fields = ["title", "subtitle", "lead", "slug", "interviewee_name", "authors__name"]
-    autocomplete_fields = ["issue", "section", "authors", "translation_of"]
+    autocomplete_fields = ["issue", "section", "authors", "interviewee", "translation_of"]
     date_hierarchy = "publish_at"
     inlines = [BlockInline]
     revision_related = ("blocks",)
@@ -126,7 +194,7 @@ class ArticleAdmin(
             None,
             {"fields": ["title", "subtitle", "lead", ("issue", "section", "position"), "authors", "tags"]},
         ),
-        (_("Interview"), {"fields": ["interviewee_name", "interviewee_position"]}),
+        (_("Interview"), {"fields": ["interviewee", "interviewee_name", "interviewee_position"]}),
         (
             _("Publication"),
             {

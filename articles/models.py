@@ -5,27 +5,56 @@ from django.db import models, transaction
 from django.db.models import Case, Min, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy as _, pgettext_lazy
 from taggit.managers import TaggableManager
 
 from magazine.images import CleanImageField, UploadTo
-from magazine.models import CoverFocalPoint, Issue, Section, SettingsRow, TimeStampedModel
+from magazine.models import CoverFocalPoint, Issue, Section, SettingsRow, TimeStampedModel, translated
 from magazine.richtext import RichTextField
-from magazine.slugs import unique_slug
+from magazine.slugs import slug_for, unique_slug
 
 from .embargo import opening_moment, openings_update
 from .tagging import ArticleTagManager
 
 
+class AuthorQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """The people a reader may meet: an author or the interviewee of at least one published article."""
+        published = Article.objects.published(now)
+        return self.filter(Q(pk__in=published.values("authors")) | Q(pk__in=published.values("interviewee")))
+
+
 class Author(models.Model):
+    """A person: an author of articles, an interviewee, or both (one person, one page)."""
+
     name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     position = models.CharField(pgettext_lazy("job", "position"), max_length=300, blank=True)
+    photo = CleanImageField(
+        _("photo"),
+        upload_to=UploadTo("people"),
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_alt = models.CharField(
+        _("photo description"),
+        max_length=250,
+        blank=True,
+        help_text=_("For readers who cannot see the photo."),
+    )
+    bio = models.TextField(_("short bio"), blank=True)
+    bio_ru = models.TextField(_("short bio (Russian)"), blank=True)
+    bio_en = models.TextField(_("short bio (English)"), blank=True)
+
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("author")
-        verbose_name_plural = _("authors")
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
 
     def __str__(self):
         return self.name
@@ -34,8 +63,52 @@ class Author(models.Model):
         # A name pasted or imported with spaces around it would print as "Karimov , Chegara" in bylines.
         self.name = self.name.strip()
         if not self.slug:
-            self.slug = unique_slug(self.name, Author.objects.exclude(pk=self.pk))
+            self.slug = self.free_slug()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:person", kwargs={"slug": self.slug})
+
+    def free_slug(self):
+        """A slug from the name that no other person has, nor had before being merged into someone."""
+        base = slug_for(self.name, max_length=76)  # as unique_slug() made them
+        candidate, n = base, 2
+        others = Author.objects.exclude(pk=self.pk)
+        while others.filter(slug=candidate).exists() or AuthorAlias.objects.filter(slug=candidate).exists():
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def clean(self):
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError({"photo_alt": _("Describe the photo for readers who cannot see it.")})
+
+    @property
+    def bio_display(self):
+        return translated(self, "bio")
+
+    @property
+    def bio_language(self):
+        """The language `bio_display` is written in: the reader's, or Uzbek where no translation exists."""
+        language = (get_language() or settings.LANGUAGE_CODE)[:2]
+        if language != settings.LANGUAGE_CODE and getattr(self, f"bio_{language}", ""):
+            return language
+        return settings.LANGUAGE_CODE
+
+
+class AuthorAlias(models.Model):
+    """The slug of a person merged into another: its old page redirects to the kept person's."""
+
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    person = models.ForeignKey(
+        Author, verbose_name=_("person"), on_delete=models.CASCADE, related_name="aliases"
+    )
+
+    class Meta:
+        verbose_name = _("former address of a person")
+        verbose_name_plural = _("former addresses of people")
+
+    def __str__(self):
+        return self.slug
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -53,7 +126,9 @@ class ArticleQuerySet(models.QuerySet):
         The search columns (the indexed texts and their vectors) are left behind: no list shows them.
         """
         return (
-            self.select_related("issue", "section").prefetch_related("tags", "authors").defer(*SEARCH_COLUMNS)
+            self.select_related("issue", "section", "interviewee")
+            .prefetch_related("tags", "authors")
+            .defer(*SEARCH_COLUMNS)
         )
 
     def for_language(self, language):
@@ -157,6 +232,15 @@ class Article(CoverFocalPoint, TimeStampedModel):
         _("lead"), blank=True, help_text=_("One or two sentences shown in lists and previews.")
     )
     authors = models.ManyToManyField(Author, verbose_name=_("authors"), blank=True, related_name="articles")
+    interviewee = models.ForeignKey(
+        Author,
+        verbose_name=_("interviewee (person)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interviews",
+        help_text=_("Links the interview to the person's page; the name below is filled from it when empty."),
+    )
     interviewee_name = models.CharField(_("interviewee"), max_length=200, blank=True)
     interviewee_position = models.CharField(_("interviewee's position"), max_length=300, blank=True)
     cover = CleanImageField(
@@ -250,7 +334,12 @@ class Article(CoverFocalPoint, TimeStampedModel):
         super().save(*args, **kwargs)
 
     def fill_defaults(self):
-        """A slug from the title, and 'now' as the publish time of an article published without one."""
+        """A slug from the title, 'now' as the publish time of an article published without one, and the
+        interviewee's name and position from the linked person where they are empty."""
+        if self.interviewee_id and not self.interviewee_name.strip():
+            self.interviewee_name = self.interviewee.name
+        if self.interviewee_id and not self.interviewee_position.strip():
+            self.interviewee_position = self.interviewee.position
         if not self.slug:
             self.slug = unique_slug(self.title, Article.objects.exclude(pk=self.pk), max_length=200)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:

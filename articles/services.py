@@ -1,4 +1,4 @@
-"""Writes that touch several models: an article saved with the blocks imported from Word."""
+"""Writes that touch several models: an article saved with the blocks imported from Word, people merged."""
 
 from django.db import transaction
 from django.db.models import Max
@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from magazine.revisions import revision_create
 
-from .models import Article, ArticleBlock
+from .models import Article, ArticleBlock, Author, AuthorAlias
 
 
 @transaction.atomic
@@ -28,3 +28,31 @@ def article_import_blocks(*, article: Article, blocks: list[dict], user, source_
     comment = _("Imported from Word (%s).") % source_name
     revision_create(obj=article, user=user, related=("blocks",), comment=comment)
     return article
+
+
+MERGED_FIELDS = ("position", "photo", "photo_alt", "bio", "bio_ru", "bio_en")
+
+
+@transaction.atomic
+def person_merge(*, merged: Author, into: Author) -> Author:
+    """Make `merged` and `into` one person, `into`: its bylines and interviews move over, its empty
+    fields are filled from `merged`'s, and `merged`'s page address (and any it inherited) redirects
+    to `into`'s. `merged` is deleted."""
+    if merged.pk == into.pk:
+        raise ValueError("A person cannot be merged into themselves.")
+    for article in Article.objects.filter(authors=merged):
+        article.authors.add(into)  # signals: the search index and the content version follow
+        article.authors.remove(merged)
+    Article.objects.filter(interviewee=merged).update(interviewee=into)
+    changed = [name for name in MERGED_FIELDS if not getattr(into, name) and getattr(merged, name)]
+    for name in changed:
+        setattr(into, name, getattr(merged, name))
+    if "photo" in changed:
+        into.photo_width, into.photo_height = merged.photo_width, merged.photo_height
+    into.save()
+    AuthorAlias.objects.filter(person=merged).update(person=into)
+    AuthorAlias.objects.filter(slug=into.slug).delete()  # the kept person's own address wins
+    old_slug = merged.slug
+    merged.delete()
+    AuthorAlias.objects.create(slug=old_slug, person=into)
+    return into

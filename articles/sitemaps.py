@@ -1,4 +1,4 @@
-"""sitemap.xml: published articles, issues and sections, with their language versions as alternates."""
+"""sitemap.xml: published articles, issues, sections and people, with the language versions as alternates."""
 
 from collections import defaultdict
 
@@ -9,7 +9,7 @@ from django.utils.translation import override
 
 from magazine.models import Issue, Section
 
-from .models import Article
+from .models import Article, Author
 from .paywall import opened_at
 
 
@@ -91,9 +91,26 @@ class SectionSitemap(TranslatedPageSitemap):
         return item.newest_article_at
 
 
+class PersonSitemap(TranslatedPageSitemap):
+    """The page of every person with published work, in every language."""
+
+    def items(self):
+        published = Article.objects.published()
+        newest = published.filter(Q(authors=OuterRef("pk")) | Q(interviewee=OuterRef("pk")))
+        return (
+            Author.objects.public()
+            .annotate(newest_article_at=Subquery(newest.order_by("-updated_at").values("updated_at")[:1]))
+            .only("pk", "slug")
+            .order_by("name", "pk")
+        )
+
+    def lastmod(self, item):
+        return item.newest_article_at
+
+
 class PageSitemap(TranslatedPageSitemap):
     def items(self):
-        return ["magazine:home", "magazine:issue-archive"]
+        return ["magazine:home", "magazine:issue-archive", "articles:people"]
 
     def location(self, item):
         return reverse(item)
@@ -104,4 +121,5 @@ sitemaps = {
     "articles": ArticleSitemap,
     "issues": IssueSitemap,
     "sections": SectionSitemap,
+    "people": PersonSitemap,
 }

@@ -8,6 +8,12 @@ from magazine.images import rendition_name, rendition_widths
 from .paywall import is_paywalled, public_summary
 
 
+def person_url(person, article, request):
+    """The absolute URL of `person`'s page in the article's language."""
+    with override(article.language):
+        return request.build_absolute_uri(person.get_absolute_url())
+
+
 def article_json_ld(article, request):
     """A NewsArticle as anyone may read it: a closed print-first one says it is not free and where the
     paywalled part sits; once its embargo has passed it is free like any other."""
@@ -23,7 +29,10 @@ def article_json_ld(article, request):
         "inLanguage": article.language,
         "datePublished": article.publish_at,
         "dateModified": article.updated_at,
-        "author": [{"@type": "Person", "name": author.name} for author in article.authors.all()],
+        "author": [
+            {"@type": "Person", "name": author.name, "url": person_url(author, article, request)}
+            for author in article.authors.all()
+        ],
         "publisher": {"@type": "Organization", "name": _("Regional Security")},
         "keywords": [tag.name for tag in article.tags.all()],
     }

@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 from magazine.cache import shared_document
 from magazine.converters import UnicodeSlugConverter
 
-from . import feeds, views
+from . import feeds, people, views
 
 register_converter(UnicodeSlugConverter, "unicode_slug")
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("tags/<unicode_slug:slug>/", views.tag_detail, name="tag"),
     path("pr/", views.sponsored_list, name="sponsored"),
+    path("people/", people.person_list, name="people"),
+    path("people/<slug:slug>/", people.person_detail, name="person"),
     path("search/", views.search, name="search"),
     path("feeds/rss/", shared_document(feeds.LatestArticlesFeed()), name="feed-rss"),
     path("feeds/atom/", shared_document(feeds.LatestArticlesAtomFeed()), name="feed-atom"),

@@ -42,7 +42,8 @@ def language_urls(article):
 def load_article(articles, slug):
     """The article with what its page shows of it: (article, switcher URLs, hreflang URLs, summary)."""
     article = get_object_or_404(
-        articles.select_related("issue", "section").prefetch_related("authors", "tags"), slug=slug
+        articles.select_related("issue", "section", "interviewee").prefetch_related("authors", "tags"),
+        slug=slug,
     )
     return article, *language_urls(article), public_summary(article)
 

@@ -5,13 +5,14 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _, override
+from django.utils.translation import get_language, gettext as _, override
 
 from magazine.cache import remember
 
 from .. import extensions
 from ..models import Article
 from ..paywall import is_open_to_everyone
+from ..related import related_articles
 
 register = template.Library()
 
@@ -19,6 +20,12 @@ register = template.Library()
 @register.simple_tag
 def below_article_templates():
     return extensions.below_article()
+
+
+@register.simple_tag
+def related_reading(article):
+    """Related reading under `article` for a reader of the active language (articles.related)."""
+    return related_articles(article, get_language())
 
 
 @register.simple_tag

@@ -33,7 +33,9 @@ def test_print_first_article_declares_its_paywall_in_json_ld(client):
         "cssSelector": ".paywall",
     }
     assert data["isPartOf"]["@type"] == "PublicationIssue" and data["isPartOf"]["issueNumber"] == "1-2"
-    assert data["author"] == [{"@type": "Person", "name": "Malika T."}]
+    (author,) = article.authors.all()
+    url = f"http://testserver/{article.language}/people/{author.slug}/"  # the person's page (issue 21)
+    assert data["author"] == [{"@type": "Person", "name": "Malika T.", "url": url}]
 
 
 def test_free_article_is_free_in_json_ld(client):

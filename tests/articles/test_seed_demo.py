@@ -167,3 +167,21 @@ def test_home_page_and_a_demo_article_answer_after_seeding(seeded, client):
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert article.title in response.content.decode()
+
+
+def test_demo_people_have_bios_and_the_interviews_link_their_interviewees(seeded):
+    interviews = Article.objects.exclude(interviewee_name="")
+    assert interviews.exists() and not interviews.filter(interviewee__isnull=True).exists()
+    for interview in interviews.select_related("interviewee"):
+        assert interview.interviewee.name == interview.interviewee_name
+    assert not Author.objects.filter(bio="").exists() and not Author.objects.filter(bio_ru="").exists()
+
+
+def test_seeding_again_links_interviews_seeded_before_interviewees_were_people(seeded):
+    Article.objects.update(interviewee=None)
+    Author.objects.update(bio="", bio_ru="", bio_en="")
+    before = counts()
+    seed()
+    assert counts() == before
+    assert not Article.objects.exclude(interviewee_name="").filter(interviewee__isnull=True).exists()
+    assert not Author.objects.filter(bio="").exists()

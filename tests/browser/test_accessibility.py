@@ -36,6 +36,8 @@ PATHS = {  # page type: path after the language prefix, into the data magazine()
     "pr": "/pr/",
     "not-found": "/no-such-page/",
     "subscribe": "/subscribe/",
+    "person": "/people/dilshod-yusupov/",
+    "people": "/people/",
 }
 
 
@@ -61,7 +63,9 @@ def magazine():
     with_image(issue, "cover", "Cover of 1-2/2025", color=(30, 60, 90))
     analysis = make_section(name="Tahlil", name_ru="Анализ", slug="tahlil", description="Long reads.")
     interview = make_section(name="Suhbat", name_ru="Интервью", slug="suhbat")
-    author = make_author(name="Dilshod Yusupov")
+    author = make_author(
+        name="Dilshod Yusupov", slug="dilshod-yusupov", position="Researcher", bio="Writes on water."
+    )
     free = make_article(
         issue=issue,
         section=analysis,

@@ -22,7 +22,7 @@ def crumbs(html):
     [
         ("/admin/articles/article/", ["Home", "Articles"]),
         ("/admin/articles/article/add/", ["Home", "Articles", "Add article"]),
-        ("/admin/articles/author/", ["Home", "Articles", "Authors"]),
+        ("/admin/articles/author/", ["Home", "Articles", "People"]),
         ("/admin/comments/comment/", ["Home", "Comments"]),
     ],
 )

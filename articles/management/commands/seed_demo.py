@@ -69,6 +69,11 @@ INTERVIEWEES = [  # in the order the interviews appear below
     ("Ravshan Haydarov", "sobiq diplomat"),
     ("Gulnora Saidova", "mintaqaviy tadqiqotlar markazi direktori"),
 ]
+BIO = (  # a person's short bio in Uzbek, Russian and English
+    "{name} mintaqaviy xavfsizlik va xalqaro munosabatlar haqida yozadi va jurnal muhokamalarida qatnashadi.",
+    "{name} пишет о региональной безопасности и международных отношениях, участвует в дискуссиях журнала.",
+    "{name} writes on regional security and international relations and takes part in the journal's debates.",
+)
 # year, first number, last number, publication date, theme in Uzbek, Russian, English; the last is a draft.
 ISSUES = [
     (2023, 1, None, (3, 15), "Yangi davr chorrahasida", "На перекрёстке новой эпохи", "At the crossroads"),
@@ -339,9 +344,13 @@ class Command(BaseCommand):
         self.report(password, device)
 
     def author(self, name, position):
-        return Author.objects.get_or_create(
+        person = Author.objects.get_or_create(
             slug=slug_for(name), defaults={"name": name, "position": position}
         )[0]
+        if not person.bio:  # people seeded before they had bios get one too
+            person.bio, person.bio_ru, person.bio_en = (text.format(name=name) for text in BIO)
+            person.save(update_fields=["bio", "bio_ru", "bio_en"])
+        return person
 
     def issue(self, row, *, color, is_published):
         year, first, last, (month, day), *themes = row
@@ -383,6 +392,9 @@ class Command(BaseCommand):
         }
         if interview:
             defaults["interviewee_name"], defaults["interviewee_position"] = next(self.interviewees)
+            defaults["interviewee"] = self.author(
+                defaults["interviewee_name"], defaults["interviewee_position"]
+            )
         if "translation_of" in extra:
             original = Article.objects.filter(slug=slug_for(extra["translation_of"], max_length=200)).first()
             defaults["translation_of"] = original
@@ -393,6 +405,8 @@ class Command(BaseCommand):
             slug=slug_for(title, max_length=200), defaults=defaults
         )
         if not created:
+            if interview and article.interviewee_id is None:  # seeded before interviewees were people
+                Article.objects.filter(pk=article.pk).update(interviewee=defaults["interviewee"])
             return
         self.created += 1
         rng = random.Random(f"{SEED}-{title}")
