@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "printsubscribers",
     # Institutional access: an institution's networks and staff addresses read the whole text.
     "institutions",
+    # Most read (counted without cookies) and the Telegram channel.
+    "reach",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +115,8 @@ MIDDLEWARE = [
     # bytes against BREACH. Static files come precompressed from WhiteNoise, above.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Most read (reach/middleware.py): counts article reads and fills in the list, page-cache hits too.
+    "reach.middleware.MostReadMiddleware",
     # request.institution: the institution whose network the client is in (its pages skip the page cache).
     "institutions.middleware.InstitutionMiddleware",
     # A page cache hit is answered here, before sessions, locale, authentication and the view.
@@ -522,3 +526,19 @@ PRINTSUBS_ACTIVATE_WINDOW = env_int("PRINTSUBS_ACTIVATE_WINDOW", 3600)
 # The most rows one imported list may have.
 PRINTSUBS_IMPORT_MAX_ROWS = env_int("PRINTSUBS_IMPORT_MAX_ROWS", 50_000)
 # --- end of print subscribers -------------------------------------------------------------------------------
+# --- reach (reach/): most read and the Telegram channel ---------------------------------------------------
+# The Telegram channel is off unless both are set. TELEGRAM_CHANNEL is "@channel" (or a chat id) for every
+# language, or one per language: "uz=@magazine_uz,ru=@magazine_ru" (a language left out is not posted).
+TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_CHANNEL = os.environ.get("TELEGRAM_CHANNEL", "")
+TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org")
+TELEGRAM_TIMEOUT = env_int("TELEGRAM_TIMEOUT", 10)  # seconds per Bot API call
+TELEGRAM_MAX_ATTEMPTS = env_int("TELEGRAM_MAX_ATTEMPTS", 5)
+TELEGRAM_RETRY_SECONDS = env_int("TELEGRAM_RETRY_SECONDS", 60)  # first retry delay; each next one 4x longer
+TELEGRAM_SENDING_TIMEOUT = env_int("TELEGRAM_SENDING_TIMEOUT", 300)
+# Only articles published within this many hours are posted (turning the channel on posts nothing old).
+TELEGRAM_LOOKBACK_HOURS = env_int("TELEGRAM_LOOKBACK_HOURS", 24)
+# The sidebar's most read list: how many articles, over how many days (renewed by manage.py reach_tick).
+MOSTREAD_COUNT = env_int("MOSTREAD_COUNT", 5)
+MOSTREAD_DAYS = env_int("MOSTREAD_DAYS", 7)
+# --- end of reach -------------------------------------------------------------------------------------------

@@ -89,6 +89,7 @@ ROLE_MIGRATIONS = [
     ("issuecodes.migrations.0002_subscriber_managers", "grant"),
     ("printsubscribers.migrations.0002_subscriber_managers", "grant"),
     ("institutions.migrations.0002_subscriber_managers", "grant"),
+    ("reach.migrations.0002_editors", "grant"),
 ]
 
 

@@ -22,6 +22,7 @@ SOURCES = [
     "issuecodes",
     "printsubscribers",
     "institutions",
+    "reach",
     "templates",
 ]
 

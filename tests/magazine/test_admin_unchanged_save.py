@@ -94,6 +94,12 @@ def make_objects_the_demo_lacks():
     reading_count(institution)
     # A letter waiting in the outbox, and the task that will deliver it.
     letter_send(to=subscriber.email, subject="Confirm", body="Line one.\nLine two.", kind="confirmation")
+    # A failed Telegram post of an article (reach; read-only in the admin).
+    from reach.models import TelegramPost
+
+    TelegramPost.objects.create(
+        article=article, language=article.language, status="failed", last_error="400\nx"
+    )
 
 
 def stored_row(obj):

@@ -15,6 +15,7 @@ from comments.models import Comment, DiscussionSettings
 from institutions.models import Institution
 from magazine.models import Contacts, Event
 from printsubscribers.models import PrintSubscription
+from reach.models import TelegramPost
 from subscriptions.models import Announcement, Delivery
 from tests.factories import (
     make_article,
@@ -66,6 +67,8 @@ GROUP_PERMISSIONS = {
         "subscriptions.view_announcement",
         "subscriptions.add_announcement",
         "subscriptions.send_announcement",
+        "reach.view_telegrampost",
+        "reach.retry_telegrampost",
     },
     MODERATORS: {"comments.view_comment", "comments.change_comment", "comments.moderate_comment"},
     MANAGERS: {
@@ -109,6 +112,8 @@ ADMIN_ACCESS = {
         "comments.discussionsettings": {"view", "change"},
         "articles.embargosettings": {"view", "change"},
         "subscriptions.announcement": {"view", "add"},
+        # Posts are written when an article is published; editors look and send a failed one again.
+        "reach.telegrampost": {"view"},
     },
     MODERATORS: {"comments.comment": {"view", "change"}},
     MANAGERS: {
@@ -145,6 +150,7 @@ ADMIN_MODELS = [
     "issuecodes.codebatch",
     "printsubscribers.printsubscription",
     "institutions.institution",
+    "reach.telegrampost",
     "auth.user",
     "auth.group",
 ]
@@ -187,6 +193,7 @@ def objects():
             name="University", starts_on=date(2026, 1, 1)
         ).pk,
         "articles.embargosettings": 1,
+        "reach.telegrampost": TelegramPost.objects.create(article=article, language=article.language).pk,
         "auth.user": make_user().pk,
         "auth.group": Group.objects.get(name=EDITORS).pk,
     }
