@@ -11,7 +11,7 @@ from taggit.managers import TaggableManager
 from magazine.images import CleanImageField, UploadTo
 from magazine.models import CoverFocalPoint, Issue, Section, SettingsRow, TimeStampedModel, translated
 from magazine.richtext import RichTextField
-from magazine.slugs import slug_for, unique_slug
+from magazine.slugs import unique_slug
 
 from .embargo import opening_moment, openings_update
 from .tagging import ArticleTagManager
@@ -71,12 +71,7 @@ class Author(models.Model):
 
     def free_slug(self):
         """A slug from the name that no other person has, nor had before being merged into someone."""
-        base = slug_for(self.name, max_length=76)  # as unique_slug() made them
-        candidate, n = base, 2
-        others = Author.objects.exclude(pk=self.pk)
-        while others.filter(slug=candidate).exists() or AuthorAlias.objects.filter(slug=candidate).exists():
-            candidate, n = f"{base}-{n}", n + 1
-        return candidate
+        return unique_slug(self.name, Author.objects.exclude(pk=self.pk), also=[AuthorAlias.objects.all()])
 
     def clean(self):
         if self.photo and not self.photo_alt.strip():

@@ -30,10 +30,11 @@ def slug_for(text, *, max_length=80):
     return slug or "untitled"
 
 
-def unique_slug(text, queryset, *, max_length=80):
-    """`slug_for(text)`, with -2, -3… appended until no row of `queryset` has it."""
+def unique_slug(text, queryset, *, max_length=80, also=()):
+    """`slug_for(text)`, with -2, -3… appended until no row of `queryset` (nor of the querysets in
+    `also`, such as slugs kept for redirects) has it."""
     base = slug_for(text, max_length=max_length - 4)
     candidate, n = base, 2
-    while queryset.filter(slug=candidate).exists():
+    while any(taken.filter(slug=candidate).exists() for taken in (queryset, *also)):
         candidate, n = f"{base}-{n}", n + 1
     return candidate
