@@ -10,15 +10,13 @@ class ArticlesConfig(AppConfig):
         from django.db.models.signals import pre_save
         from taggit.models import Tag
 
-        from magazine import cache, dashboard, sidebar
+        from magazine import dashboard, sidebar
 
-        from . import signals
+        from . import cache_topics, signals
         from .dashboard import articles_panel
-        from .models import Article
         from .tagging import refuse_tag_without_url
 
-        cache.register_boundary(Article.objects.next_publication)
-        cache.register_boundary(Article.objects.next_opening)
+        cache_topics.connect()
         sidebar.register("articles/_sidebar_pr.html", order=40)
         dashboard.register_panel(articles_panel, order=20)
         signals.connect()

@@ -18,7 +18,7 @@ from django.utils.translation import get_language, gettext as _, override
 from django.views.decorators.http import require_http_methods
 from taggit.models import Tag
 
-from magazine.cache import mark_private
+from magazine.cache import depends_on, mark_private
 from magazine.models import Section
 from magazine.ratelimit import client_ip, hit
 from readers.cached import reader_with_grants
@@ -50,6 +50,7 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj):
+        depends_on("list:all")
         articles = self.articles(obj).for_language(get_language()).for_listing()
         articles = articles.prefetch_related(public_blocks_prefetch())
         return articles.order_by("-publish_at", "-id")[: self.limit]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _, pgettext_lazy
 from taggit.managers import TaggableManager
 
+from magazine.cache import RowsShownInCache
 from magazine.images import CleanImageField, UploadTo
 from magazine.models import CoverFocalPoint, Issue, Section, SettingsRow, TimeStampedModel, translated
 from magazine.richtext import RichTextField
@@ -24,8 +25,10 @@ class AuthorQuerySet(models.QuerySet):
         return self.filter(Q(pk__in=published.values("authors")) | Q(pk__in=published.values("interviewee")))
 
 
-class Author(models.Model):
+class Author(RowsShownInCache, models.Model):
     """A person: an author of articles, an interviewee, or both (one person, one page)."""
+
+    cache_topic = "person"
 
     name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -173,7 +176,9 @@ class ArticleQuerySet(models.QuerySet):
             openings_update(self.filter(issue__isnull=True), issue=None, site_days=site_days)
 
 
-class Article(CoverFocalPoint, TimeStampedModel):
+class Article(RowsShownInCache, CoverFocalPoint, TimeStampedModel):
+    cache_topic = "article"
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, override
 
+from magazine.cache import depends_on
 from magazine.images import rendition_name, rendition_widths
 from magazine.pagination import paginate
 
@@ -38,6 +39,7 @@ def person_detail(request, slug):
         # A person merged into another keeps their address: it leads to the kept person for good.
         alias = get_object_or_404(AuthorAlias.objects.select_related("person"), slug=slug)
         return redirect(alias.person, permanent=True)
+    depends_on(f"list:person:{person.pk}")
     page = paginate(request, person_articles(person, get_language()), PER_PAGE)
     if not page.paginator.count:
         raise Http404("No published work by this person.")  # nobody's page before their first article
@@ -51,6 +53,7 @@ def person_detail(request, slug):
 
 
 def person_list(request):
+    depends_on("list:all")
     people = Author.objects.public().order_by("name", "pk")
     page = paginate(request, people, PEOPLE_PER_PAGE)
     return render(request, "articles/person_list.html", {"page": page, "people": page.object_list})

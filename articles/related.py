@@ -3,6 +3,8 @@
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
+from magazine.cache import depends_on
+
 from .models import SEARCH_COLUMNS, Article
 
 RELATED_COUNT = 4
@@ -27,6 +29,11 @@ def related_articles(article, language, *, count=RELATED_COUNT):
         shared |= Q(authors__in=people_ids) | Q(interviewee__in=people_ids)
     if not shared:
         return []
+    depends_on(
+        *(f"list:tag:{pk}" for pk in tag_ids),
+        *(f"list:person:{pk}" for pk in people_ids),
+        *([f"list:section:{article.section_id}"] if article.section_id else []),
+    )
     own_root = article.translation_of_id or article.pk
     published = Article.objects.published()
     # Matching by version group: a translation may lack the tags its original carries.

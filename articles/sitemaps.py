@@ -7,6 +7,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import override
 
+from magazine.cache import depends_on
 from magazine.models import Issue, Section
 
 from .models import Article, Author
@@ -19,6 +20,7 @@ class ArticleSitemap(Sitemap):
     limit = 1000  # URLs per sitemap page: sitemap.xml is an index of pages
 
     def items(self):
+        depends_on("list:all")
         return (
             Article.objects.published()
             .only("pk", "slug", "language", "translation_of", "updated_at", "access", "opens_at")

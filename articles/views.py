@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 from taggit.models import Tag
 
-from magazine.cache import fragments, mark_private, remember
+from magazine.cache import depends_on, fragments, listed, mark_private, remember
 from magazine.pagination import lazy_paginate, paginate_counted
 
 from .forms import SearchForm
@@ -92,7 +92,8 @@ def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = Article.objects.published().for_language(get_language()).for_listing().filter(tags=tag)
     page, articles = lazy_paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
-    return render(request, "articles/tag_detail.html", {"tag": tag, "page": page, "articles": articles})
+    context = {"tag": tag, "page": page, "articles": articles, "list_topic": listed(f"list:tag:{tag.pk}")}
+    return render(request, "articles/tag_detail.html", context)
 
 
 def sponsored_list(request):
@@ -100,11 +101,13 @@ def sponsored_list(request):
         Article.objects.published().for_language(get_language()).for_listing().filter(is_sponsored=True)
     )
     page, articles = lazy_paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
-    return render(request, "articles/sponsored_list.html", {"page": page, "articles": articles})
+    context = {"page": page, "articles": articles, "list_topic": listed("list:sponsored")}
+    return render(request, "articles/sponsored_list.html", context)
 
 
 def search(request):
     """Search results: one query for the matches; cards are shared fragments, snippets are the query's."""
+    depends_on("search", "list:all")
     form = SearchForm(request.GET)
     query, year, section = form.search_params()
     if query:

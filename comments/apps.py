@@ -7,26 +7,21 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-
         from articles import extensions
         from magazine import cache, dashboard
 
         from . import dashboard as comments_dashboard, moderation, signals
         from .forms import rendered_at_token
-        from .models import Comment, DiscussionSettings
+        from .models import Comment
 
         extensions.register_below_article("comments/_article_comments.html")
         # A cached page's comment form gets each visitor's own time stamp, like its CSRF token.
         cache.register_fresh_field("rendered_at", lambda request: rendered_at_token())
         # Pages change by themselves when an article's comments close (close_after_days).
-        cache.register_boundary(moderation.next_closing)
+        cache.register_boundary(moderation.next_closing, moderation.closing_topics)
+        # Saving DiscussionSettings moves `site` by itself (magazine.models.SettingsRow).
+        cache.register_topics(Comment, signals.comment_topics)
         dashboard.register_panel(comments_dashboard.comments_panel, order=10)
         dashboard.register_series(
             _("Approved comments"), comments_dashboard.approved_per_week, permission="comments.view_comment"
-        )
-        post_save.connect(signals.comment_saved_or_deleted, sender=Comment, dispatch_uid="comments-saved")
-        post_delete.connect(signals.comment_saved_or_deleted, sender=Comment, dispatch_uid="comments-deleted")
-        post_save.connect(
-            signals.discussion_saved, sender=DiscussionSettings, dispatch_uid="discussion-saved"
         )

@@ -53,6 +53,17 @@ def next_closing(now):
     return oldest_open + timedelta(days=days) if oldest_open else None
 
 
+def closing_topics(start, end):
+    """The comment sections whose comments closed by age between `start` and `end` (cache topics)."""
+    days = DiscussionSettings.from_database().close_after_days
+    if not days:
+        return []
+    published = Article.objects.filter(
+        publish_at__gte=start - timedelta(days=days), publish_at__lte=end - timedelta(days=days)
+    )
+    return [f"comments:{pk}" for pk in published.values_list("pk", flat=True)]
+
+
 def is_blocked(comment, discussion):
     """True when the comment contains a blocked word or comes from a blocked email or address."""
     email = comment.author_email.lower()

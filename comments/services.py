@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from magazine.cache import comments_changed
+from magazine.cache import changed
 from outbox.models import Letter
 from outbox.services import letter_send
 
@@ -64,16 +64,18 @@ def comment_create(
 
 def _comments_set_status(*, comments, moderator, status) -> int:
     """Move `comments` to `status`, logged in the admin history under `moderator`; return how many moved."""
-    changed = list(comments.exclude(status=status))
-    if not changed:
+    changed_comments = list(comments.exclude(status=status))
+    if not changed_comments:
         return 0
     with transaction.atomic():
-        Comment.objects.filter(pk__in=[c.pk for c in changed]).update(
+        Comment.objects.filter(pk__in=[c.pk for c in changed_comments]).update(
             status=status, approved_at=timezone.now() if status == Comment.Status.APPROVED else None
         )
-        LogEntry.objects.log_actions(moderator.pk, changed, CHANGE, [{"changed": {"fields": ["status"]}}])
-        transaction.on_commit(comments_changed)
-    return len(changed)
+        LogEntry.objects.log_actions(
+            moderator.pk, changed_comments, CHANGE, [{"changed": {"fields": ["status"]}}]
+        )
+        changed(*{f"comments:{comment.article_id}" for comment in changed_comments})
+    return len(changed_comments)
 
 
 def comments_approve(*, comments, moderator) -> int:

@@ -1,15 +1,7 @@
-"""Approved comments and the discussion settings are part of article pages: changes refresh the page cache."""
-
-from django.db import transaction
-
-from magazine.cache import comments_changed, content_changed
+"""What a comment's change makes stale in the cache (magazine.cache): its article's comment section."""
 
 
-def comment_saved_or_deleted(sender, instance, created=False, **kwargs):
+def comment_topics(instance, created=False, **kwargs):
     if created and instance.status != instance.Status.APPROVED:
-        return  # a new waiting comment is shown only to its author, whose pages are never cached
-    transaction.on_commit(comments_changed)
-
-
-def discussion_saved(sender, **kwargs):
-    transaction.on_commit(content_changed)
+        return []  # a new waiting comment is shown only to its author, whose pages are never cached
+    return [f"comments:{instance.article_id}"]

@@ -7,16 +7,21 @@ class MagazineConfig(AppConfig):
     verbose_name = _("Magazine")
 
     def ready(self):
+        from django.apps import apps
         from django.core.signals import request_finished
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from . import cache, checks  # noqa: F401 (checks register themselves)
-        from .models import Event
+        from .cache import dependencies
+        from .models import Revision
         from .request_id import forget_request_id
 
         request_finished.connect(forget_request_id, dispatch_uid="forget-request-id")
 
-        for signal in (post_save, post_delete):
-            signal.connect(cache.content_changed_for_model, dispatch_uid=f"pages-{signal}")
-        m2m_changed.connect(cache.content_changed_for_model, dispatch_uid="pages-m2m")
-        cache.register_boundary(lambda now: Event.objects.next_change(now))
+        # The one invalidation path: every change of a row moves the cache topics it registered
+        # (magazine.cache.dependencies); issues, sections, events and contacts move `site`.
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(dependencies.model_changed, dispatch_uid=f"cache-topics-{signal}")
+        cache.register_topics(Revision, lambda instance, **kwargs: [])  # readers never see revisions
+        # An event starting or ending changes the sidebar of every page.
+        cache.register_boundary(lambda now: apps.get_model("magazine", "Event").objects.next_change(now))

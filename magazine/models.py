@@ -2,13 +2,13 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
 
-from .cache import content_changed, remember
+from .cache import SITE, changed, remember
 from .exact_json import ExactEncoder
 from .images import CleanImageField, UploadTo, make_crops
 from .richtext import RichTextField
@@ -53,8 +53,8 @@ class CoverFocalPoint(models.Model):
 class SettingsRow(models.Model):
     """Settings with one row (pk 1) that editors change in the admin; they shape what readers see.
 
-    Saving moves the content version at once and again after the commit, so no request keeps the old
-    row meanwhile. `load()` keeps the row until the content changes, under `cache_name`.
+    Saving makes every cached piece stale (topic `site`): at once and again after the commit, so no
+    request keeps the old row meanwhile. `load()` keeps the row until it changes, under `cache_name`.
     """
 
     cache_name = None
@@ -65,8 +65,7 @@ class SettingsRow(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        content_changed()
-        transaction.on_commit(content_changed)
+        changed(SITE)
 
     @classmethod
     def from_database(cls):

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from .cache import listed
 from .models import Contacts, Event, Issue, Section
 from .pagination import lazy_paginate, paginate
 
@@ -37,7 +38,8 @@ def issue_articles(issue):
 def home(request):
     issue = Issue.objects.published().first()
     articles = issue_articles(issue) if issue else []
-    return render(request, "magazine/home.html", {"issue": issue, "articles": articles})
+    context = {"issue": issue, "articles": articles, "list_topic": issue and listed(f"list:issue:{issue.pk}")}
+    return render(request, "magazine/home.html", context)
 
 
 def issue_archive(request):
@@ -51,7 +53,13 @@ def issue_detail(request, year, numbers):
         Issue.objects.published(), year=year, number_first=int(first), number_last=int(last) if last else None
     )
     page, articles = lazy_paginate(request, issue_articles(issue), 60)
-    return render(request, "magazine/issue_detail.html", {"issue": issue, "page": page, "articles": articles})
+    context = {
+        "issue": issue,
+        "page": page,
+        "articles": articles,
+        "list_topic": listed(f"list:issue:{issue.pk}"),
+    }
+    return render(request, "magazine/issue_detail.html", context)
 
 
 def section_detail(request, slug):
@@ -59,7 +67,14 @@ def section_detail(request, slug):
     articles = section.articles.published().for_language(get_language()).for_listing()
     page, articles = lazy_paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
     return render(
-        request, "magazine/section_detail.html", {"section": section, "page": page, "articles": articles}
+        request,
+        "magazine/section_detail.html",
+        {
+            "section": section,
+            "page": page,
+            "articles": articles,
+            "list_topic": listed(f"list:section:{section.pk}"),
+        },
     )
 
 

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext as _, override
 
-from magazine.cache import remember
+from magazine.cache import depends_on, remember
 
 from .. import extensions
 from ..models import Article
@@ -31,7 +31,12 @@ def related_reading(article):
 @register.simple_tag
 def latest_sponsored(count=3):
     sponsored = Article.objects.published().filter(is_sponsored=True).select_related("section")
-    return remember("latest-sponsored", lambda: list(sponsored[:3]))[:count]
+
+    def latest():
+        depends_on("list:sponsored")
+        return list(sponsored[:3])
+
+    return remember("latest-sponsored", latest)[:count]
 
 
 @register.filter

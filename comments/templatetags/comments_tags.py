@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.functional import SimpleLazyObject, cached_property
 
-from magazine.cache import comments_version, mark_private
+from magazine.cache import depends_on, mark_private
 
 from ..forms import CommentForm, rendered_at_token
 from ..models import Comment, DiscussionSettings
@@ -31,7 +31,7 @@ class CommentSection:
         self.allowed, self.closed_reason = comments_allowed(article, DiscussionSettings.load())
         self.article_url = article.get_absolute_url()
         self.page_number = request.GET.get("cpage", "")
-        self.version = comments_version(request)
+        depends_on(f"comments:{article.pk}")
         self.waiting = []
         if self.own_ids:
             self.waiting = list(
@@ -54,12 +54,22 @@ class CommentSection:
         """True when the form is the blank one every reader gets."""
         return self.allowed and self.reply_to is None and not self.author
 
-    @cached_property
+    @property
     def count(self):
-        return self.article.comments.approved().count()
+        depends_on(f"comments:{self.article.pk}")  # also in the fragment that shows it
+        return self._count
 
     @cached_property
+    def _count(self):
+        return self.article.comments.approved().count()
+
+    @property
     def threads(self):
+        depends_on(f"comments:{self.article.pk}")  # also in the fragment that shows them
+        return self._threads
+
+    @cached_property
+    def _threads(self):
         visible = self.article.comments.for_page(own_ids=self.own_ids).order_by("created_at", "id")
         page = Paginator(visible.filter(parent__isnull=True), settings.COMMENTS_THREADS_PER_PAGE).get_page(
             self.page_number

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
-from magazine.cache import LocalCopies, content_changed
+from magazine.cache import SITE, LocalCopies, changed
 from magazine.cache_backends import RedisCache
 from subscriptions.models import Subscriber
 from tests.factories import make_article, make_issue, make_print_first
@@ -78,7 +78,7 @@ def test_conditional_request_gets_304(client):
     article = make_article()
     etag = client.get(article.get_absolute_url())["ETag"]
     assert client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 304
-    content_changed()
+    changed(SITE)
     assert client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 

@@ -1,0 +1,154 @@
+"""Topics: the names of what a cached piece shows, each with a version that moves when it changes.
+
+A piece (page, fragment, data) is stored with the versions of its topics as they were when it was
+made; it counts only while they are all still current. Topics are collected while the piece is
+made: explicitly (`depends_on("list:issue:7")`) and, for the models that register it, for every row
+loaded from the database (`Article.from_db` says `article:<pk>`). `changed(*topics)` moves them.
+
+Storing is safe against a write racing the render through the *epoch*: a counter moved first by
+every `changed()`. A piece is stored only if the epoch it started under is still current when its
+topic versions are read at the end; otherwise it is served but not kept.
+"""
+
+import secrets
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+SITE = "site"  # every piece depends on it: what every page shows (menu, sidebar, settings)
+EPOCH = "epoch"  # moved first by every change (see above)
+BOUNDARY_KEY = "topics:next-boundary"
+_boundaries = []  # (next_moment(now), topics_between(start, end) or None)
+# The versions read during the current request ({topic: version}); None outside a request.
+_request_memo = ContextVar("cache_topics_request_memo", default=None)
+_request_epoch = ContextVar("cache_topics_request_epoch", default=None)
+# The open recordings, innermost last: each a set of topic names.
+_recordings = ContextVar("cache_topics_recordings", default=())
+
+
+def topic_key(topic):
+    return f"topic:{topic}"
+
+
+def _move(topics):
+    for key in map(topic_key, [EPOCH, *topics]):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, secrets.randbits(48), timeout=None)
+    cache.delete(BOUNDARY_KEY)  # the change may have moved a scheduled moment: look again
+    if (memo := _request_memo.get()) is not None:
+        memo.clear()
+
+
+def changed(*topics):
+    """Make stale every piece showing one of `topics`: now, and again when the transaction commits
+    (a piece made between the two read the rows from before the commit and must not outlive it)."""
+    topics = sorted(set(topics))
+    _move(topics)
+    transaction.on_commit(lambda: _move(topics))
+
+
+def versions(topics):
+    """{topic: current version} (one round trip for those not yet read in this request)."""
+    memo = _request_memo.get()
+    if memo is not None and not memo:
+        memo["\x00boundary"] = check_boundary()  # once a request, when it first looks at the cache
+    found = {topic: memo[topic] for topic in topics if topic in memo} if memo is not None else {}
+    missing = [topic for topic in topics if topic not in found]
+    if missing:
+        values = cache.get_many([topic_key(topic) for topic in missing])
+        for topic in missing:
+            value = values.get(topic_key(topic))
+            if value is None:  # a fresh (or emptied) cache must not reuse a version held in copies
+                cache.add(topic_key(topic), secrets.randbits(48), timeout=None)
+                value = cache.get(topic_key(topic))
+            found[topic] = value
+        if memo is not None:
+            memo.update((topic, found[topic]) for topic in missing)
+    return found
+
+
+def is_current(stored_versions):
+    """True if every topic still has the version the piece was stored with."""
+    return versions(list(stored_versions)) == stored_versions
+
+
+class Topic(str):
+    """A topic's name given to `{% fragment %}` as one of its parts: the fragment depends on it."""
+
+
+def listed(name):
+    """Record that what is being made shows the list `name` (e.g. "list:issue:7"); return it as a
+    Topic for the {% fragment %} that renders the list."""
+    depends_on(name)
+    return Topic(name)
+
+
+def depends_on(*topics):
+    """Declare that what is being made shows `topics` (no cost outside a recording)."""
+    for recording in _recordings.get():
+        recording.update(topics)
+
+
+class Recording:
+    """`with Recording() as topics:` collects the topics of what is made inside (nested ones too).
+
+    `stored_versions()` then gives {topic: version} to store the piece with, or None when a change
+    happened meanwhile (the piece is served, not kept).
+    """
+
+    def __enter__(self):
+        self.epoch = _request_epoch.get() or versions([EPOCH])[EPOCH]
+        self.topics = {SITE}
+        self.token = _recordings.set((*_recordings.get(), self.topics))
+        return self
+
+    def __exit__(self, *exc):
+        _recordings.reset(self.token)
+
+    def stored_versions(self):
+        found = versions(sorted(self.topics))  # the topics first, then the epoch: see changed()
+        return found if cache.get(topic_key(EPOCH)) == self.epoch else None
+
+
+def open_request():
+    """Start a request (PageCacheMiddleware): its memo of versions, and the epoch every piece made
+    during it started after. Returns the tokens for `close_request`."""
+    tokens = _request_memo.set({}), _request_epoch.set(None)
+    if settings.PAGE_CACHE_SECONDS or settings.FRAGMENT_CACHE_SECONDS:
+        _request_epoch.set(cache.get(topic_key(EPOCH)) or versions([EPOCH])[EPOCH])
+    return tokens
+
+
+def close_request(tokens):
+    _request_memo.reset(tokens[0])
+    _request_epoch.reset(tokens[1])
+
+
+def register_boundary(next_moment, topics_between=None):
+    """`next_moment(now)`: the next datetime after `now` at which some page changes by itself, or None.
+
+    `topics_between(start, end)` names the topics that moment changes (None: the whole site).
+    """
+    _boundaries.append((next_moment, topics_between))
+
+
+def check_boundary(now=None):
+    """Once the next scheduled moment has passed, move the topics of what it changed (no cron job)."""
+    now = now or timezone.now()
+    boundary = cache.get(BOUNDARY_KEY)
+    if boundary is not None and (boundary == "none" or boundary > now.timestamp()):
+        return
+    if boundary is not None:
+        start = timezone.datetime.fromtimestamp(boundary, tz=timezone.UTC)
+        topics = set()
+        for _next_moment, topics_between in _boundaries:
+            topics.update(topics_between(start, now) if topics_between else [SITE])
+        if topics:
+            _move(sorted(topics))
+    moments = [moment for next_moment, _ in _boundaries if (moment := next_moment(now)) is not None]
+    cache.set(BOUNDARY_KEY, min(moments).timestamp() if moments else "none", timeout=None)
