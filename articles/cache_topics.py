@@ -131,6 +131,12 @@ def relation_topics(kind, article_field, other_field):
     return topics_of
 
 
+def tag_topics(instance, **kwargs):
+    """A tag renamed: its list and the articles that show it."""
+    tagged = Article.objects.filter(tags=instance).values_list("pk", flat=True)
+    return {f"list:tag:{instance.pk}", "list:all", "search", *(f"article:{pk}" for pk in tagged)}
+
+
 def person_topics(instance, **kwargs):
     return {f"person:{instance.pk}", "search"}
 
@@ -151,12 +157,13 @@ def publication_topics(start, end):
 def connect():
     """Register the articles' topics with the cache; called from ArticlesConfig.ready()."""
     from django.db.models.signals import pre_save
-    from taggit.models import TaggedItem
+    from taggit.models import Tag, TaggedItem
 
     pre_save.connect(remember_listing, sender=Article, dispatch_uid="cache-listing-before")
     register_topics(Article, article_change_topics)
     register_topics(ArticleBlock, block_topics)
     register_topics(Author, person_topics)
+    register_topics(Tag, tag_topics)
     register_topics(TaggedItem, relation_topics("tag", "object_id", "tag_id"))
     register_topics(Article.authors.through, relation_topics("person", "article_id", "author_id"))
     register_boundary(Article.objects.next_publication, publication_topics)

@@ -125,6 +125,26 @@ def test_a_change_made_by_another_process_is_on_every_page_of_every_process(site
     assert all("Mountains" in body for _, _, body in pages), "a stale home page was served"
 
 
+def test_an_edit_from_another_process_cools_its_page_everywhere_and_leaves_the_others_warm(site):
+    site.shell(
+        "from django.utils import timezone; from articles.models import Article; "
+        'Article.objects.create(title="Quiet corner", slug="quiet-corner", status="published", '
+        "publish_at=timezone.now() - timezone.timedelta(days=2))"
+    )
+    alternate(site, "/uz/articles/water-first/")
+    alternate(site, "/uz/articles/quiet-corner/")
+
+    site.shell(
+        'from articles.models import Article; a = Article.objects.get(slug="water-first"); '
+        'a.title = "Water first, revised"; a.save()'
+    )
+
+    edited = alternate(site, "/uz/articles/water-first/")
+    assert all("Water first, revised" in body for _, _, body in edited), "a stale article page was served"
+    other = alternate(site, "/uz/articles/quiet-corner/")
+    assert {headers["X-Page-Cache"] for _, headers, _ in other} == {"hit"}, "an unrelated page was cooled"
+
+
 def test_an_article_switched_to_print_first_is_never_served_whole_again(site):
     before = alternate(site, "/uz/articles/water-first/")
     assert all(HIDDEN in body for _, _, body in before)  # free: both processes keep the whole text
