@@ -10,10 +10,11 @@ from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
 from django.utils.translation import get_language
 
-from .topics import Recording, Topic, depends_on, versions
+from .topics import Recording, Topic, checked_boundary, depends_on, versions
 
 # Part of every key: a release that stores pieces differently starts afresh.
 FORMAT = 5
@@ -62,12 +63,16 @@ def digest(*parts):
 def current_entries(keys):
     """{key: (versions, value)} for those of `keys` kept with current versions (local copies first)."""
     entries = {key: entry for key in keys if (entry := local_copies.get(key)) is not None}
+    if entries:
+        checked_boundary()
     topics = {topic for entry in entries.values() for topic in entry[0]}
     now = versions(list(topics)) if topics else {}
     entries = {key: e for key, e in entries.items() if all(now[t] == v for t, v in e[0].items())}
     absent = [key for key in keys if key not in entries]
     if absent:
         shared = cache.get_many(absent)
+        if shared:
+            checked_boundary()
         topics = {topic for entry in shared.values() for topic in entry[0]}
         now = versions(list(topics)) if topics else {}
         for key, entry in shared.items():
@@ -81,6 +86,8 @@ def current_entries(keys):
 
 def keep(entries, timeout):
     """Store {key: (versions, value)} in the shared cache and this process's copies."""
+    if not isinstance(caches["default"], DummyCache):
+        checked_boundary()  # the next scheduled moment is known before anything stored is judged
     cache.set_many(entries, timeout)
     for key, entry in entries.items():
         local_copies.set(key, entry)

@@ -55,8 +55,6 @@ def changed(*topics):
 def versions(topics):
     """{topic: current version} (one round trip for those not yet read in this request)."""
     memo = _request_memo.get()
-    if memo is not None and not memo:
-        memo["\x00boundary"] = check_boundary()  # once a request, when it first looks at the cache
     found = {topic: memo[topic] for topic in topics if topic in memo} if memo is not None else {}
     missing = [topic for topic in topics if topic not in found]
     if missing:
@@ -72,9 +70,14 @@ def versions(topics):
     return found
 
 
-def is_current(stored_versions):
-    """True if every topic still has the version the piece was stored with."""
-    return versions(list(stored_versions)) == stored_versions
+def checked_boundary():
+    """Check the scheduled moments once a request, before the first stored piece is judged current
+    (a request that finds nothing stored has nothing to judge: with no cache, no query is spent)."""
+    memo = _request_memo.get()
+    if memo is None or "\x00boundary" not in memo:
+        check_boundary()
+        if (memo := _request_memo.get()) is not None:
+            memo["\x00boundary"] = True
 
 
 class Topic(str):
