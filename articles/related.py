@@ -1,32 +1,40 @@
 """Related reading: what to read next under an article, chosen from what it shares with others."""
 
-from django.db.models import Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
+from taggit.models import TaggedItem
 
-from magazine.cache import depends_on
+from magazine.cache import depends_on, unrecorded
 
 from .models import SEARCH_COLUMNS, Article
 
 RELATED_COUNT = 4
+# How many of the newest related version groups are weighed (the reader's language first among them).
+GROUPS_LOOKED_AT = 40
 
 
 def related_articles(article, language, *, count=RELATED_COUNT):
     """Up to `count` other published articles sharing a tag, the section or a person with `article`:
     never it or one of its versions, one version of each, the reader's `language` first, newest first.
 
-    Uses the article's prefetched tags and authors; costs one query for the list (and its prefetches).
+    Uses the article's prefetched tags and authors; costs three queries: the newest related groups,
+    their versions, the authors of those chosen.
     """
     tag_ids = [tag.pk for tag in article.tags.all()]
     people_ids = [person.pk for person in article.authors.all()]
     if article.interviewee_id:
         people_ids.append(article.interviewee_id)
+    # EXISTS rather than joins: the newest articles are walked in order until enough share something.
     shared = Q()
     if tag_ids:
-        shared |= Q(tags__in=tag_ids)
+        tagged = TaggedItem.objects.filter(object_id=OuterRef("pk"), tag_id__in=tag_ids)
+        shared |= Q(Exists(tagged.filter(content_type=ContentType.objects.get_for_model(Article))))
     if article.section_id:
         shared |= Q(section=article.section_id)
     if people_ids:
-        shared |= Q(authors__in=people_ids) | Q(interviewee__in=people_ids)
+        authored = Article.authors.through.objects.filter(article_id=OuterRef("pk"), author_id__in=people_ids)
+        shared |= Q(Exists(authored)) | Q(interviewee__in=people_ids)
     if not shared:
         return []
     depends_on(
@@ -36,15 +44,30 @@ def related_articles(article, language, *, count=RELATED_COUNT):
     )
     own_root = article.translation_of_id or article.pk
     published = Article.objects.published()
-    # Matching by version group: a translation may lack the tags its original carries.
-    roots = published.filter(shared).annotate(root=Coalesce("translation_of", "pk")).values("root")
-    candidates = (
-        published.filter(Q(pk__in=roots) | Q(translation_of__in=roots))
-        .exclude(Q(pk=own_root) | Q(translation_of=own_root))
-        .for_language(language)
-        .select_related("issue", "section", "interviewee")
-        .prefetch_related("authors")
-        .defer(*SEARCH_COLUMNS)
-        .order_by("other_language", "-publish_at", "-id")
+    # Matching by version group: a translation may lack the tags its original carries. Only the
+    # newest related groups are weighed: the newest articles are walked in order (no sort of a whole
+    # section), then their versions.
+    newest = (
+        published.filter(shared)
+        .annotate(root=Coalesce("translation_of", "pk"))
+        .order_by("-publish_at", "-id")
+        .values_list("root", flat=True)[:GROUPS_LOOKED_AT]
     )
-    return list(candidates[:count])
+    newest = list(newest)  # a list, not a subquery: the versions are then found through indexes
+    versions = (
+        published.filter(Q(pk__in=newest) | Q(translation_of__in=newest))
+        .exclude(Q(pk=own_root) | Q(translation_of=own_root))
+        .select_related("issue", "section", "interviewee")
+        .defer(*SEARCH_COLUMNS)
+    )
+    with unrecorded():  # the page shows, and so depends on, only the articles chosen below
+        groups = {}
+        for version in versions:
+            groups.setdefault(version.translation_of_id or version.pk, []).append(version)
+    # One version of each (Article.objects.for_language): the reader's language where there is one.
+    shown = [v for group in groups.values() for v in ([v for v in group if v.language == language] or group)]
+    shown.sort(key=lambda v: (v.language != language, -v.publish_at.timestamp(), -v.pk))
+    chosen = shown[:count]
+    depends_on(*(f"article:{version.pk}" for version in chosen))
+    prefetch_related_objects(chosen, "authors")
+    return chosen

@@ -194,8 +194,9 @@ else:
         }
     }
 
-# Anonymous pages are cached until the content changes (magazine/cache.py); 0 turns the cache off.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
+# Anonymous pages are kept until what they show changes (magazine/cache/), at most this long: an edit
+# cools only the pages that show what it changed, so the long tail stays warm for a week. 0: off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 7 * 24 * 3600)
 # /healthz and /readyz are answered above the page cache (magazine/health.py); listed so they never are.
 PAGE_CACHE_EXCLUDE = (
     "/admin/",
@@ -209,11 +210,11 @@ PAGE_CACHE_EXCLUDE = (
 )
 PAGE_CACHE_APPS = {"magazine", "articles", "taggit"}
 # Pieces of pages shared by every reader ({% fragment %}: sidebar, article text, comments), kept
-# per content version like whole pages; they serve readers the page cache cannot (a session, an
-# editor). 0 turns them off.
-FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 3600)
+# like whole pages while what they show is unchanged; they serve readers the page cache cannot (a
+# session, an editor). 0 turns them off.
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 7 * 24 * 3600)
 # Each process keeps this many recently used pages, fragments and data in memory besides the shared
-# cache (magazine.cache.LocalCopies); they are keyed by content version, so never stale. 0: none.
+# cache (magazine.cache.LocalCopies); each is checked against its topics' versions, so never stale.
 PAGE_CACHE_LOCAL_ENTRIES = 0 if env_bool("CACHE_OFF", False) else env_int("PAGE_CACHE_LOCAL_ENTRIES", 500)
 
 # Admin sign-in: failures allowed per IP and per username before a lockout of LOGIN_LOCKOUT_SECONDS.

@@ -38,6 +38,7 @@ ONLY = [name for name in os.environ.get("BENCH_PAGES", "").split(",") if name]
 # in the same rounds: the growth figure, free of the drift between two separate runs.
 COMPARE = int(os.environ.get("BENCH_COMPARE", "0"))
 GROWTH_PAGES = [
+    "crawl",
     "home",
     "issue",
     "article_uncached",
@@ -200,8 +201,56 @@ def cookie_options(cookie):
     return ["-H", f"Cookie: {cookie}"] if cookie else []
 
 
-def warm_up(url, cookie=None):
-    subprocess.run(["wrk", "-t2", "-c4", "-d1s", *cookie_options(cookie), url], capture_output=True)
+def script_options(paths):
+    """wrk's options for a row loading random addresses from the file `paths` (scripts/random.lua)."""
+    return ["-s", str(ROOT / "scripts" / "random.lua")] if paths else []
+
+
+def wrk_env(paths):
+    return {**os.environ, "BENCH_PATHS": str(paths)} if paths else None
+
+
+def warm_up(url, cookie=None, paths=None):
+    subprocess.run(
+        ["wrk", "-t2", "-c4", "-d1s", *cookie_options(cookie), *script_options(paths), url],
+        capture_output=True,
+        env=wrk_env(paths),
+    )
+
+
+def crawl_once(base, paths):
+    """Request every address of `paths` once (16 at a time): the long tail's first visit. Returns
+    pages per second: the crawl of a magazine nobody has read yet."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    lines = [line for line in Path(paths).read_text().splitlines() if line]
+
+    def fetch(path):
+        try:
+            with urllib.request.urlopen(base + path, timeout=30) as response:
+                response.read()
+        except OSError:
+            pass
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(CONNECTIONS) as pool:
+        list(pool.map(fetch, lines))
+    return round(len(lines) / (time.monotonic() - started), 1)
+
+
+class Editor:
+    """scripts/bench_editor.py in its own process (the edit_storm row): one admin save a second."""
+
+    def __init__(self, env):
+        self.process = subprocess.Popen(
+            [PY, "scripts/bench_editor.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+        )
+        time.sleep(2)  # its start-up (Django, the sign-in) is not part of the storm
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        out, _ = self.process.communicate(timeout=30)
+        return json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
 
 
 def median_round(rounds):
@@ -211,8 +260,9 @@ def median_round(rounds):
     }
 
 
-def wrk(url, cookie=None):
-    """Load `url` (as the visitor of `cookie`, if given) and return its requests/s, latencies, errors."""
+def wrk(url, cookie=None, paths=None):
+    """Load `url` (as the visitor of `cookie`, if given; random addresses of the file `paths`, if
+    given) and return its requests/s, latencies, errors."""
     out = subprocess.run(
         [
             "wrk",
@@ -223,11 +273,13 @@ def wrk(url, cookie=None):
             "--timeout",
             "10s",
             *cookie_options(cookie),
+            *script_options(paths),
             url,
         ],
         capture_output=True,
         text=True,
         check=True,
+        env=wrk_env(paths),
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
@@ -248,7 +300,15 @@ def prepare(articles, env):
     run(["scripts/bench_data.py", str(articles)], env)
     cookies = OUT / f"cookies-{articles}.json"
     urls = json.loads((OUT / f"urls-{articles}.json").read_text())
+    # Rows of random addresses: a crawl of the archive, and searches of the magazine's own words.
+    urls |= {"crawl": "/", "edit_storm": "/", "search_mix": "/"}
     return urls, json.loads(cookies.read_text()) if cookies.exists() else {}
+
+
+# Rows loading random addresses (scripts/random.lua) from var/bench/<file>-<articles>.txt.
+RANDOM_ROWS = {"crawl": "paths", "edit_storm": "paths", "search_mix": "queries"}
+# Rows served with the shipped settings (page cache on); the others run on the uncached or cold server.
+SHIPPED_ROWS = {"article_cached", "crawl", "edit_storm", "search_mix"}
 
 
 def count_queries(articles, env):
@@ -293,36 +353,62 @@ def main():
     servers["cold"] = start_gunicorn(cold_env)
     if COMPARE:
         servers["compare"] = start_gunicorn(compare_env)
+        servers["compare_cached"] = start_gunicorn(
+            environment(bench_database_url(COMPARE), page_cache=True, redis_db=REDIS_DB - 1)
+        )
     try:
         base = {name: url for name, (_process, url) in servers.items()}
+
+        def server(name, compare=False):
+            kind = "cached" if name in SHIPPED_ROWS else "cold" if name.endswith("_cold") else "uncached"
+            if compare:
+                return base["compare_cached"] if kind == "cached" else base["compare"]
+            return base[kind]
+
+        def paths_of(name, articles=ARTICLES):
+            return OUT / f"{RANDOM_ROWS[name]}-{articles}.txt" if name in RANDOM_ROWS else None
+
         targets = {
-            name: {"article_cached": base["cached"]}.get(
-                name, base["cold"] if name.endswith("_cold") else base["uncached"]
-            )
-            + path
+            name: (server(name) + path, paths_of(name))
             for name, path in urls.items()
             if not ONLY or name in ONLY
         }
         if COMPARE:  # each page of the small magazine right after the same page of the large one
             paired = {}
-            for name, url in targets.items():
-                paired[name] = url
+            for name, target in targets.items():
+                paired[name] = target
                 if name in GROWTH_PAGES:
-                    paired[f"{name}@{COMPARE}"] = base["compare"] + compare_urls[name]
+                    small = server(name, compare=True) + compare_urls.get(name, "/")
+                    paired[f"{name}@{COMPARE}"] = (small, paths_of(name, COMPARE))
             targets = paired
-        for name, url in targets.items():
-            warm_up(url, cookies.get(name))
+        first_pass = {}
+        if any(name.split("@")[0] in ("crawl", "edit_storm") for name in targets):
+            # The archive as a crawler meets it after its first walk: every article visited once.
+            first_pass[ARTICLES] = crawl_once(base["cached"], paths_of("crawl"))
+            if COMPARE:
+                first_pass[COMPARE] = crawl_once(base["compare_cached"], paths_of("crawl", COMPARE))
+            print(f"  first crawl of every article (pages/s): {first_pass}", flush=True)
+        for name, (url, paths) in targets.items():
+            warm_up(url, cookies.get(name), paths)
         rounds = {name: [] for name in targets}
+        storms = []
         for number in range(1, ROUNDS + 1):
             print(f"  round {number} of {ROUNDS}: {', '.join(targets)}", flush=True)
-            for name, url in targets.items():
-                rounds[name].append(wrk(url, cookies.get(name)))
+            for name, (url, paths) in targets.items():
+                editor = Editor(cached_env) if name.startswith("edit_storm") else None
+                rounds[name].append(wrk(url, cookies.get(name), paths))
+                if editor:
+                    storms.append(editor.stop())
         pages = {name: median_round(rows) | {"queries": queries.get(name)} for name, rows in rounds.items()}
+        if storms:
+            print(f"  editor saves during edit_storm: {storms}")
     finally:
         for process, _url in servers.values():
             stop(process)
     result = {
         "pages": pages,
+        "first_crawl_pages_per_second": first_pass,
+        "editor": storms,
         "articles": ARTICLES,
         "connections": CONNECTIONS,
         "seconds": SECONDS,
@@ -382,6 +468,40 @@ def print_targets(pages):
             "{:.2f}x",
         ),
         ("search p99 < 150 ms", ["search"], lambda: p99_under("search", 150), 0, None),
+        ("crawl >= 10% of trivial", ["crawl", "trivial"], lambda: share("crawl", "trivial"), 0.10, "{:.0%}"),
+        ("crawl p99 < 150 ms", ["crawl"], lambda: p99_under("crawl", 150), 0, None),
+        (
+            "edit_storm >= 50% of crawl",
+            ["edit_storm", "crawl"],
+            lambda: share("edit_storm", "crawl"),
+            0.5,
+            "{:.0%}",
+        ),
+        (
+            "search_mix >= 5% of trivial",
+            ["search_mix", "trivial"],
+            lambda: share("search_mix", "trivial"),
+            0.05,
+            "{:.0%}",
+        ),
+        ("search_mix p99 < 150 ms", ["search_mix"], lambda: p99_under("search_mix", 150), 0, None),
+        *(
+            (
+                f"{page} >= 5% of trivial",
+                [page, "trivial"],
+                lambda page=page: share(page, "trivial"),
+                0.05,
+                "{:.1%}",
+            )
+            for page in ("article_cold", "home_cold", "issue_cold", "section_cold")
+        ),
+        (
+            "article_cold <= 8 queries",
+            ["article_cold"],
+            lambda: 8 - (pages["article_cold"]["queries"] or 99),
+            0,
+            None,
+        ),
         (
             "reader with access >= 25% of trivial",
             ["article_reader", "trivial"],
@@ -401,6 +521,8 @@ def print_targets(pages):
     for label, needed, value, minimum, shown in checks:
         if all(name in pages for name in needed):
             figure = shown.format(value()) if shown else ""
+            if label.endswith("queries"):
+                figure = str(pages[needed[0]]["queries"])
             print(f"  {'met   ' if value() >= minimum else 'MISSED'} {label} {figure}")
 
 

@@ -247,12 +247,51 @@ def write_urls():
             "feed": reverse("articles:feed-rss"),
             # With no cache at all (pages, fragments, per-process copies): what a cold start costs.
             "article_cold": free[10].get_absolute_url(),
+            "home_cold": reverse("magazine:home"),
+            "issue_cold": Issue.objects.published().first().get_absolute_url(),
+            "section_cold": Section.objects.first().get_absolute_url(),
+            # The worst search: a word in nearly every article (one of the generator's own).
+            "search_common": reverse("articles:search") + "?q=" + WORDS[0],
             "search_cold": reverse("articles:search") + "?q=" + SEARCH_WORD,
             "sitemap": "/sitemap-articles.xml",
         }
     out = ROOT / "var" / "bench" / f"urls-{Article.objects.count()}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(urls, indent=2))
+    write_crawl_paths()
+    write_search_queries()
+
+
+def write_crawl_paths():
+    """var/bench/paths-<N>.txt: every published article's address, for the `crawl` rows (random.lua)."""
+    with override("uz"):
+        paths = [
+            article.get_absolute_url() for article in Article.objects.published().only("slug", "language")
+        ]
+    (ROOT / "var" / "bench" / f"paths-{Article.objects.count()}.txt").write_text("\n".join(paths) + "\n")
+
+
+def write_search_queries(count=2000):
+    """var/bench/queries-<N>.txt: search addresses of one to three words drawn from the magazine's own
+    vocabulary, common (a word of most texts) and rare (a title's number, a tag, SEARCH_WORD)."""
+    rng = random.Random(7)
+    rare = [SEARCH_WORD, *Tag.objects.values_list("name", flat=True)[:40]]
+    total = Article.objects.count()
+    search = reverse("articles:search")
+    lines = []
+    for _ in range(count):
+        words = []
+        for _ in range(rng.choice([1, 1, 2, 2, 3])):
+            kind = rng.random()
+            words.append(
+                rng.choice(WORDS)
+                if kind < 0.5
+                else rng.choice(rare)
+                if kind < 0.8
+                else str(rng.randrange(total))
+            )
+        lines.append(f"{search}?q={'+'.join(words)}")
+    (ROOT / "var" / "bench" / f"queries-{total}.txt").write_text("\n".join(lines) + "\n")
 
 
 # A word in the lead of exactly this many articles, whatever the magazine's size: the bench's search

@@ -45,7 +45,7 @@ from .pages import (
     register_fresh_field,
 )
 from .store import FORMAT, LocalCopies, digest, fragment, fragments, local_copies, remember, shared_document
-from .topics import SITE, Topic, changed, depends_on, listed, register_boundary
+from .topics import SITE, Topic, changed, depends_on, listed, register_boundary, unrecorded
 
 __all__ = [
     "CSRF_FIELD_NAME",
@@ -71,4 +71,5 @@ __all__ = [
     "register_topics",
     "remember",
     "shared_document",
+    "unrecorded",
 ]

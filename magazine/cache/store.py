@@ -14,7 +14,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.utils.translation import get_language
 
-from .topics import Recording, Topic, checked_boundary, depends_on, versions
+from .topics import Recording, Topic, checked_boundary, depends_on, request_memo, versions
 
 # Part of every key: a release that stores pieces differently starts afresh.
 FORMAT = 5
@@ -96,14 +96,24 @@ def keep(entries, timeout):
 def kept(key, *, timeout, compute):
     """The value kept under `key` while its topics are current; else `compute()`, recorded and kept.
 
-    `compute()` returning None is not kept (a missing object, an error page).
+    `compute()` returning None is not kept (a missing object, an error page). Within a request, a
+    key is looked up or computed once (the sidebar asks for the latest issues twice).
     """
+    memo = request_memo()
+    if memo is not None and ("\x00kept", key) in memo:
+        topics, value = memo["\x00kept", key]
+        depends_on(*topics)
+        return value
     if (entry := current_entries([key]).get(key)) is not None:
-        return entry[1]
-    with Recording() as recording:
-        value = compute()
-    if value is not None and (stored := recording.stored_versions()) is not None:
-        keep({key: (stored, value)}, timeout)
+        topics, value = entry
+    else:
+        with Recording() as recording:
+            value = compute()
+        topics = recording.topics
+        if value is not None and (stored := recording.stored_versions()) is not None:
+            keep({key: (stored, value)}, timeout)
+    if memo is not None:
+        memo["\x00kept", key] = (topics, value)
     return value
 
 

@@ -97,6 +97,17 @@ def depends_on(*topics):
         recording.update(topics)
 
 
+class unrecorded:
+    """`with unrecorded():` rows loaded inside are not recorded (weighed, not shown: say what is shown
+    with `depends_on`)."""
+
+    def __enter__(self):
+        self.token = _recordings.set(())
+
+    def __exit__(self, *exc):
+        _recordings.reset(self.token)
+
+
 class Recording:
     """`with Recording() as topics:` collects the topics of what is made inside (nested ones too).
 
@@ -116,6 +127,11 @@ class Recording:
     def stored_versions(self):
         found = versions(sorted(self.topics))  # the topics first, then the epoch: see changed()
         return found if cache.get(topic_key(EPOCH)) == self.epoch else None
+
+
+def request_memo():
+    """The current request's memo (versions read, values looked up), or None outside a request."""
+    return _request_memo.get()
 
 
 def open_request():

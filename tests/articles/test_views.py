@@ -110,7 +110,7 @@ def test_article_page_costs_a_fixed_number_of_queries(
     )
     # Cold: the article, its parts, related reading, comments, sidebar, menu, the moments pages change by
     # themselves (articles scheduled and opening, events starting and ending), the institutions' networks.
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         assert client.get(article.get_absolute_url()).status_code == 200
     # Warm: the article and the shared fragments are kept per content version.
     with django_assert_max_num_queries(0):
