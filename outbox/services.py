@@ -1,19 +1,13 @@
 """Queuing letters. Every letter the site sends goes through `letter_send`; the worker delivers it."""
 
 from collections.abc import Sequence
-from datetime import timedelta
 from functools import partial
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils import timezone
 
 from .models import Letter
-from .tasks import letter_deliver
-
-Status = Letter.Status
+from .tasks import letter_deliver, letter_delivery
 
 
 def letter_send(
@@ -78,34 +72,14 @@ def letters_retry(*, letters) -> int:
 
     A letter being sent is left alone too, unless its claim ran out (its worker was killed).
     """
-    now = timezone.now()
-    retriable = letters.filter(
-        Q(status__in=[Status.QUEUED, Status.FAILED]) | Q(status=Status.SENDING, next_attempt_at__lte=now)
-    )
-    pks = list(retriable.values_list("pk", flat=True))
-    with transaction.atomic():
-        Letter.objects.filter(pk__in=pks).update(
-            status=Status.QUEUED, attempts=0, next_attempt_at=None, updated_at=now
-        )
-        for pk in pks:
-            transaction.on_commit(partial(letter_deliver.enqueue, pk), robust=True)
-    return len(pks)
+    return letter_delivery.retry(letters)
 
 
 def letters_overdue(now=None):
     """Unsent letters whose delivery task may be lost: queued or claimed too long ago, or a retry overdue."""
-    now = now or timezone.now()
-    stale = now - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT)
-    return Letter.objects.filter(
-        Q(status=Status.QUEUED, updated_at__lte=stale)
-        | Q(status=Status.SENDING, next_attempt_at__lte=now)
-        | Q(status=Status.FAILED, next_attempt_at__lte=stale)
-    )
+    return letter_delivery.overdue(now)
 
 
 def letters_recover(now=None) -> int:
     """Queue a delivery task for every overdue letter (a duplicate task is harmless); return how many."""
-    pks = list(letters_overdue(now).values_list("pk", flat=True))
-    for pk in pks:
-        letter_deliver.enqueue(pk)
-    return len(pks)
+    return letter_delivery.recover(now)

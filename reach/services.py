@@ -12,7 +12,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from articles.models import Article
@@ -20,9 +20,7 @@ from outbox.queue import enqueue_at
 
 from . import telegram
 from .models import TelegramPost
-from .tasks import telegram_due_task, telegram_post_send
-
-Status = TelegramPost.Status
+from .tasks import telegram_delivery, telegram_due_task, telegram_post_send
 
 
 def posted_languages():
@@ -71,31 +69,9 @@ def telegram_schedule(article, *, now=None):
 
 def telegram_posts_retry(*, posts) -> int:
     """Queue `posts` again now with a fresh set of attempts; return how many. Sent ones are left alone."""
-    now = timezone.now()
-    retriable = posts.filter(
-        Q(status__in=[Status.QUEUED, Status.FAILED, Status.CANCELLED])
-        | Q(status=Status.SENDING, next_attempt_at__lte=now)
-    )
-    pks = list(retriable.values_list("pk", flat=True))
-    with transaction.atomic():
-        TelegramPost.objects.filter(pk__in=pks).update(
-            status=Status.QUEUED, attempts=0, next_attempt_at=None, updated_at=now
-        )
-        for pk in pks:
-            transaction.on_commit(partial(telegram_post_send.enqueue, pk), robust=True)
-    return len(pks)
+    return telegram_delivery.retry(posts)
 
 
 def telegram_posts_recover(now=None) -> int:
     """Queue a task for every post whose task may be lost (queued long ago, claim or retry overdue)."""
-    now = now or timezone.now()
-    stale = now - timedelta(seconds=settings.TELEGRAM_SENDING_TIMEOUT)
-    overdue = TelegramPost.objects.filter(
-        Q(status=Status.QUEUED, updated_at__lte=stale)
-        | Q(status=Status.SENDING, next_attempt_at__lte=now)
-        | Q(status=Status.FAILED, next_attempt_at__lte=stale)
-    )
-    pks = list(overdue.values_list("pk", flat=True))
-    for pk in pks:
-        telegram_post_send.enqueue(pk)
-    return len(pks)
+    return telegram_delivery.recover(now)

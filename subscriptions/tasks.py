@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outbox.queue import enqueue_at
-from outbox.tasks import retry_delay
+from outbox.tasks import letter_delivery
 
 from .models import Announcement
 from .services import announcement_send
@@ -50,7 +50,7 @@ def announcement_deliver(announcement_id: int, failed_runs: int = 0) -> dict:
                 report.remaining,
             )
         else:
-            when = timezone.now() + timedelta(seconds=retry_delay(failed_runs))
+            when = timezone.now() + timedelta(seconds=letter_delivery.retry_delay(failed_runs))
             logger.error(
                 "Announcement %s: letters fail one after another; next try at %s.", announcement_id, when
             )
