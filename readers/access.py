@@ -6,11 +6,10 @@ network (institutions.middleware sets `request.institution`) reads by `reading_i
 embargo, which opens an article to everyone, is the paywall's own business (`Article.opens_at`).
 """
 
-from datetime import time, timedelta
-
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from magazine.days import day_label
 
 from .models import AccessGrant
 
@@ -53,14 +52,6 @@ def reading_institution(article, institution, now=None):
     if institution is None or not institution.is_live(now):
         return None
     return institution
-
-
-def day_label(moment):
-    """'31.12.2026' for a moment in the site's time zone; midnight counts as the end of the day before."""
-    local = timezone.localtime(moment)
-    if local.time() == time(0):
-        return date_format(local.date() - timedelta(days=1), "d.m.Y")
-    return date_format(local, "d.m.Y H:i")
 
 
 def grant_line(grant):
