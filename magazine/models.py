@@ -57,7 +57,7 @@ class SettingsRow(models.Model):
     row meanwhile. `load()` keeps the row until the content changes, under `cache_name`.
     """
 
-    cache_name = None
+    cache_name: str | None = None
 
     class Meta:
         abstract = True
