@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run demo-code test install install-dev python-check migrate seed messages lint bench loadtest scaletest audit clean
+.PHONY: run demo-code test install install-dev python-check migrate seed messages lint typecheck bench loadtest scaletest audit clean
 
 python-check:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || \
@@ -35,9 +35,12 @@ run: seed  ## the development server and one task worker (letters, index rebuild
 demo-code: install  ## the demo editor's current second-factor code (the secret is printed by make run)
 	@DEBUG=1 $(PY) manage.py demo_code
 
-lint: install-dev
+lint: install-dev typecheck
 	$(VENV)/bin/ruff check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+typecheck: install-dev  ## mypy (django-stubs) on the rule modules listed under [tool.mypy] in pyproject.toml
+	DEBUG=1 $(VENV)/bin/mypy
 
 test: install-dev messages lint
 	DEBUG=1 $(PY) -m pytest
@@ -56,4 +59,4 @@ audit: install messages  ## Lighthouse (npm lighthouse@12.2.3, Debian's chromium
 	$(PY) scripts/audit.py
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 media staticfiles
+	rm -rf $(VENV) var db.sqlite3 media staticfiles .mypy_cache

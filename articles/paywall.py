@@ -10,31 +10,37 @@ readers app are `readers.access.reading_grant` and `reading_institution`.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Case, F, Prefetch, Q, Value, When, Window
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from readers.access import reading_grant, reading_institution
+from readers.access import AnyReader, LiveInstitution, reading_grant, reading_institution
+from readers.models import AccessGrant
 
 from .models import Article, ArticleBlock
 
+# Who `request.user` may be; None where there is no request (letters, the search index).
+type AnyUser = User | AnonymousUser | None
 
-def can_preview(user):
+
+def can_preview(user: AnyUser) -> bool:
     """Editors see drafts, scheduled articles and the whole text of print-first articles."""
     return bool(user and user.is_active and user.is_staff and user.has_perm("articles.change_article"))
 
 
-def is_open_to_everyone(article, now=None):
+def is_open_to_everyone(article: Article, now: datetime | None = None) -> bool:
     """True for a free article, and for a print-first one whose embargo has passed."""
     if not article.is_print_first:
         return True
     return article.opens_at is not None and article.opens_at <= (now or timezone.now())
 
 
-def closed_q(now=None, *, prefix=""):
+def closed_q(now: datetime | None = None, *, prefix: str = "") -> Q:
     """The articles (through `prefix`, e.g. "article__") that are print-first and not open yet at `now`.
 
     The database's mirror of `not is_open_to_everyone(article, now)`, for queries over many articles.
@@ -45,7 +51,7 @@ def closed_q(now=None, *, prefix=""):
     )
 
 
-def opened_q(now=None):
+def opened_q(now: datetime | None = None) -> Q:
     """The print-first articles whose embargo has passed at `now` (whole for everyone since)."""
     return Q(access=Article.Access.PRINT_FIRST, opens_at__lte=now or timezone.now())
 
@@ -60,15 +66,22 @@ class Access:
     """
 
     whole: bool
-    grant: object = None
-    institution: object = None
+    grant: AccessGrant | None = None
+    institution: LiveInstitution | None = None
 
     @property
-    def paywalled(self):
+    def paywalled(self) -> bool:
         return not self.whole
 
 
-def article_access(article, user=None, reader=None, *, institution=None, now=None):
+def article_access(
+    article: Article,
+    user: AnyUser = None,
+    reader: AnyReader = None,
+    *,
+    institution: LiveInstitution | None = None,
+    now: datetime | None = None,
+) -> Access:
     """How much of `article` this staff `user` and/or `reader`, from the network of `institution`
     (request.institution), may read at `now` (an Access)."""
     if is_open_to_everyone(article, now) or can_preview(user):
@@ -80,25 +93,34 @@ def article_access(article, user=None, reader=None, *, institution=None, now=Non
     return Access(whole=institution is not None, institution=institution)
 
 
-def is_paywalled(article, user=None, reader=None, *, now=None):
+def is_paywalled(
+    article: Article, user: AnyUser = None, reader: AnyReader = None, *, now: datetime | None = None
+) -> bool:
     """True when `user`/`reader` (None: anyone) gets only the public excerpt of `article`."""
     return article_access(article, user, reader, now=now).paywalled
 
 
-def excerpt_blocks(article):
+def excerpt_blocks(article: Article) -> QuerySet[ArticleBlock]:
     """What anyone may read before the embargo ends: the public blocks of a print-first article, all
     blocks of a free one. The search index of public text is built from these."""
     blocks = whole_blocks(article)
     return blocks[: article.public_block_count] if article.is_print_first else blocks
 
 
-def whole_blocks(article):
+def whole_blocks(article: Article) -> QuerySet[ArticleBlock]:
     """Every block, in reading order: only for a request whose Access is whole, or for the search index
     that search shows only once the article is open (articles.search)."""
     return article.blocks.order_by("position", "id")
 
 
-def visible_blocks(article, user=None, reader=None, *, access=None, now=None):
+def visible_blocks(
+    article: Article,
+    user: AnyUser = None,
+    reader: AnyReader = None,
+    *,
+    access: Access | None = None,
+    now: datetime | None = None,
+) -> QuerySet[ArticleBlock]:
     """The blocks of `article` this request may receive, in order; hidden blocks are never loaded.
 
     Pass the `access` already decided for the request, or the user and reader to decide it now.
@@ -107,17 +129,17 @@ def visible_blocks(article, user=None, reader=None, *, access=None, now=None):
     return whole_blocks(article) if access.whole else excerpt_blocks(article)
 
 
-def excerpt_length(article, now=None):
+def excerpt_length(article: Article, now: datetime | None = None) -> int | None:
     """How many blocks, from the top, a reader without access receives; None when it is all of them."""
     return None if is_open_to_everyone(article, now) else article.public_block_count
 
 
-def preview_cut(article, user):
+def preview_cut(article: Article, user: AnyUser) -> int | None:
     """Where an editor's preview marks the end of the public excerpt (a block index), or None."""
     return excerpt_length(article) if can_preview(user) else None
 
 
-def public_blocks_prefetch(now=None):
+def public_blocks_prefetch(now: datetime | None = None) -> Prefetch:
     """A Prefetch giving each article of a list the blocks `visible_blocks(article)` returns to anyone.
 
     One query for the whole list (feeds): blocks are numbered in reading order per article and cut
@@ -133,13 +155,13 @@ def public_blocks_prefetch(now=None):
     return Prefetch("blocks", queryset=blocks.order_by("position", "id"), to_attr="_public_blocks")
 
 
-def public_blocks(article):
+def public_blocks(article: Article) -> list[ArticleBlock]:
     """The blocks anyone may receive, from `public_blocks_prefetch()` when the list used it."""
     prefetched = getattr(article, "_public_blocks", None)
     return prefetched if prefetched is not None else list(visible_blocks(article))
 
 
-def public_summary(article, *, words=40):
+def public_summary(article: Article, *, words: int = 40) -> str:
     """Plain text safe for anyone: the lead, or the start of the first public block."""
     if article.lead:
         return article.lead
@@ -149,7 +171,7 @@ def public_summary(article, *, words=40):
     return ""
 
 
-def opened_at(article, now=None):
+def opened_at(article: Article, now: datetime | None = None) -> datetime | None:
     """When a print-first article opened to everyone, if it has (the sitemap's "changed" moment)."""
     if article.is_print_first and is_open_to_everyone(article, now):
         return article.opens_at

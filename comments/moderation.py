@@ -3,10 +3,11 @@
 Views, services and the admin ask these functions; none of them sets a new comment's status itself.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _, ngettext_lazy
 
 from articles.models import Article
@@ -15,7 +16,9 @@ from .models import Comment, DiscussionSettings, hash_ip
 from .text import find_urls
 
 
-def comments_allowed(article, discussion, now=None):
+def comments_allowed(
+    article: Article, discussion: DiscussionSettings, now: datetime | None = None
+) -> tuple[bool, str | Promise]:
     """Return (allowed, reason): may a reader post a comment under `article` now?
 
     Print-first articles take comments like any other; only the switches below close them.
@@ -28,7 +31,8 @@ def comments_allowed(article, discussion, now=None):
     if not article.comments_open:
         return False, _("Comments are closed for this article.")
     days = discussion.close_after_days
-    if days and article.publish_at < now - timedelta(days=days):
+    # is_published() above means publish_at is set; the check is for the type checker.
+    if days and article.publish_at is not None and article.publish_at < now - timedelta(days=days):
         message = ngettext_lazy(
             "Comments close %(days)d day after publication.",
             "Comments close %(days)d days after publication.",
@@ -38,7 +42,7 @@ def comments_allowed(article, discussion, now=None):
     return True, ""
 
 
-def next_closing(now):
+def next_closing(now: datetime) -> datetime | None:
     """When the next published article's comments close by age (close_after_days), or None."""
     # Not through load(): this runs while the content version that load() keeps it under is computed.
     discussion = DiscussionSettings.from_database()
@@ -53,7 +57,7 @@ def next_closing(now):
     return oldest_open + timedelta(days=days) if oldest_open else None
 
 
-def closing_topics(start, end):
+def closing_topics(start: datetime, end: datetime) -> list[str]:
     """The comment sections whose comments closed by age between `start` and `end` (cache topics)."""
     days = DiscussionSettings.from_database().close_after_days
     if not days:
@@ -64,7 +68,7 @@ def closing_topics(start, end):
     return [f"comments:{pk}" for pk in published.values_list("pk", flat=True)]
 
 
-def is_blocked(comment, discussion):
+def is_blocked(comment: Comment, discussion: DiscussionSettings) -> bool:
     """True when the comment contains a blocked word or comes from a blocked email or address."""
     email = comment.author_email.lower()
     for entry in discussion.entries("blocked_emails"):
@@ -77,7 +81,7 @@ def is_blocked(comment, discussion):
 
 
 def comment_status_decide(
-    *, comment, discussion: DiscussionSettings, honeypot_filled: bool, seconds_to_post: float
+    *, comment: Comment, discussion: DiscussionSettings, honeypot_filled: bool, seconds_to_post: float
 ) -> Comment.Status:
     """Return the status a new comment starts with: spam, pending or approved."""
     # Robot signs first: they are certain, and a robot must not learn which words are blocked.

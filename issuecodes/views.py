@@ -5,9 +5,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from magazine.days import day_label
 from magazine.ratelimit import client_ip, hit
-from readers.access import day_label
-from readers.views import rate_limited, reader_required
+from readers.pages import rate_limited, reader_required
 
 from .forms import RedeemForm
 from .services import RedeemError, code_redeem

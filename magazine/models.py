@@ -57,7 +57,7 @@ class SettingsRow(models.Model):
     request keeps the old row meanwhile. `load()` keeps the row until it changes, under `cache_name`.
     """
 
-    cache_name = None
+    cache_name: str | None = None
 
     class Meta:
         abstract = True

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from magazine.ratelimit import client_ip, hit
-from readers.views import rate_limited, reader_required
+from readers.pages import rate_limited, reader_required
 
 from .forms import ActivateForm
 from .models import PrintSubscription

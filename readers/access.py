@@ -6,16 +6,36 @@ network (institutions.middleware sets `request.institution`) reads by `reading_i
 embargo, which opens an article to everyone, is the paywall's own business (`Article.opens_at`).
 """
 
-from datetime import time, timedelta
+from datetime import datetime
+from typing import Protocol, cast
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import AccessGrant
+from magazine.days import day_label
+
+from .models import AccessGrant, AnonymousReader, Reader
+
+# Who `request.reader` may be; a request without the readers middleware passes None.
+type AnyReader = Reader | AnonymousReader | AnonymousUser | None
 
 
-def reading_grant(article, reader, now=None):
+class ArticleOfIssue(Protocol):
+    """What the access rule needs of an article: the issue it belongs to (None: outside any issue)."""
+
+    issue_id: int | None
+
+
+class LiveInstitution(Protocol):
+    """What the access rule needs of an institution (institutions.Institution): whether it is live."""
+
+    def is_live(self, now: datetime | None = None) -> bool: ...
+
+
+def reading_grant(
+    article: ArticleOfIssue, reader: AnyReader, now: datetime | None = None
+) -> AccessGrant | None:
     """The live grant by which `reader` reads `article` whole at `now`, or None.
 
     `reader` may be None or anonymous. When several grants cover the article, the one that lasts
@@ -24,6 +44,7 @@ def reading_grant(article, reader, now=None):
     """
     if reader is None or not reader.is_authenticated:
         return None
+    reader = cast(Reader, reader)  # only a Reader is authenticated (or the lazy object standing for one)
     grants = getattr(reader, "cached_grants", None)
     if grants is not None:
         moment = now or timezone.now()
@@ -32,19 +53,21 @@ def reading_grant(article, reader, now=None):
     key = (article.issue_id, now)
     memo = getattr(reader, "_reading_grants", None)
     if memo is None:
-        memo = reader._reading_grants = {}
+        memo = reader._reading_grants = {}  # type: ignore[attr-defined]
     if key not in memo:
         grants = AccessGrant.objects.filter(reader_id=reader.pk).live(now).covering(article.issue_id)
         memo[key] = grants.longest_first().first()
     return memo[key]
 
 
-def may_read_full(article, reader, now=None):
+def may_read_full(article: ArticleOfIssue, reader: AnyReader, now: datetime | None = None) -> bool:
     """True when `reader` holds a live grant that covers `article` (its issue, or everything)."""
     return reading_grant(article, reader, now) is not None
 
 
-def reading_institution(article, institution, now=None):
+def reading_institution(
+    article: ArticleOfIssue, institution: LiveInstitution | None, now: datetime | None = None
+) -> LiveInstitution | None:
     """The institution by which a request from its network reads `article` whole at `now`, or None.
 
     An institution opens every print-first article while it is active and within its period (the
@@ -55,17 +78,9 @@ def reading_institution(article, institution, now=None):
     return institution
 
 
-def day_label(moment):
-    """'31.12.2026' for a moment in the site's time zone; midnight counts as the end of the day before."""
-    local = timezone.localtime(moment)
-    if local.time() == time(0):
-        return date_format(local.date() - timedelta(days=1), "d.m.Y")
-    return date_format(local, "d.m.Y H:i")
-
-
-def grant_line(grant):
+def grant_line(grant: AccessGrant) -> str:
     """What a reader is told of the grant they read by: 'Your print subscription, until 31.12.2026'."""
-    reasons = {
+    reasons: dict[str, str] = {
         AccessGrant.Reason.PRINT_SUBSCRIPTION: _("Your print subscription"),
         AccessGrant.Reason.COMPLIMENTARY: _("Complimentary access"),
         AccessGrant.Reason.CODE: _("The code from your issue"),

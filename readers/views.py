@@ -1,10 +1,7 @@
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext as _, override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,6 +12,7 @@ from subscriptions.services import subscriber_subscribe_verified, subscriber_uns
 
 from .forms import CodeForm, LanguageForm, SignInForm, local_path
 from .models import AccessGrant
+from .pages import rate_limited, reader_required
 from .services import (
     reader_delete,
     reader_feed_key_reset,
@@ -25,24 +23,6 @@ from .sessions import session_sign_in, session_sign_out
 from .signin import code_locked, sign_in_redeem, sign_in_request, token_for_code, token_for_link
 
 PENDING_KEY = "readers:pending"  # the address the last sign-in letter of this browser went to
-
-
-def rate_limited(request, message, window):
-    response = render(request, "readers/rate_limited.html", {"message": message}, status=429)
-    response["Retry-After"] = str(window)
-    return response
-
-
-def reader_required(view):
-    """Send a visitor who is not signed in as a reader to the sign-in page, and back here after."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.reader.is_authenticated:
-            return redirect(f"{reverse('readers:sign-in')}?{urlencode({'next': request.get_full_path()})}")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def signed_in(request, reader, next_path):

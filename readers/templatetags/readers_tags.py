@@ -3,8 +3,10 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from magazine.days import day_label
+
 from .. import ways
-from ..access import day_label, grant_line as access_grant_line
+from ..access import grant_line as access_grant_line
 from ..models import AccessGrant
 
 register = template.Library()
