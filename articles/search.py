@@ -25,6 +25,10 @@ from .models import Article
 from .paywall import excerpt_blocks, opened_q, whole_blocks
 
 MAX_QUERY_LENGTH = 200
+# A query matching more articles than this (a word in nearly every article) ranks only the newest
+# MAX_RANKED + 1 of them: its cost stays bounded whatever the size of the magazine. The results page
+# then says "more than MAX_RANKED" and asks for another word.
+MAX_RANKED = 500
 MAX_TERMS = 12
 # The content is in Uzbek, Russian and English: no stemming, no stop words.
 SEARCH_CONFIG = "simple"
@@ -144,7 +148,8 @@ def search_articles(query, *, language, year=None, section=None, now=None):
 
     A print-first article is matched on its whole text once open at `now`, on its public text before.
     Each row carries `shown_text`: the indexed text snippets may quote. A match in another language is
-    dropped when the reader's own version of the article matches too.
+    dropped when the reader's own version of the article matches too. Only the newest MAX_RANKED + 1
+    matches are ranked.
     """
     articles = Article.objects.published(now)
     if year:
@@ -155,7 +160,9 @@ def search_articles(query, *, language, year=None, section=None, now=None):
     opened = opened_q(now) & ~Q(full_search_text="")
     if connection.vendor == "postgresql":
         search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-        matches = articles.filter(Q(search_vector=search_query) | opened & Q(full_search_vector=search_query))
+        matches = newest(
+            articles.filter(Q(search_vector=search_query) | opened & Q(full_search_vector=search_query))
+        )
         vector = Case(
             When(opened, then=F("full_search_vector")),
             default=F("search_vector"),
@@ -167,9 +174,11 @@ def search_articles(query, *, language, year=None, section=None, now=None):
         terms = query_terms(query)
         if not terms:
             return no_results()
-        matches = articles.filter(
-            Q(*(folded_contains("search_text", term) for term in terms))
-            | opened & Q(*(folded_contains("full_search_text", term) for term in terms))
+        matches = newest(
+            articles.filter(
+                Q(*(folded_contains("search_text", term) for term in terms))
+                | opened & Q(*(folded_contains("full_search_text", term) for term in terms))
+            )
         )
         results = one_version_each(matches, language).annotate(rank=sqlite_rank(terms))
     shown = Case(When(opened, then=F("full_search_text")), default=F("search_text"))
@@ -178,6 +187,13 @@ def search_articles(query, *, language, year=None, section=None, now=None):
         .alias(other_language=Case(When(language=language, then=Value(0)), default=Value(1)))
         .order_by("-rank", "other_language", "-publish_at", "-id")
     )
+
+
+def newest(matches):
+    """The newest MAX_RANKED + 1 of `matches` (a walk of the publication index, or a top-N sort of the
+    index's hits): ranking, the count and the version check then cost the same for any common word."""
+    capped = matches.order_by("-publish_at", "-id").values("pk")[: MAX_RANKED + 1]
+    return Article.objects.filter(pk__in=capped)
 
 
 def no_results():

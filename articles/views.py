@@ -13,7 +13,7 @@ from magazine.pagination import lazy_paginate, paginate_counted
 from .forms import SearchForm
 from .models import Article
 from .paywall import article_access, can_preview, preview_cut, public_summary, visible_blocks
-from .search import MAX_QUERY_LENGTH, no_results, search_articles, snippet
+from .search import MAX_QUERY_LENGTH, MAX_RANKED, no_results, search_articles, snippet
 from .structured_data import article_json_ld
 
 
@@ -127,7 +127,14 @@ def search(request):
         }
         for row in rows
     ]
-    context = {"form": form, "query": query, "page": page, "results": results, "max_length": MAX_QUERY_LENGTH}
+    context = {
+        "form": form,
+        "query": query,
+        "page": page,
+        "results": results,
+        "max_length": MAX_QUERY_LENGTH,
+        "more_than": MAX_RANKED if page.paginator.count > MAX_RANKED else None,
+    }
     return render(request, "articles/search.html", context)
 
 

@@ -284,3 +284,19 @@ def test_results_are_paginated_with_their_total_in_one_query(client, django_asse
     assert "25 articles found" in second and second.count('class="search-result card"') == 5
     past_the_end = client.get("/en/search/", {"q": "glacier", "page": "90000000000"}).content.decode()
     assert past_the_end.count('class="search-result card"') == 5
+
+
+def test_a_word_in_more_articles_than_are_ranked_shows_the_newest_and_says_so(client, monkeypatch):
+    """A word in nearly every article costs the same as a rarer one: only the newest MAX_RANKED + 1
+    matches are ranked, and the page says there are more."""
+    monkeypatch.setattr("articles.search.MAX_RANKED", 3)
+    monkeypatch.setattr("articles.views.MAX_RANKED", 3)
+    for n in range(6):
+        make_article(title=f"Water report {n}", publish_at=timezone.now() - timedelta(days=n + 1))
+
+    html = client.get("/en/search/?q=water").content.decode()
+
+    assert "More than 3 articles found" in html
+    assert "Water report 0" in html and "Water report 3" in html  # the newest four
+    assert "Water report 4" not in html and "Water report 5" not in html
+    assert "More than" not in client.get("/en/search/?q=report+5").content.decode()
