@@ -53,7 +53,7 @@ lint: install-dev
 
 # Two steps, both always run (the second even when the first fails): the suite without a browser,
 # then the browser journeys (tests/browser, marked `browser`), each in a random order (pytest-randomly
-# prints the seed; `-p randomly --randomly-seed=N` repeats an order, `-p no:randomly` turns it off).
+# prints the seed; `--randomly-seed=N` repeats an order, `-p no:randomly` turns it off).
 test: install-dev messages lint
 	@status=0; \
 	echo "== pytest -m 'not browser' =="; DEBUG=1 $(PY) -m pytest -m "not browser" || status=1; \
