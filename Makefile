@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run demo-code test install install-dev python-check migrate seed messages lint typecheck bench loadtest scaletest audit clean
+.PHONY: run demo-code test install install-dev lock python-check migrate seed messages lint typecheck bench loadtest scaletest audit clean
 
 python-check:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || \
@@ -13,11 +13,23 @@ $(PY): | python-check
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# Installs take the exact versions and hashes of requirements/*.lock (made by `make lock` from the
+# ranges in pyproject.toml); the project itself goes in editable, without resolving anything again.
 install: $(PY)
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet --require-hashes -r requirements/run.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 
 install-dev: $(PY)
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+
+# After changing pyproject.toml's dependencies: `make lock` (pins already in the lock stay where they
+# still fit); `make lock LOCK_FLAGS=--upgrade` moves everything to the newest allowed versions.
+# run.lock is held to dev.lock's versions, so `make test` tests what `make run` installs.
+LOCK := $(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashes --universal --python-version 3.12 $(LOCK_FLAGS)
+lock: install-dev
+	$(LOCK) --extra dev -o requirements/dev.lock
+	$(LOCK) -c requirements/dev.lock -o requirements/run.lock
 
 messages: install
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --verbosity 0
@@ -42,8 +54,14 @@ lint: install-dev typecheck
 typecheck: install-dev  ## mypy (django-stubs) on the rule modules listed under [tool.mypy] in pyproject.toml
 	DEBUG=1 $(VENV)/bin/mypy
 
+# Two steps, both always run (the second even when the first fails): the suite without a browser,
+# then the browser journeys (tests/browser, marked `browser`), each in a random order (pytest-randomly
+# prints the seed; `--randomly-seed=N` repeats an order, `-p no:randomly` turns it off).
 test: install-dev messages lint
-	DEBUG=1 $(PY) -m pytest
+	@status=0; \
+	echo "== pytest -m 'not browser' =="; DEBUG=1 $(PY) -m pytest -m "not browser" || status=1; \
+	echo "== pytest -m browser =="; DEBUG=1 $(PY) -m pytest -m browser || status=1; \
+	exit $$status
 
 bench: install-dev  ## a large magazine under gunicorn + wrk; BENCH_ARTICLES=1000 for a smaller one
 	@command -v wrk >/dev/null || { echo "wrk is missing: sudo apt-get install wrk"; exit 1; }

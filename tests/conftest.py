@@ -1,5 +1,3 @@
-import os
-
 import pytest
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -22,8 +20,17 @@ def _reset_task_backends(*, setting, **kwargs):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Browser journeys run last: their live server and rollbacks must not shape the state of other tests."""
-    items.sort(key=lambda item: "tests/browser/" in str(item.path).replace(os.sep, "/"))
+    """Put Django's order back after pytest-randomly's shuffle (which runs after pytest-django's sort).
+
+    Tests inside a rolled-back transaction come first, then those that commit (`transaction=True`, the
+    browser), then those without a database; the shuffled order stands within each group. The flush
+    after a transactional test leaves the tables empty (no groups, permissions or content types) until
+    the next one reloads the migrated rows (serialized_rollback), so a plain database test must not
+    follow one. Django's own test runner keeps the same order, shuffled or not.
+    """
+    from pytest_django.plugin import pytest_collection_modifyitems as django_order
+
+    django_order(items)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -78,6 +85,9 @@ def _fast_and_isolated(settings, tmp_path):
     local_copies.clear()
     with translation.override("en"):
         yield
+    # Content types a test created inside its rolled-back transaction are gone from the database, but
+    # not from this cache, which the next test's database set-up (reloading migrated rows) reads first.
+    ContentType.objects.clear_cache()
     cache.clear()
     local_copies.clear()
 

@@ -20,13 +20,13 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 # Browser tests use `pytest.mark.django_db(transaction=True, serialized_rollback=True)`: the live
 # server needs committed rows, and the rollback brings back what data migrations made (the groups).
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    """Mark every test in this folder `browser`, for `pytest -m browser` and `pytest -m "not browser"`."""
     for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+        if "tests/browser/" in str(item.path).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
 
 
@@ -40,8 +40,15 @@ def missing_browser_reason():
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for the tests of one module.
+
+    While Playwright's sync API is open, its event loop counts as running in this thread: asyncio.run()
+    fails and Django refuses synchronous ORM calls. So the browser closes at the end of each module,
+    before a test elsewhere (in whatever order the tests run) can meet that loop, and Django's check
+    is lifted only for as long as the browser is open (the tests' own ORM calls are synchronous).
+    """
     reason = missing_browser_reason()
     if reason:
         if os.environ.get("CI", "").lower() == "true":
@@ -49,7 +56,8 @@ def browser():
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield browser
         browser.close()

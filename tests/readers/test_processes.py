@@ -24,7 +24,6 @@ from tests.magazine.test_processes import (
 
 HIDDEN = "READER-HIDDEN-PART-5d2e"
 SETUP = f"""
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from articles.models import Article, ArticleBlock
 from magazine.models import Issue
@@ -39,8 +38,15 @@ for position, text in enumerate(["Open part.", "{HIDDEN} closing part."], start=
 reader = Reader.objects.create(email="subscriber@example.org")
 grant = AccessGrant.objects.create(reader=reader, scope="issues")
 grant.issues.add(issue)
+"""
+# A new session of the reader, signed in now: a test that signs the reader out everywhere ends only
+# the sessions made before it.
+SIGN_IN = """
+from django.contrib.sessions.backends.db import SessionStore
+from readers.models import Reader
+reader = Reader.objects.get(email="subscriber@example.org")
 session = SessionStore()
-session["readers:reader"] = [reader.pk, 0]
+session["readers:reader"] = [reader.pk, reader.session_generation]
 session.create()
 print(session.session_key)
 """
@@ -64,12 +70,18 @@ def site(tmp_path_factory):
     site = Site(env)
     site.manage("migrate", "--noinput", "-v", "0")
     site.manage("collectstatic", "--noinput", "-v", "0")
-    site.session = site.manage("shell", "-c", SETUP).stdout.decode().split()[-1]
+    site.manage("shell", "-c", SETUP)
     a, site.a = start_gunicorn(env, workers=2, probe="/uz/")
     b, site.b = start_gunicorn(env, workers=1, probe="/uz/")
     yield site
     stop(a)
     stop(b)
+
+
+@pytest.fixture
+def session(site):
+    """The session id of the entitled reader, signed in for this test alone."""
+    return site.manage("shell", "-c", SIGN_IN).stdout.decode().split()[-1]
 
 
 def get_as(url, session):
@@ -78,10 +90,10 @@ def get_as(url, session):
         return response.status, response.headers, response.read().decode()
 
 
-def test_an_entitled_readers_text_reaches_no_anonymous_reader_of_any_process(site):
+def test_an_entitled_readers_text_reaches_no_anonymous_reader_of_any_process(site, session):
     path = "/uz/articles/water-first/"
     for n in range(6):
-        status, headers, body = get_as((site.a, site.b)[n % 2] + path, site.session)
+        status, headers, body = get_as((site.a, site.b)[n % 2] + path, session)
         assert status == 200 and HIDDEN in body
         assert "private" in headers["Cache-Control"] and "X-Page-Cache" not in headers
     pages = alternate(site, path, times=20)
@@ -90,15 +102,15 @@ def test_an_entitled_readers_text_reaches_no_anonymous_reader_of_any_process(sit
     assert {headers["X-Page-Cache"] for _, headers, _ in pages[2:]} == {"hit"}
 
 
-def test_a_reader_signed_out_everywhere_by_another_process_reads_the_excerpt_on_every_process(site):
+def test_a_reader_signed_out_everywhere_by_another_process_reads_the_excerpt_on_every_process(site, session):
     path = "/uz/articles/water-first/"
-    assert HIDDEN in get_as(site.a + path, site.session)[2]
+    assert HIDDEN in get_as(site.a + path, session)[2]
     site.shell(
         "from django.db.models import F; from readers.models import Reader; "
         "Reader.objects.update(session_generation=F('session_generation') + 1)"
     )
     for base in (site.a, site.b, site.a):
-        assert HIDDEN not in get_as(base + path, site.session)[2]
+        assert HIDDEN not in get_as(base + path, session)[2]
 
 
 def test_wrong_codes_are_counted_once_across_processes(site):
