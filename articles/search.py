@@ -189,6 +189,17 @@ def search_articles(query, *, language, year=None, section=None, now=None):
     )
 
 
+def shown_texts(pks, now=None):
+    """{pk: the indexed text snippets may quote} for these articles (search_articles' `shown_text`).
+
+    Asked for the rows of one page only: the texts are long, and the counted, ranked query that
+    finds the page would otherwise carry every match's text through its sort.
+    """
+    opened = opened_q(now) & ~Q(full_search_text="")
+    shown = Case(When(opened, then=F("full_search_text")), default=F("search_text"))
+    return dict(Article.objects.filter(pk__in=pks).annotate(shown_text=shown).values_list("pk", "shown_text"))
+
+
 def newest(matches):
     """The newest MAX_RANKED + 1 of `matches` (a walk of the publication index, or a top-N sort of the
     index's hits): ranking, the count and the version check then cost the same for any common word."""

@@ -13,7 +13,7 @@ from magazine.pagination import lazy_paginate, paginate_counted
 from .forms import SearchForm
 from .models import Article
 from .paywall import article_access, can_preview, preview_cut, public_summary, visible_blocks
-from .search import MAX_QUERY_LENGTH, MAX_RANKED, no_results, search_articles, snippet
+from .search import MAX_QUERY_LENGTH, MAX_RANKED, no_results, search_articles, shown_texts, snippet
 from .structured_data import article_json_ld
 
 
@@ -114,8 +114,9 @@ def search(request):
         matches = search_articles(query, language=get_language(), year=year, section=section)
     else:
         matches = no_results()
-    page = paginate_counted(request, matches.values("pk", "language", "shown_text"), 20)
+    page = paginate_counted(request, matches.values("pk", "language"), 20)
     rows = list(page.object_list)
+    texts = shown_texts([row["pk"] for row in rows])
     cards = fragments(
         request, "search-card", [row["pk"] for row in rows], lambda pks: render_cards(request, pks)
     )
@@ -123,7 +124,7 @@ def search(request):
         {
             "card": mark_safe(cards[row["pk"]]),
             "language": row["language"],
-            "snippet": snippet(row["shown_text"], query),
+            "snippet": snippet(texts.get(row["pk"], ""), query),
         }
         for row in rows
     ]

@@ -35,7 +35,12 @@ def database_from_url(url):
         name = path if path.startswith("/") or path == ":memory:" else str(BASE_DIR / path)
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, "OPTIONS": {"timeout": 20}}
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
-        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        options = {key: values[-1] for key, values in parse_qs(parts.query, keep_blank_values=True).items()}
+        # No JIT: it compiles any plan costed above jit_above_cost, which search's ranked query
+        # reaches (about 50 ms of compiling for an 8 ms query); a site's short queries never gain.
+        # A URL's own ?options=… replaces this (behind a pooler that refuses startup options, set
+        # jit = off in postgresql.conf and pass ?options= empty).
+        options.setdefault("options", "-c jit=off")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),

@@ -67,7 +67,12 @@ def test_postgres_url_carries_credentials():
         "db.local",
         "6543",
     )
-    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert config["OPTIONS"] == {"sslmode": "require", "options": "-c jit=off"}
+
+
+def test_postgres_runs_without_jit_unless_the_url_says_otherwise():
+    assert database_from_url("postgres://u@h/m")["OPTIONS"]["options"] == "-c jit=off"
+    assert database_from_url("postgres://u@h/m?options=")["OPTIONS"]["options"] == ""
 
 
 def test_unknown_database_scheme_is_refused():
