@@ -41,7 +41,7 @@ class RowsShownInCache:
     the cards of a list, related reading.
     """
 
-    cache_topic = None
+    cache_topic: str = ""  # "article", "person": set by the model
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
