@@ -49,6 +49,7 @@ demo-code: install  ## the demo editor's current second-factor code (the secret 
 
 lint: install-dev typecheck
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 typecheck: install-dev  ## mypy (django-stubs) on the rule modules listed under [tool.mypy] in pyproject.toml

@@ -133,7 +133,8 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         )
 
     def for_language(self, language):
-        """One version of each article for a reader of `language`, that language's articles first.
+        """One version of each article for a reader of `language`, that language's articles first
+        (the same rule for rows already loaded: `versions_for_language`).
 
         An article whose published translation exists in `language` is replaced by that translation;
         an article with no version in `language` stays in the list, in its own language.
@@ -177,6 +178,16 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             openings_update(self.filter(issue=issue), issue=issue, site_days=site_days)
         if outside_issues:
             openings_update(self.filter(issue__isnull=True), issue=None, site_days=site_days)
+
+
+def versions_for_language(articles, language):
+    """`for_language()` for articles already loaded: of each version group, the versions in
+    `language` if it has any, else all of them; `language`'s first, then newest first."""
+    groups = {}
+    for article in articles:
+        groups.setdefault(article.translation_of_id or article.pk, []).append(article)
+    kept = [a for group in groups.values() for a in ([a for a in group if a.language == language] or group)]
+    return sorted(kept, key=lambda a: (a.language != language, -a.publish_at.timestamp(), -a.pk))
 
 
 class Article(RowsShownInCache, CoverFocalPoint, TimeStampedModel):

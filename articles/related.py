@@ -7,7 +7,7 @@ from taggit.models import TaggedItem
 
 from magazine.cache import depends_on, unrecorded
 
-from .models import SEARCH_COLUMNS, Article
+from .models import SEARCH_COLUMNS, Article, versions_for_language
 
 RELATED_COUNT = 4
 # How many of the newest related version groups are weighed (the reader's language first among them).
@@ -61,13 +61,7 @@ def related_articles(article, language, *, count=RELATED_COUNT):
         .defer(*SEARCH_COLUMNS)
     )
     with unrecorded():  # the page shows, and so depends on, only the articles chosen below
-        groups = {}
-        for version in versions:
-            groups.setdefault(version.translation_of_id or version.pk, []).append(version)
-    # One version of each (Article.objects.for_language): the reader's language where there is one.
-    shown = [v for group in groups.values() for v in ([v for v in group if v.language == language] or group)]
-    shown.sort(key=lambda v: (v.language != language, -v.publish_at.timestamp(), -v.pk))
-    chosen = shown[:count]
+        chosen = versions_for_language(list(versions), language)[:count]
     depends_on(*(f"article:{version.pk}" for version in chosen))
     prefetch_related_objects(chosen, "authors")
     return chosen

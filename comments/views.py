@@ -90,11 +90,11 @@ def comment_post(request, slug):
         request.session[SESSION_KEY] = [*waiting, comment.pk][-SESSION_KEEP:]
     anchor = "comment-pending" if comment.is_pending else f"comment-{comment.pk}"
     response = redirect(f"{article.get_absolute_url()}#{anchor}")
-    remember(request, response, data)
+    author_cookie_set(request, response, data)
     return response
 
 
-def remember(request, response, data):
+def author_cookie_set(request, response, data):
     """Set the "remember me" cookie only when the box is ticked; unticking forgets the author."""
     if data["remember"]:
         author = {"name": data["author_name"], "email": data["author_email"], "url": data["author_url"]}
