@@ -208,10 +208,10 @@ def test_results_are_paginated_and_keep_the_query(client):
 
 @pytest.mark.parametrize("count", [3, 60])
 def test_search_costs_the_same_for_3_or_60_articles(client, django_assert_max_num_queries, settings, count):
-    """Count, page, tags, authors, the year and section filters (6); the layout's menu and sidebar (5,
-        kept in the cache until the content changes); the moments pages change by themselves, looked up
-    after a change (4: articles scheduled and opening, events starting and ending); the institutions'
-    networks (1, kept in the cache, institutions.lookup)."""
+    """Count and page, the page's texts (for snippets), tags, authors, the year and section filters
+    (7); the layout's menu and sidebar (5, kept in the cache until the content changes); the moments
+    pages change by themselves, looked up after a change (4: articles scheduled and opening, events
+    starting and ending); the institutions' networks (1, kept in the cache, institutions.lookup)."""
     settings.PAGE_CACHE_SECONDS = 0  # count the page's queries, not the page cache's
     section, issue = make_section(), make_issue()
     authors = [make_author(), make_author()]
@@ -224,7 +224,7 @@ def test_search_costs_the_same_for_3_or_60_articles(client, django_assert_max_nu
             authors=authors,
             blocks=[("text", "<p>water text</p>")],
         )
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         html = search(client, "water")
     assert f"{count} articles found" in html
 
