@@ -12,7 +12,7 @@
 from django.db.models import Q
 from django.db.models.signals import post_delete
 
-from magazine.cache import register_boundary, register_topics
+from magazine.cache import SITE, register_boundary, register_topics
 
 from .models import Article, ArticleBlock, Author
 
@@ -76,7 +76,7 @@ def remember_listing(sender, instance, raw=False, **kwargs):
 
 
 def article_topics(instance, created=False, **kwargs):
-    topics = versions_of(instance) | {"search", f"article:{instance.pk}"}
+    topics = versions_of(instance) | {"search"}
     before = getattr(instance, "_listing_before", None)
     fields = listing_fields()
     moved = created or before is None or any(before[name] != getattr(instance, name) for name in fields)
@@ -87,7 +87,6 @@ def article_topics(instance, created=False, **kwargs):
         for kind, field in (("issue", "issue_id"), ("section", "section_id"), ("person", "interviewee_id")):
             if before and before.get(field):
                 topics.add(f"list:{kind}:{before[field]}")
-    instance._listing_before = {name: getattr(instance, name) for name in fields}
     return topics
 
 
@@ -120,7 +119,7 @@ def relation_topics(kind, article_field, other_field):
         if action is None:
             articles, others = [getattr(instance, article_field)], [getattr(instance, other_field)]
         elif action.endswith("_clear"):
-            return {"site"}  # which ones were cleared is not told: any list of that kind may differ
+            return {SITE}  # which ones were cleared is not told: any list of that kind may differ
         elif reverse:
             articles, others = pk_set or [], [instance.pk]
         else:

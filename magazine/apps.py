@@ -7,13 +7,12 @@ class MagazineConfig(AppConfig):
     verbose_name = _("Magazine")
 
     def ready(self):
-        from django.apps import apps
         from django.core.signals import request_finished
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from . import cache, checks  # noqa: F401 (checks register themselves)
         from .cache import dependencies
-        from .models import Revision
+        from .models import Event, Revision
         from .request_id import forget_request_id
 
         request_finished.connect(forget_request_id, dispatch_uid="forget-request-id")
@@ -24,4 +23,4 @@ class MagazineConfig(AppConfig):
             signal.connect(dependencies.model_changed, dispatch_uid=f"cache-topics-{signal}")
         cache.register_topics(Revision, lambda instance, **kwargs: [])  # readers never see revisions
         # An event starting or ending changes the sidebar of every page.
-        cache.register_boundary(lambda now: apps.get_model("magazine", "Event").objects.next_change(now))
+        cache.register_boundary(Event.objects.next_change, lambda start, end: [cache.SITE])

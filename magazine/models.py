@@ -275,9 +275,11 @@ class EventQuerySet(models.QuerySet):
 
     def next_change(self, now):
         """When the list of upcoming events next changes by itself: the next start or end."""
-        starts = self.published().filter(starts_at__gt=now).aggregate(m=models.Min("starts_at"))["m"]
-        ends = self.published().filter(ends_at__gt=now).aggregate(m=models.Min("ends_at"))["m"]
-        moments = [moment for moment in (starts, ends) if moment]
+        found = self.published().aggregate(
+            starts=models.Min("starts_at", filter=Q(starts_at__gt=now)),
+            ends=models.Min("ends_at", filter=Q(ends_at__gt=now)),
+        )
+        moments = [moment for moment in found.values() if moment]
         return min(moments) if moments else None
 
     def past(self, now=None):

@@ -12,6 +12,7 @@ topic versions are read at the end; otherwise it is served but not kept.
 
 import secrets
 from contextvars import ContextVar
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,7 +22,7 @@ from django.utils import timezone
 SITE = "site"  # every piece depends on it: what every page shows (menu, sidebar, settings)
 EPOCH = "epoch"  # moved first by every change (see above)
 BOUNDARY_KEY = "topics:next-boundary"
-_boundaries = []  # (next_moment(now), topics_between(start, end) or None)
+_boundaries = []  # (next_moment(now), topics_between(start, end))
 # The versions read during the current request ({topic: version}); None outside a request.
 _request_memo = ContextVar("cache_topics_request_memo", default=None)
 _request_epoch = ContextVar("cache_topics_request_epoch", default=None)
@@ -39,9 +40,17 @@ def _move(topics):
             cache.incr(key)
         except ValueError:
             cache.set(key, secrets.randbits(48), timeout=None)
-    cache.delete(BOUNDARY_KEY)  # the change may have moved a scheduled moment: look again
+    _look_again_from(timezone.now())
     if (memo := _request_memo.get()) is not None:
         memo.clear()
+
+
+def _look_again_from(moment):
+    """A change may have added or moved a scheduled moment: make the next request look again, from
+    `moment` on. A stored moment that has already passed is kept: what it changed is still to move."""
+    boundary = cache.get(BOUNDARY_KEY)
+    if boundary is None or boundary == "none" or boundary > moment.timestamp():
+        cache.set(BOUNDARY_KEY, moment.timestamp(), timeout=None)
 
 
 def changed(*topics):
@@ -109,7 +118,8 @@ class unrecorded:
 
 
 class Recording:
-    """`with Recording() as topics:` collects the topics of what is made inside (nested ones too).
+    """`with Recording() as recording:` collects in `recording.topics` the topics of what is made
+    inside (nested pieces' too).
 
     `stored_versions()` then gives {topic: version} to store the piece with, or None when a change
     happened meanwhile (the piece is served, not kept).
@@ -148,26 +158,33 @@ def close_request(tokens):
     _request_epoch.reset(tokens[1])
 
 
-def register_boundary(next_moment, topics_between=None):
+def register_boundary(next_moment, topics_between):
     """`next_moment(now)`: the next datetime after `now` at which some page changes by itself, or None.
 
-    `topics_between(start, end)` names the topics that moment changes (None: the whole site).
+    `topics_between(start, end)` names the topics of the moments of this kind from `start` to `end`;
+    it is asked only when one of them has passed.
     """
     _boundaries.append((next_moment, topics_between))
 
 
 def check_boundary(now=None):
-    """Once the next scheduled moment has passed, move the topics of what it changed (no cron job)."""
+    """Once the next scheduled moment has passed, move the topics of what changed since (no cron job).
+
+    The stored moment is the next one, or the time of a change that may have added one (so the
+    window from it to now never misses a moment); then the next one is looked up and stored."""
     now = now or timezone.now()
     boundary = cache.get(BOUNDARY_KEY)
     if boundary is not None and (boundary == "none" or boundary > now.timestamp()):
         return
-    if boundary is not None:
-        start = timezone.datetime.fromtimestamp(boundary, tz=timezone.UTC)
-        topics = set()
-        for _next_moment, topics_between in _boundaries:
-            topics.update(topics_between(start, now) if topics_between else [SITE])
+    # The first moment of each kind from the stored one on (included): any passed moves its topics.
+    start = datetime.fromtimestamp(boundary, tz=UTC) if boundary is not None else now
+    moments = [next_moment(start - timedelta(microseconds=1)) for next_moment, _ in _boundaries]
+    passed = [n for n, moment in enumerate(moments) if moment is not None and moment <= now]
+    if passed:
+        topics = {topic for n in passed for topic in _boundaries[n][1](start, now)}
         if topics:
-            _move(sorted(topics))
-    moments = [moment for next_moment, _ in _boundaries if (moment := next_moment(now)) is not None]
+            _move(sorted(topics))  # which looks again from now: stored below
+        for n in passed:  # the other kinds' next moments are still ahead
+            moments[n] = _boundaries[n][0](now)
+    moments = [moment for moment in moments if moment is not None]
     cache.set(BOUNDARY_KEY, min(moments).timestamp() if moments else "none", timeout=None)

@@ -52,6 +52,42 @@ def test_a_scheduled_article_appears_when_its_time_passes(client, monkeypatch):
     assert "Tomorrow&#x27;s piece" in client.get(url).content.decode()
 
 
+def test_a_scheduled_article_appears_even_when_an_unrelated_edit_came_first(client, monkeypatch):
+    """The moment passed, then an editor saved another article before any reader came: the list the
+    scheduled article enters is still cooled (an edit must not lose a moment that has passed)."""
+    issue = make_issue(year=2032, number_first=1)
+    make_article(issue=issue, title="Tomorrow's piece", publish_at=timezone.now() + timedelta(hours=1))
+    other = make_article(title="Elsewhere")
+    url = issue.get_absolute_url()
+    assert "Tomorrow" not in client.get(url).content.decode()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    other.title = "Elsewhere, revised"
+    other.save()
+    assert "Tomorrow&#x27;s piece" in client.get(url).content.decode()
+
+
+def test_an_event_starting_cools_every_page_and_an_edit_cools_no_more_than_itself(client, monkeypatch):
+    """Events are in every page's sidebar: their moments move `site`; any other moment, or an edit,
+    leaves the pages that do not show it alone."""
+    from magazine.models import Event
+
+    article, other = make_article(title="Quiet one"), make_article(title="Edited one")
+    Event.objects.create(
+        title="Round table", starts_at=timezone.now() + timedelta(hours=1), is_published=True
+    )
+    url = article.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    other.title = "Edited one, again"
+    other.save()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
 def test_an_editor_never_gets_or_leaves_a_cached_page(client, editor_client):
     article = make_print_first()
     anonymous = Client()
