@@ -4,7 +4,8 @@ from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from import_export.admin import ImportMixin
 from import_export.tmp_storages import CacheStorage
 
-from .importing import ImportFileError, PrintSubscriptionResource, SubscriptionsCSV, SubscriptionsXLSX
+from .import_files import ImportFileError, SubscriptionsCSV, SubscriptionsXLSX
+from .importing import PrintSubscriptionResource
 from .models import PrintSubscription
 from .services import subscription_unlink
 

@@ -3,7 +3,8 @@
 import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
-from printsubscribers.importing import ImportFileError, PrintSubscriptionResource, read_csv, read_xlsx
+from printsubscribers.import_files import ImportFileError, read_csv, read_xlsx
+from printsubscribers.importing import PrintSubscriptionResource
 from printsubscribers.models import PrintSubscription
 from tests.factories import make_reader
 from tests.printsubscribers.helpers import HEADER, csv_bytes

@@ -4,14 +4,8 @@ from datetime import date
 
 import pytest
 
-from printsubscribers.importing import (
-    DayWidget,
-    ImportFileError,
-    PostalCodeWidget,
-    decode,
-    read_csv,
-    read_xlsx,
-)
+from printsubscribers.import_files import ImportFileError, decode, read_csv, read_xlsx
+from printsubscribers.importing import DayWidget, PostalCodeWidget
 from printsubscribers.models import normalize_postal_code
 from tests.printsubscribers.helpers import csv_bytes, xlsx_bytes
 
