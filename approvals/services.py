@@ -179,7 +179,7 @@ def approval_answer(*, approval: Approval, seen: str, proposals: list[dict], com
         audit(
             "interview_approved",
             detail=f"article #{approval.article_id} {approval.article}: approval #{approval.pk}, "
-            f"{status.label} ({len(proposals)} proposed changes)",
+            f"{status}, proposals: {len(proposals)}",
         )
     approval.refresh_from_db()
     return approval

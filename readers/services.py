@@ -3,6 +3,8 @@
 Giving and revoking access are kept in the audit log (magazine.audit) whoever does it: a manager in the
 admin, a way in (a print subscription, a code, an institution), a command or the shell."""
 
+import datetime
+
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -127,13 +129,14 @@ def grant_save(*, grant: AccessGrant, issues=()) -> AccessGrant:
 
 
 def grant_detail(grant: AccessGrant, issues=()) -> str:
-    """The grant as the audit log names it: its reader by number (not address), what, the period, why."""
+    """The grant as the audit log names it: its reader by number (not address), what, the period (UTC),
+    why."""
     what = ", ".join(issue.label for issue in issues) if issues else grant.scope
-    ends = grant.ends_at.isoformat() if grant.ends_at else "no end"
+    ends = grant.ends_at.astimezone(datetime.UTC).isoformat() if grant.ends_at else "no end"
     source = ""
     if grant.source_type_id:
         source = f", from {ContentType.objects.get_for_id(grant.source_type_id).model} #{grant.source_id}"
-    period = f"{grant.starts_at.isoformat()} to {ends}"
+    period = f"{grant.starts_at.astimezone(datetime.UTC).isoformat()} to {ends}"
     return f"grant #{grant.pk} to reader #{grant.reader_id}: {what}, {period}, {grant.reason}{source}"
 
 
