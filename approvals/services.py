@@ -1,6 +1,7 @@
 """Everything that can happen to an approval: sent, withdrawn, answered, each proposal decided.
 
-Every step leaves a revision of the article (magazine.revisions), so its history tells the whole story.
+Every step leaves a revision of the article (magazine.revisions), so its history tells the whole story;
+the interviewee's answer is kept in the audit log too (magazine.audit).
 """
 
 import hashlib
@@ -17,15 +18,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _, ngettext
 
 from articles.models import Article
+from articles.services import REVISION_RELATED as ARTICLE_RELATED
+from magazine.audit import audit
 from magazine.revisions import revision_create
 from outbox.models import Letter
 from outbox.services import letter_send
 
 from .models import Approval, Proposal
 from .tokens import approval_token_make
-
-# An article's revision keeps its blocks, as the article admin's do (articles/admin.py).
-ARTICLE_RELATED = ("blocks",)
 
 
 class LinkClosed(Exception):
@@ -176,6 +176,11 @@ def approval_answer(*, approval: Approval, seen: str, proposals: list[dict], com
                 summary = _("Approved by the interviewee %(name)s as it is.")
             summary %= {"name": approval.interviewee_name, "count": len(proposals)}
         revision_create(obj=approval.article, user=None, related=ARTICLE_RELATED, comment=summary)
+        audit(
+            "interview_approved",
+            detail=f"article #{approval.article_id} {approval.article}: approval #{approval.pk}, "
+            f"{status}, proposals: {len(proposals)}",
+        )
     approval.refresh_from_db()
     return approval
 

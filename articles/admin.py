@@ -15,11 +15,10 @@ from magazine.admin_autosave import AutosaveAdminMixin
 from magazine.admin_desk import DeskAdminMixin
 from magazine.admin_revisions import RevisionAdminMixin
 from magazine.admin_widgets import THUMBNAIL_LABEL, ImagePreviewInput, thumbnail
-from magazine.revisions import revision_create
 
 from .admin_import import WordImportAdminMixin
 from .models import Article, ArticleBlock, Author, EmbargoSettings
-from .services import person_merge
+from .services import REVISION_RELATED, article_publish, person_merge
 from .tagging import TagNamesField
 
 
@@ -182,7 +181,7 @@ class ArticleAdmin(
     autocomplete_fields = ["issue", "section", "authors", "interviewee", "translation_of"]
     date_hierarchy = "publish_at"
     inlines = [BlockInline]
-    revision_related = ("blocks",)
+    revision_related = REVISION_RELATED
     autosave_kept = ("status", "publish_at")  # an autosave never publishes
     actions = ["publish_now"]
     change_form_template = "admin/articles/article/change_form.html"
@@ -269,11 +268,7 @@ class ArticleAdmin(
     def publish_now(self, request, queryset):
         now, count = timezone.now(), 0
         for article in queryset:
-            article.status, article.publish_at = Article.Status.PUBLISHED, now
-            article.save(update_fields=["status", "publish_at", "updated_at"])
-            revision_create(
-                obj=article, user=request.user, related=self.revision_related, comment=_("Published now.")
-            )
+            article_publish(article=article, by=request.user, now=now)
             count += 1
         self.message_user(request, ngettext("%d article published.", "%d articles published.", count) % count)
 

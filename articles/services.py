@@ -1,12 +1,33 @@
-"""Writes that touch several models: an article saved with the blocks imported from Word, people merged."""
+"""Writes that touch several models or that several entry points share: an article published (with its
+revision and audit record, whoever publishes it: admin, command, task, shell), an article saved with the
+blocks imported from Word, people merged."""
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from magazine.audit import audit
 from magazine.revisions import revision_create
 
 from .models import Article, ArticleBlock, Author, AuthorAlias
+
+# An article's revision keeps its blocks in their order (the article admin's revision_related).
+REVISION_RELATED = ("blocks",)
+
+
+@transaction.atomic
+def article_publish(*, article: Article, by=None, now=None) -> Article:
+    """Publish `article` at `now` (default: this moment), keep a revision and an audit record.
+
+    `by` is the staff user who publishes it (None from a command, a task or the shell). An article of
+    an unpublished issue waits for its issue, as with any publication time (`published()`).
+    """
+    article.status, article.publish_at = Article.Status.PUBLISHED, now or timezone.now()
+    article.save(update_fields=["status", "publish_at", "updated_at"])
+    revision_create(obj=article, user=by, related=REVISION_RELATED, comment=_("Published now."))
+    audit("article_published", by=by, detail=f"article #{article.pk} {article}")
+    return article
 
 
 @transaction.atomic
@@ -26,7 +47,7 @@ def article_import_blocks(*, article: Article, blocks: list[dict], user, source_
         block.full_clean(exclude=["article"])
         block.save()
     comment = _("Imported from Word (%s).") % source_name
-    revision_create(obj=article, user=user, related=("blocks",), comment=comment)
+    revision_create(obj=article, user=user, related=REVISION_RELATED, comment=comment)
     return article
 
 

@@ -1,15 +1,19 @@
-"""Writes on comments: posting one, and the moderators' bulk decisions."""
+"""Writes on comments: posting one, and the moderators' decisions (kept in the admin history and the audit
+log, whoever makes them: the admin's actions and buttons, a command, the shell); who the moderators are."""
 
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from magazine.audit import audit
 from magazine.cache import changed
 from outbox.models import Letter
 from outbox.services import letter_send
@@ -17,7 +21,8 @@ from outbox.services import letter_send
 from .models import Comment, DiscussionSettings, hash_ip
 from .moderation import comment_status_decide
 
-MODERATOR_GROUPS = ("Editors", "Moderators")
+# Who moderates: the users with this permission, given directly, through a group, or as superusers.
+MODERATE_PERMISSION = ("comments", "moderate_comment")
 
 
 @transaction.atomic
@@ -75,6 +80,8 @@ def _comments_set_status(*, comments, moderator, status) -> int:
             moderator.pk, changed_comments, CHANGE, [{"changed": {"fields": ["status"]}}]
         )
         changed(*{f"comments:{comment.article_id}" for comment in changed_comments})
+        numbers = ", ".join(f"#{comment.pk}" for comment in changed_comments)
+        audit("comments_moderated", by=moderator, detail=f"{status}: {numbers}")
     return len(changed_comments)
 
 
@@ -106,18 +113,26 @@ def comment_delete(*, comment, moderator) -> bool:
             code="has_replies",
         )
     LogEntry.objects.log_actions(moderator.pk, [comment], DELETION)
+    audit("comments_moderated", by=moderator, detail=f"deleted: #{comment.pk}")
     comment.delete()  # the pages showing it are refreshed through comments/signals.py
     return True
 
 
-def moderator_emails():
-    """EDITORS_EMAILS plus the addresses of active editors and moderators, each once."""
-    users = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=MODERATOR_GROUPS)
-        .exclude(email="")
-        .values_list("email", flat=True)
+def moderators():
+    """The active users who may moderate comments: with the permission directly, through any group (by
+    whatever name), or as superusers."""
+    app_label, codename = MODERATE_PERMISSION
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    granted = (
+        Q(is_superuser=True) | Q(user_permissions__in=permission) | Q(groups__permissions__in=permission)
     )
+    users = get_user_model().objects.filter(is_active=True)
+    return users.filter(pk__in=users.filter(granted).values("pk"))
+
+
+def moderator_emails():
+    """EDITORS_EMAILS plus the addresses of the active moderators (moderators()), each once."""
+    users = moderators().exclude(email="").values_list("email", flat=True)
     emails = {}
     for email in [*settings.EDITORS_EMAILS, *users]:
         emails.setdefault(email.lower(), email)

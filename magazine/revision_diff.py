@@ -3,12 +3,15 @@
 Rich text is compared as rendered text (magazine.htmltext.html_diff): the reader's formatting, with
 inserted words in <ins> and lost ones in <del>, never the HTML tags as text. Children (an article's
 blocks) are compared one by one in their order: unchanged ones are listed by name, moved, added,
-removed and changed ones are marked. Every value shown is escaped or sanitized here.
+removed and changed ones are marked. Every value shown is escaped or sanitized here. The rows that
+foreign keys and many-to-many fields name are read once per related model (`related_labels`), not once
+per value.
 """
 
 import difflib
 import json
 import re
+from collections import defaultdict
 
 from django.db import models
 from django.utils import timezone
@@ -47,17 +50,43 @@ def shortened(text):
     return f"{text[:CONTEXT]} … {text[-CONTEXT:]}"
 
 
-def display_value(field, value):
-    """A saved value as an editor reads it: labels for choices and related rows, local times."""
+def related_fields(model):
+    """The shown foreign keys and many-to-many fields of `model` whose values are primary keys."""
+    return [f for f in shown_fields(model) if f.is_relation and not isinstance(f, TaggableManager)]
+
+
+def related_labels(wanted):
+    """{related model: {pk: label}}, in the model's order, for `wanted` ({field: [saved values]}): one
+    query per related model."""
+    pks = defaultdict(set)
+    for field, values in wanted.items():
+        for value in values:
+            if not is_empty(value):
+                pks[field.related_model].update(value if field.many_to_many else [value])
+    return {
+        related: {row.pk: str(row) for row in related._default_manager.filter(pk__in=keys)}
+        for related, keys in pks.items()
+    }
+
+
+def display_value(field, value, labels=None):
+    """A saved value as an editor reads it: labels for choices and related rows, local times.
+
+    `labels` ({related model: {pk: label}}, from related_labels) names the related rows; a row it
+    does not hold was deleted since and is shown by its number.
+    """
     if value in (None, "", []):
         return ""
     if isinstance(field, TaggableManager):
         return ", ".join(value)
-    if field.many_to_many:
-        return ", ".join(str(row) for row in field.related_model._default_manager.filter(pk__in=value))
     if field.is_relation:
-        row = field.related_model._default_manager.filter(pk=value).first()
-        return str(row) if row else f"#{value}"
+        if labels is None:
+            labels = related_labels({field: [value]})
+        names = labels.get(field.related_model, {})
+        if field.many_to_many:
+            chosen = set(value)
+            return ", ".join(label for pk, label in names.items() if pk in chosen)
+        return names.get(value, f"#{value}")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -69,11 +98,11 @@ def display_value(field, value):
     return str(value)
 
 
-def value_diff(field, old, new):
+def value_diff(field, old, new, labels=None):
     """The change of one field's value, as safe HTML."""
     if isinstance(field, RichTextField):
         return mark_safe(html_diff(old or "", new or ""))
-    return text_diff(display_value(field, old), display_value(field, new))
+    return text_diff(display_value(field, old, labels), display_value(field, new, labels))
 
 
 def shown_fields(model, *, exclude=()):
@@ -86,7 +115,7 @@ def shown_fields(model, *, exclude=()):
     ]
 
 
-def field_changes(model, old, new, *, names=None, exclude=()):
+def field_changes(model, old, new, *, names=None, exclude=(), labels=None):
     """[{"label", "html"}] for each field whose value differs between the dicts `old` and `new`
     (only the fields in `names`, when given: those a revision holds)."""
     changes = []
@@ -95,7 +124,7 @@ def field_changes(model, old, new, *, names=None, exclude=()):
             continue
         before, after = old.get(field.name), new.get(field.name)
         if before != after:
-            changes.append(shown(field, value_diff(field, before, after)))
+            changes.append(shown(field, value_diff(field, before, after, labels)))
     return changes
 
 
@@ -131,22 +160,22 @@ def child_excerpt(model, fields):
     return Truncator(" ".join(text.split())).words(12)
 
 
-def child_entry(model, fields, status, *, old=None, parent_field=""):
+def child_entry(model, fields, status, *, old=None, parent_field="", labels=None):
     """One child in a comparison: its name, status, excerpt and content (with its changes, if any)."""
     fields_shown = shown_fields(model, exclude=[parent_field, "position"])
     if status == "changed":
-        changes = field_changes(model, old, fields, exclude=[parent_field, "position"])
+        changes = field_changes(model, old, fields, exclude=[parent_field, "position"], labels=labels)
         changes.sort(key=lambda change: change["rich"])  # the text after the small fields
     elif status in ("added", "removed"):
         before, after = ({}, fields) if status == "added" else (fields, {})
         changes = [
-            shown(f, value_diff(f, before.get(f.name), after.get(f.name)))
+            shown(f, value_diff(f, before.get(f.name), after.get(f.name), labels))
             for f in fields_shown
             if not is_empty(fields.get(f.name))
         ]
     else:  # unchanged or moved: the content as it reads
         changes = [
-            shown(f, rendered(f, fields.get(f.name)))
+            shown(f, rendered(f, fields.get(f.name), labels))
             for f in fields_shown
             if not is_empty(fields.get(f.name))
         ]
@@ -159,10 +188,10 @@ def child_entry(model, fields, status, *, old=None, parent_field=""):
     }
 
 
-def rendered(field, value):
+def rendered(field, value, labels=None):
     if isinstance(field, RichTextField):
         return mark_safe(sanitize_html(value))
-    return escape(display_value(field, value))
+    return escape(display_value(field, value, labels))
 
 
 CHILD_STATUS = {
@@ -174,7 +203,7 @@ CHILD_STATUS = {
 }
 
 
-def children_changes(model, old, new, *, parent_field):
+def children_changes(model, old, new, *, parent_field, labels=None):
     """The children of `new` in order (and the removed ones where they were), each with its status.
 
     Returns (entries, summary): summary counts the changed, added, removed and moved children.
@@ -194,7 +223,14 @@ def children_changes(model, old, new, *, parent_field):
     added = {key for key, status, _f, _o in entries if status == "added"}
     moved = removed & added
     result = [
-        child_entry(model, fields, "moved" if key in moved else status, old=before, parent_field=parent_field)
+        child_entry(
+            model,
+            fields,
+            "moved" if key in moved else status,
+            old=before,
+            parent_field=parent_field,
+            labels=labels,
+        )
         for key, status, fields, before in entries
         if not (status == "removed" and key in moved)
     ]
@@ -226,16 +262,37 @@ def revision_changes(revision, obj, *, restoring=False):
     if restoring:
         old, new = new, old
     model = type(obj)
-    changes = field_changes(model, old["fields"], new["fields"], names=set(revision.data["fields"]))
+    labels = related_labels(saved_relations(model, old, new))
+    changes = field_changes(
+        model, old["fields"], new["fields"], names=set(revision.data["fields"]), labels=labels
+    )
     for name in revision.data.get("related", {}):
         before, after = old["related"].get(name, []), new["related"].get(name, [])
         if before == after:
             continue
         rel = model._meta.get_field(name)
-        children, summary = children_changes(rel.related_model, before, after, parent_field=rel.field.name)
+        children, summary = children_changes(
+            rel.related_model, before, after, parent_field=rel.field.name, labels=labels
+        )
         label = capfirst(rel.related_model._meta.verbose_name_plural)
         changes.append({"label": label, "children": children, "summary": summary})
     return changes
+
+
+def saved_relations(model, old, new):
+    """{field: values} of every foreign key and many-to-many value the comparison may show:
+    the object's, where old and new differ, and its children's (shown whole when listed)."""
+    wanted = defaultdict(list)
+    for field in related_fields(model):
+        before, after = old["fields"].get(field.name), new["fields"].get(field.name)
+        if before != after:
+            wanted[field] += [before, after]
+    for name in old["related"].keys() | new["related"].keys():
+        child_model = model._meta.get_field(name).related_model
+        for field in related_fields(child_model):
+            for child in [*old["related"].get(name, []), *new["related"].get(name, [])]:
+                wanted[field].append(child.get(field.name))
+    return wanted
 
 
 def is_current(revision, obj):

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from taggit.managers import TaggableManager
 
+from .audit import audit
 from .exact_json import ExactEncoder
 from .models import Revision
 
@@ -128,7 +129,8 @@ def restore_fields(obj, fields):
 def revision_restore(*, revision, user):
     """Write the revision back (fields, then children replaced) and record the result as a new revision.
 
-    Goes through save(), so sanitizing, search indexing and cache invalidation happen as for any edit.
+    Goes through save(), so sanitizing, search indexing and cache invalidation happen as for any edit;
+    the audit log keeps who restored what, whoever calls it (the admin's restore page, a command, the shell).
     Raises ValidationError if the old state now clashes with other rows (a slug taken since).
     The state it replaces is not lost: every save already left a revision of it.
     """
@@ -152,4 +154,6 @@ def revision_restore(*, revision, user):
                 getattr(child, child_name).set(child_values)
     when = date_format(timezone.localtime(revision.created_at), "DATETIME_FORMAT")
     revision_create(obj=obj, user=user, related=tuple(related), comment=_("Restored from %s.") % when)
+    label = revision.content_type.model
+    audit("revision_restored", by=user, detail=f"{label} #{obj.pk} {obj}: revision #{revision.pk}")
     return obj

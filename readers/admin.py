@@ -11,6 +11,7 @@ from magazine.days import day_start
 from .models import AccessGrant, Reader
 from .services import (
     grant_revoke,
+    grant_save,
     reader_delete,
     reader_email,
     reader_feed_key_reset,
@@ -160,11 +161,13 @@ class AccessGrantAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("issues")
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            language = settings.LANGUAGE_CODE
-            obj.reader, _created = reader_get_or_create(email=form.cleaned_data["email"], language=language)
-            obj.granted_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:  # the note, the period or the issues of a grant already given
+            super().save_model(request, obj, form, change)
+            return
+        language = settings.LANGUAGE_CODE
+        obj.reader, _created = reader_get_or_create(email=form.cleaned_data["email"], language=language)
+        obj.granted_by = request.user
+        grant_save(grant=obj, issues=form.cleaned_data.get("issues") or ())  # audited, as every way in
 
     @admin.display(description=_("what"))
     def what(self, obj):

@@ -1,4 +1,9 @@
-"""Everything that can happen to a reader or an access grant; views, the admin and commands call these."""
+"""Everything that can happen to a reader or an access grant; views, the admin and commands call these.
+
+Giving and revoking access are kept in the audit log (magazine.audit) whoever does it: a manager in the
+admin, a way in (a print subscription, a code, an institution), a command or the shell."""
+
+import datetime
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -8,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from magazine.audit import audit
 from outbox.services import letters_forget
 from subscriptions.addresses import normalize_email
 from subscriptions.services import subscriber_forget
@@ -102,15 +108,36 @@ def grant_create(
         source=source,
         note=note,
     )
+    return grant_save(grant=grant, issues=issues)
+
+
+def grant_save(*, grant: AccessGrant, issues=()) -> AccessGrant:
+    """Store a new `grant` built elsewhere (grant_create, the admin's form) with its `issues`, and keep
+    it in the audit log. Raises ValidationError as grant_create does."""
+    if grant.pk is not None:
+        raise ValueError("grant_save stores new grants; change a grant through grant_period_follow.")
     grant.full_clean()
     issues = list(issues)
-    if scope == AccessGrant.Scope.ISSUES and not issues:
+    if grant.scope == AccessGrant.Scope.ISSUES and not issues:
         raise ValidationError({"issues": _("Choose at least one issue.")}, code="no_issues")
     with transaction.atomic():
         grant.save()
-        if scope == AccessGrant.Scope.ISSUES:
+        if grant.scope == AccessGrant.Scope.ISSUES:
             grant.issues.set(issues)
+        audit("access_granted", by=grant.granted_by, detail=grant_detail(grant, issues))
     return grant
+
+
+def grant_detail(grant: AccessGrant, issues=()) -> str:
+    """The grant as the audit log names it: its reader by number (not address), what, the period (UTC),
+    why."""
+    what = ", ".join(issue.label for issue in issues) if issues else grant.scope
+    ends = grant.ends_at.astimezone(datetime.UTC).isoformat() if grant.ends_at else "no end"
+    source = ""
+    if grant.source_type_id:
+        source = f", from {ContentType.objects.get_for_id(grant.source_type_id).model} #{grant.source_id}"
+    period = f"{grant.starts_at.astimezone(datetime.UTC).isoformat()} to {ends}"
+    return f"grant #{grant.pk} to reader #{grant.reader_id}: {what}, {period}, {grant.reason}{source}"
 
 
 def grant_period_follow(*, grant: AccessGrant, starts_at, ends_at) -> AccessGrant | None:
@@ -135,4 +162,6 @@ def grant_revoke(*, grant: AccessGrant, revoked_by=None, now=None) -> bool:
         revoked_at=now, revoked_by=revoked_by, updated_at=now
     )
     grant.refresh_from_db()
+    if changed:
+        audit("access_revoked", by=revoked_by, detail=f"grant #{grant.pk} to reader #{grant.reader_id}")
     return bool(changed)

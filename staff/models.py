@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
-    """One security-relevant event of a staff account; written by staff/audit.py, read by superusers."""
+    """One security-relevant event of a staff account, or one editorial write (publishing, restoring,
+    moderating, approving, announcing, granting access); written by staff/audit.py, read by superusers."""
 
     class Kind(models.TextChoices):
         SIGN_IN = "sign_in", _("Signed in")
@@ -21,6 +22,14 @@ class AuditEvent(models.Model):
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         ROLE_CHANGED = "role_changed", _("Role changed")
         DOWNLOAD = "download", _("Sensitive download")
+        # Editorial writes, whoever made them (admin, command, task, shell): sent through magazine.audit.
+        ARTICLE_PUBLISHED = "article_published", _("Article published")
+        REVISION_RESTORED = "revision_restored", _("Revision restored")
+        COMMENTS_MODERATED = "comments_moderated", _("Comments moderated")
+        INTERVIEW_APPROVED = "interview_approved", _("Interview approved by the interviewee")
+        ISSUE_ANNOUNCED = "issue_announced", _("Issue announced")
+        ACCESS_GRANTED = "access_granted", _("Access granted")
+        ACCESS_REVOKED = "access_revoked", _("Access revoked")
 
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     kind = models.CharField(_("event"), max_length=32, choices=Kind, db_index=True)

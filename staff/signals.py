@@ -1,4 +1,5 @@
-"""What the audit log learns from Django's signals: sign-ins, failures, lockouts, role and factor changes."""
+"""What the audit log learns from signals: sign-ins, failures, lockouts, role and factor changes, and the
+editorial writes that magazine.audit tells."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -6,6 +7,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django_otp import device_classes
 
+from magazine.audit import audited
 from magazine.lockout import lockout_started
 
 from .audit import Kind, audit_record
@@ -41,6 +43,11 @@ def sign_in_failed(sender, credentials, request=None, **kwargs):
 def lockout(sender, kind, request, username, **kwargs):
     detail = "this address is locked" if kind == "ip" else "this account is locked"
     audit_record(Kind.LOCKOUT, username=username or "", detail=detail, request=request)
+
+
+def editorial_write(sender, kind, by, detail, **kwargs):
+    """An editorial write told through magazine.audit (the apps that may not import staff)."""
+    audit_record(Kind(kind), actor=by, detail=detail)
 
 
 def user_before_save(sender, instance, raw=False, update_fields=None, **kwargs):
@@ -124,6 +131,7 @@ def connect():
     user_logged_out.connect(signed_out, dispatch_uid="staff-signed-out")
     user_login_failed.connect(sign_in_failed, dispatch_uid="staff-sign-in-failed")
     lockout_started.connect(lockout, dispatch_uid="staff-lockout")
+    audited.connect(editorial_write, dispatch_uid="staff-editorial-write")
     pre_save.connect(user_before_save, sender=User, dispatch_uid="staff-user-before")
     post_save.connect(user_saved, sender=User, dispatch_uid="staff-user-saved")
     pre_save.connect(mark_raw, sender=Group, dispatch_uid="staff-group-before")

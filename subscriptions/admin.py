@@ -6,11 +6,11 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from magazine.models import Issue
 from outbox.admin import LettersAboutMixin
 from staff.fresh import fresh_second_factor_required
 
 from .admin_announcements import AnnouncementPagesMixin, announcement_send_message
+from .eligibility import announceable_issues
 from .models import Announcement, Delivery, Subscriber
 from .services import subscriber_unsubscribe
 
@@ -123,7 +123,7 @@ class AnnouncementAdmin(AnnouncementPagesMixin, admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "issue":
-            kwargs["queryset"] = Issue.objects.published().filter(announcement__isnull=True)
+            kwargs["queryset"] = announceable_issues().filter(announcement__isnull=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("sent"), ordering="sent_count")
@@ -141,7 +141,7 @@ class AnnouncementAdmin(AnnouncementPagesMixin, admin.ModelAdmin):
     @admin.action(description=_("Send selected announcements now"), permissions=["send"])
     def send_now(self, request, queryset):
         for announcement in queryset.select_related("issue"):
-            message, level = announcement_send_message(announcement)
+            message, level = announcement_send_message(announcement, by=request.user)
             self.message_user(request, message, level=level)
 
     def has_send_permission(self, request):

@@ -22,16 +22,16 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .letters import announcement_preview
-from .services import announcement_progress, announcement_recipients, announcement_test_send
-from .tasks import announcement_enqueue
+from .sending import announcement_progress, announcement_recipients
+from .services import announcement_test_send, issue_announce
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
-def announcement_send_message(announcement):
-    """Queue the sending of `announcement`; (message, level) saying what happened, for the admin."""
+def announcement_send_message(announcement, *, by):
+    """Announce (queue the sending of) `announcement` as `by`; (message, level) saying what happened."""
     try:
-        result = announcement_enqueue(announcement=announcement)
+        result = issue_announce(announcement=announcement, by=by)
     except ValidationError:
         message = _("Issue %(issue)s is not published: nothing sent.")
         return message % {"issue": announcement.issue}, messages.ERROR
@@ -147,7 +147,7 @@ class AnnouncementPagesMixin:
                 return redirect(self.change_url(announcement))
             changed = int(posted) != count
             if not changed and count:
-                message, level = announcement_send_message(announcement)
+                message, level = announcement_send_message(announcement, by=request.user)
                 self.message_user(request, message, level)
                 return redirect(self.change_url(announcement))
             if not count:

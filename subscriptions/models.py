@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from magazine.models import Issue, TimeStampedModel
 
+from .eligibility import issue_announceable_check
+
 
 class SubscriberQuerySet(models.QuerySet):
     def confirmed(self):
@@ -89,8 +91,11 @@ class Announcement(TimeStampedModel):
         return str(_("Announcement of issue %(label)s") % {"label": self.issue.label})
 
     def clean(self):
-        if self.issue_id and not self.issue.is_published:
-            raise ValidationError({"issue": _("Publish the issue before announcing it.")})
+        if self.issue_id:
+            try:
+                issue_announceable_check(self.issue)
+            except ValidationError as error:
+                raise ValidationError({"issue": error}) from None
 
 
 class Delivery(models.Model):

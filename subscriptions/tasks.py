@@ -1,6 +1,6 @@
 """Announcements go out in the background: a task sends for a while, then queues the rest of the batch.
 
-The delivery log (Delivery) stays the record, and the engine (services.announcement_send) stays as it was:
+The delivery log (Delivery) stays the record, and the engine (sending.announcement_send) stays as it was:
 throttled, one SMTP session per batch, each letter marked sent right after the server took it. So a task
 killed midway is resumed by the next run without a second letter to anyone (but the one in flight).
 """
@@ -12,13 +12,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.tasks import task
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from outbox.queue import enqueue_at
 from outbox.tasks import letter_delivery
 
 from .models import Announcement
-from .services import announcement_send
+from .sending import announcement_send
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +60,3 @@ def announcement_deliver(announcement_id: int, failed_runs: int = 0) -> dict:
         "remaining": report.remaining,
         "stopped": report.stopped,
     }
-
-
-def announcement_enqueue(*, announcement: Announcement):
-    """Queue the sending of `announcement` (its task result: finished already under an immediate backend)."""
-    if not announcement.issue.is_published:
-        raise ValidationError(_("Publish the issue before announcing it."), code="unpublished")
-    return announcement_deliver.enqueue(announcement.pk)

@@ -8,7 +8,8 @@ from django.core import mail
 
 from comments.models import Comment, DiscussionSettings
 from subscriptions.models import Subscriber
-from subscriptions.services import announcement_create, announcement_send
+from subscriptions.sending import announcement_send
+from subscriptions.services import announcement_create
 from tests.browser.helpers import admin_sign_in, shoot
 from tests.factories import (
     ensure_roles,

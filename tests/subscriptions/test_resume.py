@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 
 from subscriptions.models import Delivery, Subscriber
-from subscriptions.services import announcement_create, announcement_send
+from subscriptions.sending import announcement_send
+from subscriptions.services import announcement_create
 from tests.factories import make_article, make_issue, make_section
 from tests.subscriptions.helpers import Crash, CrashingBackend, use_backend
 

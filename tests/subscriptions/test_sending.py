@@ -7,9 +7,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from subscriptions import services
+from subscriptions import sending, services
 from subscriptions.models import Announcement, Delivery, Subscriber
-from subscriptions.services import announcement_create, announcement_send
+from subscriptions.sending import announcement_send
+from subscriptions.services import announcement_create
 from tests.factories import make_issue
 from tests.subscriptions.helpers import (
     Crash,
@@ -69,7 +70,7 @@ def test_a_subscriber_who_unsubscribes_during_the_run_receives_nothing_more(
     announcement, mailoutbox, monkeypatch
 ):
     subscribers = [make_subscriber(), make_subscriber()]
-    real_letter, letters_built = services.AnnouncementLetters.letter, []
+    real_letter, letters_built = sending.AnnouncementLetters.letter, []
 
     def letter_then_the_other_unsubscribes(self, subscriber):
         if not letters_built:
@@ -78,7 +79,7 @@ def test_a_subscriber_who_unsubscribes_during_the_run_receives_nothing_more(
         letters_built.append(subscriber)
         return real_letter(self, subscriber)
 
-    monkeypatch.setattr(services.AnnouncementLetters, "letter", letter_then_the_other_unsubscribes)
+    monkeypatch.setattr(sending.AnnouncementLetters, "letter", letter_then_the_other_unsubscribes)
     report = send(announcement, batch_size=10)
     assert recipients() == [letters_built[0].email]
     assert (report.sent, report.remaining) == (1, 0)
@@ -113,7 +114,7 @@ def test_a_failed_address_succeeds_on_a_later_attempt(announcement, settings):
 
 
 def test_a_run_stops_when_the_mail_server_fails_letter_after_letter(announcement, settings, monkeypatch):
-    monkeypatch.setattr(services, "STOP_AFTER_FAILURES_IN_A_ROW", 3)
+    monkeypatch.setattr(sending, "STOP_AFTER_FAILURES_IN_A_ROW", 3)
     use_backend(settings, RefusingBackend)
     RefusingBackend.refused = {make_subscriber().email for _ in range(6)}
     report = send(announcement)

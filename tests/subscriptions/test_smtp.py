@@ -9,7 +9,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from subscriptions.models import Delivery, Subscriber
-from subscriptions.services import announcement_create, announcement_send
+from subscriptions.sending import announcement_send
+from subscriptions.services import announcement_create
 from tests.factories import make_article, make_issue
 from tests.subscriptions.helpers import make_subscriber
 

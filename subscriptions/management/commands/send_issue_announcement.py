@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from magazine.models import Issue
+from subscriptions.eligibility import issue_announceable
 from subscriptions.models import Delivery
-from subscriptions.services import announcement_create, announcement_send
-from subscriptions.tasks import announcement_enqueue
+from subscriptions.sending import announcement_send
+from subscriptions.services import announcement_create, issue_announce
 
 LABEL = re.compile(r"(?P<first>\d{1,2})(?:-(?P<last>\d{1,2}))?/(?P<year>\d{4})")
 BAR_WIDTH = 30
@@ -42,14 +43,14 @@ class Command(BaseCommand):
         found = issue_find(issue)
         if found is None:
             raise CommandError(f"No issue {issue!r}: give its label, such as 1-2/2025, or its id.")
-        if not found.is_published:
+        if not issue_announceable(found):
             raise CommandError(f"Issue {found.label} is not published: publish it before announcing it.")
         try:
             announcement = announcement_create(issue=found)
+            result = issue_announce(announcement=announcement, background=background)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         if background:
-            result = announcement_enqueue(announcement=announcement)
             self.stdout.write(f"Issue {found.label}: sending queued for the worker (task {result.id}).")
             return
         max_attempts = max_attempts or settings.SUBSCRIPTIONS_SEND_MAX_ATTEMPTS
