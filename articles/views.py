@@ -13,7 +13,9 @@ from magazine.pagination import lazy_paginate, paginate_counted
 from .forms import SearchForm
 from .models import Article
 from .paywall import article_access, can_preview, preview_cut, public_summary, visible_blocks
-from .search import MAX_QUERY_LENGTH, MAX_RANKED, no_results, search_articles, shown_texts, snippet
+from .search.query import MAX_RANKED, no_results, search_articles, shown_texts
+from .search.snippets import snippet
+from .search.words import MAX_QUERY_LENGTH
 from .structured_data import article_json_ld
 
 

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article, ArticleBlock
-from articles.search import search_articles
+from articles.search.query import search_articles
 from tests.articles.test_admin import article_form, block_formset
 from tests.factories import make_article, make_author, make_issue, make_print_first, make_section
 
@@ -289,7 +289,7 @@ def test_results_are_paginated_with_their_total_in_one_query(client, django_asse
 def test_a_word_in_more_articles_than_are_ranked_shows_the_newest_and_says_so(client, monkeypatch):
     """A word in nearly every article costs the same as a rarer one: only the newest MAX_RANKED + 1
     matches are ranked, and the page says there are more."""
-    monkeypatch.setattr("articles.search.MAX_RANKED", 3)
+    monkeypatch.setattr("articles.search.query.MAX_RANKED", 3)
     monkeypatch.setattr("articles.views.MAX_RANKED", 3)
     for n in range(6):
         make_article(title=f"Water report {n}", publish_at=timezone.now() - timedelta(days=n + 1))
