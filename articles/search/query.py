@@ -10,13 +10,14 @@ occur. A print-first article is matched on its whole text only once the paywall 
 
 import operator
 from functools import reduce
+from types import SimpleNamespace
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Case, Exists, F, Func, OuterRef, Q, TextField, Value, When
+from django.db.models import Case, F, Func, Q, TextField, Value, When
 from django.db.models.lookups import Contains
 
-from ..models import Article
+from ..models import Article, versions_for_language
 from ..paywall import opened_q
 from .index import SEARCH_CONFIG
 from .words import query_terms
@@ -55,6 +56,10 @@ def search_articles(query, *, language, year=None, section=None, now=None):
     Each row carries `shown_text`: the indexed text snippets may quote. A match in another language is
     dropped when the reader's own version of the article matches too. Only the newest MAX_RANKED + 1
     matches are ranked.
+
+    Two steps, the second one lazy: the index finds the newest MAX_RANKED + 1 matches, unranked, with
+    what the version rule needs (`candidates`, asked now); the returned query ranks only the versions
+    kept, and whoever pages it asks for one page of them.
     """
     articles = Article.objects.published(now)
     if year:
@@ -65,51 +70,38 @@ def search_articles(query, *, language, year=None, section=None, now=None):
     opened = opened_q(now) & ~Q(full_search_text="")
     if connection.vendor == "postgresql":
         search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-        matches = newest(
-            articles.filter(Q(search_vector=search_query) | opened & Q(full_search_vector=search_query))
-        )
+        found = Q(search_vector=search_query) | opened & Q(full_search_vector=search_query)
         vector = Case(
             When(opened, then=F("full_search_vector")),
             default=F("search_vector"),
             output_field=SearchVectorField(),
         )
-        # The snippet is cut in Python (snippet()): ts_headline over long texts cost ~1 ms a row.
-        results = one_version_each(matches, language).annotate(rank=SearchRank(vector, search_query))
+        # The snippet is cut in Python (snippets.py): ts_headline over long texts cost ~1 ms a row.
+        rank = SearchRank(vector, search_query)
     else:
         terms = query_terms(query)
         if not terms:
             return no_results()
-        matches = newest(
-            articles.filter(
-                Q(*(folded_contains("search_text", term) for term in terms))
-                | opened & Q(*(folded_contains("full_search_text", term) for term in terms))
-            )
+        found = Q(*(folded_contains("search_text", term) for term in terms)) | opened & Q(
+            *(folded_contains("full_search_text", term) for term in terms)
         )
-        results = one_version_each(matches, language).annotate(rank=sqlite_rank(terms))
+        rank = sqlite_rank(terms)
+    kept = [row.pk for row in versions_for_language(candidates(articles.filter(found)), language)]
     shown = Case(When(opened, then=F("full_search_text")), default=F("search_text"))
     return (
-        results.annotate(shown_text=shown)
+        Article.objects.filter(pk__in=kept)
+        .annotate(rank=rank, shown_text=shown)
         .alias(other_language=Case(When(language=language, then=Value(0)), default=Value(1)))
         .order_by("-rank", "other_language", "-publish_at", "-id")
     )
 
 
-def shown_texts(pks, now=None):
-    """{pk: the indexed text snippets may quote} for these articles (search_articles' `shown_text`).
-
-    Asked for the rows of one page only: the texts are long, and the counted, ranked query that
-    finds the page would otherwise carry every match's text through its sort.
-    """
-    opened = opened_q(now) & ~Q(full_search_text="")
-    shown = Case(When(opened, then=F("full_search_text")), default=F("search_text"))
-    return dict(Article.objects.filter(pk__in=pks).annotate(shown_text=shown).values_list("pk", "shown_text"))
-
-
-def newest(matches):
-    """The newest MAX_RANKED + 1 of `matches` (a walk of the publication index, or a top-N sort of the
-    index's hits): ranking, the count and the version check then cost the same for any common word."""
-    capped = matches.order_by("-publish_at", "-id").values("pk")[: MAX_RANKED + 1]
-    return Article.objects.filter(pk__in=capped)
+def candidates(matches):
+    """The newest MAX_RANKED + 1 of `matches`, unranked: a walk of the publication index for a common
+    word, the GIN index's hits then a top-N sort for a rarer one. Ranking, the count and the version
+    rule then cost the same for any common word. Light rows, with what `versions_for_language` reads."""
+    rows = matches.order_by("-publish_at", "-id").values("pk", "language", "translation_of_id", "publish_at")
+    return [SimpleNamespace(**row) for row in rows[: MAX_RANKED + 1]]
 
 
 def no_results():
@@ -129,17 +121,3 @@ def sqlite_rank(terms):
         for term in terms
     ]
     return reduce(operator.add, points)
-
-
-def one_version_each(matches, language):
-    """`matches` without the other-language versions of an article whose `language` version matches."""
-    # A version here of the same article: its translation, its original, or a sibling translation.
-    # Asked per matching row (EXISTS on the translation_of index), so the cost follows the matches,
-    # not the number of articles in the language.
-    same_article = (
-        Q(translation_of=OuterRef("pk"))
-        | Q(translation_of=OuterRef("translation_of"))
-        | Q(translation_of__isnull=True, pk=OuterRef("translation_of"))
-    )
-    version_here = Exists(matches.filter(same_article, language=language).values("pk"))
-    return matches.exclude(~Q(language=language) & version_here)
