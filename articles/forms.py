@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from magazine.cache import remember
 from magazine.models import Issue, Section
 
-from .search import clean_query
+from .search.words import clean_query
 
 
 class SearchForm(forms.Form):

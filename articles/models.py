@@ -289,7 +289,7 @@ class Article(RowsShownInCache, CoverFocalPoint, TimeStampedModel):
     comments_open = models.BooleanField(_("comments open"), default=True)
     # When a print-first article opens to everyone (articles.embargo); None: not (yet) known, or never.
     opens_at = models.DateTimeField(_("opens to everyone at"), null=True, blank=True, editable=False)
-    # Kept up to date by articles.search.search_index_update(): the public excerpt (what anyone may read
+    # Kept up to date by articles.search.index.search_index_update(): the public excerpt (what anyone may read
     # before the embargo ends) and, for print-first articles, the whole text, which search shows only
     # once `opens_at` has passed. The vectors are filled and GIN-indexed on PostgreSQL only.
     search_text = models.TextField(_("search text"), blank=True, editable=False)

@@ -109,7 +109,7 @@ def excerpt_blocks(article: Article) -> QuerySet[ArticleBlock]:
 
 def whole_blocks(article: Article) -> QuerySet[ArticleBlock]:
     """Every block, in reading order: only for a request whose Access is whole, or for the search index
-    that search shows only once the article is open (articles.search)."""
+    that search shows only once the article is open (articles.search.query)."""
     return article.blocks.order_by("position", "id")
 
 

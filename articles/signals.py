@@ -13,7 +13,7 @@ from taggit.models import Tag
 from magazine.models import Issue
 
 from .models import Article, ArticleBlock, Author
-from .search import search_index_update
+from .search.index import search_index_update
 
 # Saving only other fields (publish_now, a status change) leaves the indexed text as it was.
 INDEXED_FIELDS = {"title", "subtitle", "lead", "interviewee_name", "access", "public_block_count"}

@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from .search import search_index_rebuild
+from .search.index import search_index_rebuild
 
 
 @task

@@ -13,7 +13,9 @@ from magazine.pagination import lazy_paginate, paginate_counted
 from .forms import SearchForm
 from .models import Article
 from .paywall import article_access, can_preview, preview_cut, public_summary, visible_blocks
-from .search import MAX_QUERY_LENGTH, MAX_RANKED, no_results, search_articles, shown_texts, snippet
+from .search.query import MAX_RANKED, no_results, search_articles
+from .search.snippets import snippet
+from .search.words import MAX_QUERY_LENGTH
 from .structured_data import article_json_ld
 
 
@@ -114,9 +116,9 @@ def search(request):
         matches = search_articles(query, language=get_language(), year=year, section=section)
     else:
         matches = no_results()
-    page = paginate_counted(request, matches.values("pk", "language"), 20)
+    # The texts snippets quote come with the page's rows (only the page's are read from the table).
+    page = paginate_counted(request, matches.values("pk", "language", "shown_text"), 20)
     rows = list(page.object_list)
-    texts = shown_texts([row["pk"] for row in rows])
     cards = fragments(
         request, "search-card", [row["pk"] for row in rows], lambda pks: render_cards(request, pks)
     )
@@ -124,7 +126,7 @@ def search(request):
         {
             "card": mark_safe(cards[row["pk"]]),
             "language": row["language"],
-            "snippet": snippet(texts.get(row["pk"], ""), query),
+            "snippet": snippet(row["shown_text"], query),
         }
         for row in rows
     ]
@@ -141,7 +143,9 @@ def search(request):
 
 def render_cards(request, pks):
     """{pk: the card of a search result} for these articles, loaded in one go."""
-    articles = Article.objects.filter(pk__in=pks).for_listing()
+    # A search card names no tags (articles/_search_card.html): only the authors are prefetched.
+    cards = Article.objects.filter(pk__in=pks).for_listing().prefetch_related(None)
+    articles = cards.prefetch_related("authors")
     return {
         article.pk: render_to_string("articles/_search_card.html", {"article": article}, request=request)
         for article in articles

@@ -77,7 +77,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    # Needed for the search vector's field type; harmless on SQLite (articles/search.py).
+    # Needed for the search vector's field type; harmless on SQLite (articles/search/).
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django.forms",

@@ -33,7 +33,7 @@ from django.utils.translation import override  # noqa: E402
 from taggit.models import Tag, TaggedItem  # noqa: E402
 
 from articles.models import Article, ArticleBlock, Author  # noqa: E402
-from articles.search import search_index_update  # noqa: E402
+from articles.search.index import search_index_update  # noqa: E402
 from comments.models import Comment  # noqa: E402
 from magazine.models import Issue, Section  # noqa: E402
 from readers.models import AccessGrant, Reader  # noqa: E402

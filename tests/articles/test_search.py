@@ -3,10 +3,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, ArticleBlock
-from articles.search import search_articles
+from articles.search.query import search_articles
 from tests.articles.test_admin import article_form, block_formset
 from tests.factories import make_article, make_author, make_issue, make_print_first, make_section
 
@@ -114,6 +115,22 @@ def test_the_readers_version_of_a_translated_article_is_shown_once():
     assert found("xavfsizligi", language="ru") == [original]
 
 
+def test_a_match_in_another_language_stays_unless_the_readers_version_matches_too():
+    """The one-version rule (versions_for_language) applied to the matches: a translation, its
+    original and a sibling translation each give way to the reader's version only if it matches."""
+    original = make_article(title="Dam original", language="uz")
+    russian = make_article(title="Dam russian", language="ru", translation_of=original)
+    english = make_article(title="Elsewhere english", language="en", translation_of=original)
+    assert found("dam", language="ru") == [russian]  # the original gives way
+    assert found("dam", language="uz") == [original]  # the translation gives way
+    assert set(found("dam", language="en")) == {original, russian}  # the English version does not match
+    assert found("elsewhere", language="uz") == [english]
+    sibling = make_article(title="Dam english", language="en", translation_of=original)
+    assert found("dam", language="en") == [sibling]  # the sibling translation and the original give way
+    page = search(Client(), "dam", language="en")
+    assert "1 article found" in page and "Dam english" in page and "Dam russian" not in page
+
+
 def test_the_index_follows_blocks_tags_and_the_paywall():
     article = make_article(title="Index", access=Article.Access.PRINT_FIRST, public_block_count=1)
     first = ArticleBlock.objects.create(article=article, position=1, body="<p>alpha</p>")
@@ -208,10 +225,11 @@ def test_results_are_paginated_and_keep_the_query(client):
 
 @pytest.mark.parametrize("count", [3, 60])
 def test_search_costs_the_same_for_3_or_60_articles(client, django_assert_max_num_queries, settings, count):
-    """Count and page, the page's texts (for snippets), tags, authors, the year and section filters
-    (7); the layout's menu and sidebar (5, kept in the cache until the content changes); the moments
-    pages change by themselves, looked up after a change (4: articles scheduled and opening, events
-    starting and ending); the institutions' networks (1, kept in the cache, institutions.lookup)."""
+    """The newest matches (unranked), the ranked page with its texts (for snippets), tags, authors, the
+    year and section filters (7); the layout's menu and sidebar (5, kept in the cache until the
+    content changes); the moments pages change by themselves, looked up after a change (4: articles
+    scheduled and opening, events starting and ending); the institutions' networks (1, kept in the
+    cache, institutions.lookup)."""
     settings.PAGE_CACHE_SECONDS = 0  # count the page's queries, not the page cache's
     section, issue = make_section(), make_issue()
     authors = [make_author(), make_author()]
@@ -289,7 +307,7 @@ def test_results_are_paginated_with_their_total_in_one_query(client, django_asse
 def test_a_word_in_more_articles_than_are_ranked_shows_the_newest_and_says_so(client, monkeypatch):
     """A word in nearly every article costs the same as a rarer one: only the newest MAX_RANKED + 1
     matches are ranked, and the page says there are more."""
-    monkeypatch.setattr("articles.search.MAX_RANKED", 3)
+    monkeypatch.setattr("articles.search.query.MAX_RANKED", 3)
     monkeypatch.setattr("articles.views.MAX_RANKED", 3)
     for n in range(6):
         make_article(title=f"Water report {n}", publish_at=timezone.now() - timedelta(days=n + 1))

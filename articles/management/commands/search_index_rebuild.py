@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.search import search_index_rebuild
+from articles.search.index import search_index_rebuild
 from articles.tasks import search_index_rebuild_task
 
 

@@ -1,0 +1,123 @@
+"""Finding and ranking the matches of a query, for each database engine.
+
+`search_articles` returns the published articles matching a query, most relevant first, one version
+of each for the reader's language; `shown_texts` the texts snippets may quote for one page of them.
+PostgreSQL matches the GIN-indexed tsvectors (index.py) with websearch syntax and ranks with
+ts_rank; SQLite (development) ANDs the query's words over the stored texts and ranks by where they
+occur. A print-first article is matched on its whole text only once the paywall calls it open
+(`paywall.opened_q`), on its public text before.
+"""
+
+import operator
+from functools import reduce
+from types import SimpleNamespace
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db import connection
+from django.db.models import Case, F, Func, Q, TextField, Value, When
+from django.db.models.lookups import Contains
+
+from ..models import Article, versions_for_language
+from ..paywall import opened_q
+from .index import SEARCH_CONFIG
+from .words import query_terms
+
+# A query matching more articles than this (a word in nearly every article) ranks only the newest
+# MAX_RANKED + 1 of them: its cost stays bounded whatever the size of the magazine. The results page
+# then says "more than MAX_RANKED" and asks for another word.
+MAX_RANKED = 500
+
+
+class UnicodeLower(Func):
+    """LOWER() for every alphabet: SQLite's own folds ASCII only, and readers search in Cyrillic too."""
+
+    function = "LOWER"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        connection.ensure_connection()
+        connection.connection.create_function("unicode_lower", 1, unicode_lower, deterministic=True)
+        return self.as_sql(compiler, connection, function="unicode_lower", **extra_context)
+
+
+def unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def folded_contains(field, term):
+    """`field` contains the lower-case `term`, whatever the case of either."""
+    return Contains(UnicodeLower(field), term)
+
+
+def search_articles(query, *, language, year=None, section=None, now=None):
+    """Published articles matching `query`, most relevant first, one version of each for `language`.
+
+    A print-first article is matched on its whole text once open at `now`, on its public text before.
+    Each row carries `shown_text`: the indexed text snippets may quote. A match in another language is
+    dropped when the reader's own version of the article matches too. Only the newest MAX_RANKED + 1
+    matches are ranked.
+
+    Two steps, the second one lazy: the index finds the newest MAX_RANKED + 1 matches, unranked, with
+    what the version rule needs (`candidates`, asked now); the returned query ranks only the versions
+    kept, and whoever pages it asks for one page of them.
+    """
+    articles = Article.objects.published(now)
+    if year:
+        articles = articles.filter(issue__year=year)
+    if section:
+        articles = articles.filter(section=section)
+    # Open print-first articles indexed since the whole text was (an older row has no whole text yet).
+    opened = opened_q(now) & ~Q(full_search_text="")
+    if connection.vendor == "postgresql":
+        search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        found = Q(search_vector=search_query) | opened & Q(full_search_vector=search_query)
+        vector = Case(
+            When(opened, then=F("full_search_vector")),
+            default=F("search_vector"),
+            output_field=SearchVectorField(),
+        )
+        # The snippet is cut in Python (snippets.py): ts_headline over long texts cost ~1 ms a row.
+        rank = SearchRank(vector, search_query)
+    else:
+        terms = query_terms(query)
+        if not terms:
+            return no_results()
+        found = Q(*(folded_contains("search_text", term) for term in terms)) | opened & Q(
+            *(folded_contains("full_search_text", term) for term in terms)
+        )
+        rank = sqlite_rank(terms)
+    kept = [row.pk for row in versions_for_language(candidates(articles.filter(found)), language)]
+    shown = Case(When(opened, then=F("full_search_text")), default=F("search_text"))
+    return (
+        Article.objects.filter(pk__in=kept)
+        .annotate(rank=rank, shown_text=shown)
+        .alias(other_language=Case(When(language=language, then=Value(0)), default=Value(1)))
+        .order_by("-rank", "other_language", "-publish_at", "-id")
+    )
+
+
+def candidates(matches):
+    """The newest MAX_RANKED + 1 of `matches`, unranked: a walk of the publication index for a common
+    word, the GIN index's hits then a top-N sort for a rarer one. Ranking, the count and the version
+    rule then cost the same for any common word. Light rows, with what `versions_for_language` reads."""
+    rows = matches.order_by("-publish_at", "-id").values("pk", "language", "translation_of_id", "publish_at")
+    return [SimpleNamespace(**row) for row in rows[: MAX_RANKED + 1]]
+
+
+def no_results():
+    """An empty result with the columns of `search_articles`' rows."""
+    return Article.objects.none().annotate(shown_text=F("search_text"))
+
+
+def sqlite_rank(terms):
+    """Per word: 4 for the title, 2 for the subtitle or lead, 1 for the rest of the text."""
+    points = [
+        Case(When(folded_contains("title", term), then=Value(4)), default=Value(0))
+        + Case(
+            When(folded_contains("subtitle", term) | folded_contains("lead", term), then=Value(2)),
+            default=Value(0),
+        )
+        + Value(1)
+        for term in terms
+    ]
+    return reduce(operator.add, points)
