@@ -1,6 +1,6 @@
 """Everything that can happen to an approval: sent, withdrawn, answered, each proposal decided.
 
-Every step leaves a revision of the article (magazine.revisions), so its history tells the whole story.
+Every step leaves a revision of the article (revisions.snapshots), so its history tells the whole story.
 """
 
 import hashlib
@@ -17,9 +17,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _, ngettext
 
 from articles.models import Article
-from magazine.revisions import revision_create
 from outbox.models import Letter
 from outbox.services import letter_send
+from revisions.snapshots import revision_create
 
 from .models import Approval, Proposal
 from .tokens import approval_token_make

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from magazine.revisions import revision_create
+from revisions.snapshots import revision_create
 
 from .models import Article, ArticleBlock, Author, AuthorAlias
 

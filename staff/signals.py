@@ -6,7 +6,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django_otp import device_classes
 
-from magazine.lockout import lockout_started
+from guards.lockout import lockout_started
 
 from .audit import Kind, audit_record
 from .services import factor_changed

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from magazine.models import Issue
+from issues.models import Issue
 from outbox.admin import LettersAboutMixin
 from staff.fresh import fresh_second_factor_required
 

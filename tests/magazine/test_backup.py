@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.models import Article, ArticleBlock
-from magazine.backup import backup_restore, backup_write
-from magazine.models import Issue
+from backups.archive import backup_restore, backup_write
+from issues.models import Issue
 from readers.models import AccessGrant
 from tests.factories import (
     image_file,

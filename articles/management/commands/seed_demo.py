@@ -24,8 +24,8 @@ from PIL import Image, ImageDraw, ImageFont
 from taggit.models import Tag
 
 from articles.models import Article, ArticleBlock, Author
-from magazine.models import Contacts, Issue, Section
-from magazine.slugs import slug_for
+from issues.models import Contacts, Issue, Section
+from issues.slugs import slug_for
 
 SEED = 2025
 EDITOR_USERNAME = "editor"
