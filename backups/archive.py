@@ -28,6 +28,9 @@ EXCLUDED = {"contenttypes", "auth.permission", "sessions", "staff.staffsession",
 KEEP_PRIMARY_KEYS = {"taggit.taggeditem"}
 CONTENT_APPS = {"magazine", "articles", "comments", "subscriptions", "taggit"}
 DUMP_NAME = "database.json"
+# Models that changed app since an archive may have been written: old label -> new label. Revision
+# left the app labelled "magazine" for `revisions` (issue 20); its table and rows did not change.
+RENAMED_MODELS = {"magazine.revision": "revisions.revision"}
 MEDIA_PREFIX = "media/"
 MANIFEST_NAME = "manifest.json"
 
@@ -103,6 +106,33 @@ def database_is_empty():
     return not any(model.objects.exists() for model in content_models)
 
 
+def _renamed_models(dump):
+    """The dump with the labels of RENAMED_MODELS brought up to date: the rows' model, and the natural
+    keys that name a content type ([app_label, model]) or a permission ([codename, app_label, model])."""
+    renamed = {tuple(old.split(".")): new.split(".") for old, new in RENAMED_MODELS.items()}
+    if not any(f'"{old}"'.encode() in dump for old in RENAMED_MODELS):
+        return dump
+
+    def renew(value):
+        if isinstance(value, list):
+            if (
+                len(value) in (2, 3)
+                and all(isinstance(v, str) for v in value)
+                and tuple(value[-2:]) in renamed
+            ):
+                return value[:-2] + renamed[tuple(value[-2:])]
+            return [renew(v) for v in value]
+        if isinstance(value, dict):
+            return {key: renew(v) for key, v in value.items()}
+        return value
+
+    rows = json.loads(dump)
+    for row in rows:
+        row["model"] = RENAMED_MODELS.get(row["model"], row["model"])
+        row["fields"] = renew(row["fields"])
+    return json.dumps(rows, ensure_ascii=False).encode()
+
+
 def backup_restore(path):
     """Load the archive at `path` into this (empty, migrated) database and the media storage."""
     storage = storages["default"]
@@ -112,7 +142,7 @@ def backup_restore(path):
         members = [m for m in archive.getmembers() if m.name.startswith(MEDIA_PREFIX) and m.isfile()]
         fixture = Path(settings.BASE_DIR) / "var" / "restore-database.exactjson"
         fixture.parent.mkdir(parents=True, exist_ok=True)
-        fixture.write_bytes(dump)
+        fixture.write_bytes(_renamed_models(dump))
         ContentType.objects.clear_cache()  # the database was just (re)built: cached ids may be stale
         try:
             with transaction.atomic():
