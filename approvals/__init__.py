@@ -1,0 +1,1 @@
+"""An interviewee's approval of an interview before it is published."""

@@ -23,9 +23,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.admin import ArticleAdmin
 from articles.models import Article
-from magazine.htmltext import html_diff
-from magazine.richtext import sanitize_html
 from outbox.models import Letter
+from richtext.htmltext import html_diff
+from richtext.sanitize import sanitize_html
 
 from .forms import SendForm
 from .models import Approval, Proposal

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from articles.models import ArticleBlock
-from magazine.htmltext import html_merge, normalized, plain_text
+from richtext.htmltext import html_merge, normalized, plain_text
 
 TEXT_MAX_LENGTH = 20000
 COMMENT_MAX_LENGTH = 2000

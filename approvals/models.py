@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, ArticleBlock
-from magazine.models import TimeStampedModel
+from issues.models import TimeStampedModel
 
 
 class ApprovalQuerySet(models.QuerySet):

@@ -1,7 +1,7 @@
 """Everything that can happen to an approval: sent, withdrawn, answered, each proposal decided.
 
-Every step leaves a revision of the article (magazine.revisions), so its history tells the whole story;
-the interviewee's answer is kept in the audit log too (magazine.audit).
+Every step leaves a revision of the article (revisions.snapshots), so its history tells the whole story;
+the interviewee's answer is kept in the audit log too (ops.audit).
 """
 
 import hashlib
@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _, ngettext
 
 from articles.models import Article
 from articles.services import REVISION_RELATED as ARTICLE_RELATED
-from magazine.audit import audit
-from magazine.revisions import revision_create
+from ops.audit import audit
 from outbox.models import Letter
 from outbox.services import letter_send
+from revisions.snapshots import revision_create
 
 from .models import Approval, Proposal
 from .tokens import approval_token_make

@@ -1,0 +1,2 @@
+"""Articles and their blocks, people, tags, the publication rule, the paywall, embargo, search, feeds
+and sitemaps."""

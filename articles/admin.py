@@ -10,11 +10,11 @@ from django.utils.translation import gettext as gettext_now, gettext_lazy as _, 
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
-from magazine.admin import IssueAdmin, SingleRowAdmin
-from magazine.admin_autosave import AutosaveAdminMixin
-from magazine.admin_desk import DeskAdminMixin
-from magazine.admin_revisions import RevisionAdminMixin
-from magazine.admin_widgets import THUMBNAIL_LABEL, ImagePreviewInput, thumbnail
+from desk.mixin import DeskAdminMixin
+from desk.widgets import THUMBNAIL_LABEL, ImagePreviewInput, thumbnail
+from issues.admin import IssueAdmin, SingleRowAdmin
+from revisions.admin_autosave import AutosaveAdminMixin
+from revisions.admin_revisions import RevisionAdminMixin
 
 from .admin_import import WordImportAdminMixin
 from .models import Article, ArticleBlock, Author, EmbargoSettings
@@ -226,8 +226,8 @@ class ArticleAdmin(
     ]
 
     class Media:
-        js = ["magazine/admin/desk.js", "articles/admin/blocks.js"]
-        css = {"all": ["magazine/admin/desk.css"]}
+        js = ["issues/admin/desk.js", "articles/admin/blocks.js"]
+        css = {"all": ["issues/admin/desk.css"]}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":

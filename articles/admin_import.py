@@ -19,8 +19,8 @@ from django.urls import path
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
-from magazine.images import rendition_name, store_image
-from magazine.models import Issue
+from images.processing import rendition_name, store_image
+from issues.models import Issue
 
 from .models import Article, ArticleBlock
 from .services import article_import_blocks

@@ -10,7 +10,8 @@ class ArticlesConfig(AppConfig):
         from django.db.models.signals import pre_save
         from taggit.models import Tag
 
-        from magazine import dashboard, sidebar
+        from desk import dashboard
+        from issues import sidebar
 
         from . import cache_topics, signals
         from .dashboard import articles_panel

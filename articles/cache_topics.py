@@ -1,4 +1,4 @@
-"""Which cached pieces an article's change makes stale (magazine.cache: topics and dependencies).
+"""Which cached pieces an article's change makes stale (sitecache: topics and dependencies).
 
 - `article:<pk>` of the article and of each of its language versions: its page, its versions'
   pages (their language switcher) and every card of it, wherever shown;
@@ -12,7 +12,7 @@
 from django.db.models import Q
 from django.db.models.signals import post_delete
 
-from magazine.cache import SITE, register_boundary, register_topics
+from sitecache import SITE, register_boundary, register_topics
 
 from .models import Article, ArticleBlock, Author
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.db.models import F
 
-from magazine.days import day_start
+from issues.days import day_start
 
 
 def delay_days(issue, site_days):

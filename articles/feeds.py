@@ -18,11 +18,11 @@ from django.utils.translation import get_language, gettext as _, override
 from django.views.decorators.http import require_http_methods
 from taggit.models import Tag
 
-from magazine.cache import depends_on, mark_private
-from magazine.models import Section
-from magazine.ratelimit import client_ip, hit
+from guards.ratelimit import client_ip, hit
+from issues.models import Section
 from readers.cached import reader_with_grants
 from readers.feed_keys import reader_id_for_feed_key
+from sitecache import depends_on, mark_private
 
 from .models import Article, ArticleBlock
 from .paywall import (
@@ -183,7 +183,7 @@ def private_headers(response):
 @require_http_methods(["GET", "HEAD"])
 def reader_feed(request, key):
     """The personal RSS feed at a reader's secret address; 404 for an unknown or reset address."""
-    mark_private(request)  # never stored by the page cache (magazine.cache)
+    mark_private(request)  # never stored by the page cache (sitecache)
     window = settings.READERS_FEED_WINDOW
     if not hit("readers-feed-ip", client_ip(request), limit=settings.READERS_FEED_PER_IP, window=window):
         response = HttpResponse(_("Too many requests. Please try again later."), status=429)

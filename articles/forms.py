@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from magazine.cache import remember
-from magazine.models import Issue, Section
+from issues.models import Issue, Section
+from sitecache import remember
 
 from .search.words import clean_query
 

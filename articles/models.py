@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _, pgettext_lazy
 from taggit.managers import TaggableManager
 
-from magazine.cache import RowsShownInCache
-from magazine.images import CleanImageField, UploadTo
-from magazine.models import CoverFocalPoint, Issue, Section, SettingsRow, TimeStampedModel, translated
-from magazine.richtext import RichTextField
-from magazine.slugs import unique_slug
+from images.processing import CleanImageField, UploadTo
+from issues.models import CoverFocalPoint, Issue, Section, SettingsRow, TimeStampedModel, translated
+from issues.slugs import unique_slug
+from richtext.sanitize import RichTextField
+from sitecache import RowsShownInCache
 
 from .embargo import opening_moment, openings_update
 from .tagging import ArticleTagManager

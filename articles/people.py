@@ -6,9 +6,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, override
 
-from magazine.cache import depends_on
-from magazine.images import rendition_name, rendition_widths
-from magazine.pagination import paginate
+from images.processing import rendition_name, rendition_widths
+from issues.pagination import paginate
+from sitecache import depends_on
 
 from .models import Article, Author, AuthorAlias
 

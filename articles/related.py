@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from taggit.models import TaggedItem
 
-from magazine.cache import depends_on, unrecorded
+from sitecache import depends_on, unrecorded
 
 from .models import SEARCH_COLUMNS, Article, versions_for_language
 

@@ -7,8 +7,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from magazine.audit import audit
-from magazine.revisions import revision_create
+from ops.audit import audit
+from revisions.snapshots import revision_create
 
 from .models import Article, ArticleBlock, Author, AuthorAlias
 

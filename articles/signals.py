@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag
 
-from magazine.models import Issue
+from issues.models import Issue
 
 from .models import Article, ArticleBlock, Author
 from .search.index import search_index_update

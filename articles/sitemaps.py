@@ -7,8 +7,8 @@ from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import override
 
-from magazine.cache import depends_on
-from magazine.models import Issue, Section
+from issues.models import Issue, Section
+from sitecache import depends_on
 
 from .models import Article, Author
 from .paywall import opened_at

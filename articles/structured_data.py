@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _, override
 
-from magazine.images import rendition_name, rendition_widths
+from images.processing import rendition_name, rendition_widths
 
 from .paywall import is_paywalled, public_summary
 

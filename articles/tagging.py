@@ -9,7 +9,7 @@ from taggit.forms import TagField
 from taggit.managers import _TaggableManager
 from taggit.models import Tag
 
-from magazine.converters import UnicodeSlugConverter
+from issues.converters import UnicodeSlugConverter
 
 
 class ArticleTagManager(_TaggableManager):

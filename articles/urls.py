@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
-from magazine.cache import shared_document
-from magazine.converters import UnicodeSlugConverter
+from issues.converters import UnicodeSlugConverter
+from sitecache import shared_document
 
 from . import feeds, people, views
 

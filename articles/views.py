@@ -7,8 +7,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 from taggit.models import Tag
 
-from magazine.cache import depends_on, fragments, listed, mark_private, remember
-from magazine.pagination import lazy_paginate, paginate_counted
+from issues.pagination import lazy_paginate, paginate_counted
+from sitecache import depends_on, fragments, listed, mark_private, remember
 
 from .forms import SearchForm
 from .models import Article

@@ -2,7 +2,7 @@
 
 `read_word_document(file)` checks the file (size, a real .docx, no zip bomb, no XML tricks), converts it
 with mammoth and returns an `ImportedDocument`: a title if the document has one, the blocks in order,
-and the images, each already through `magazine.images.validate_image`. Nothing touches the database.
+and the images, each already through `images.processing.validate_image`. Nothing touches the database.
 """
 
 import io
@@ -20,8 +20,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from magazine.images import validate_image
-from magazine.richtext import sanitize_html
+from images.processing import validate_image
+from richtext.sanitize import sanitize_html
 
 from .models import Article, ArticleBlock
 

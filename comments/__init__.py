@@ -1,0 +1,1 @@
+"""Comments under articles and the moderation rule."""

@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 from django.views.decorators.http import require_POST
 
-from magazine.admin import SingleRowAdmin
+from issues.admin import SingleRowAdmin
 from outbox.admin import LettersAboutMixin
 
 from .models import Comment, DiscussionSettings

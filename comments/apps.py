@@ -7,8 +7,9 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
+        import sitecache as cache
         from articles import extensions
-        from magazine import cache, dashboard
+        from desk import dashboard
 
         from . import dashboard as comments_dashboard, moderation, signals
         from .forms import rendered_at_token
@@ -19,7 +20,7 @@ class CommentsConfig(AppConfig):
         cache.register_fresh_field("rendered_at", lambda request: rendered_at_token())
         # Pages change by themselves when an article's comments close (close_after_days).
         cache.register_boundary(moderation.next_closing, moderation.closing_topics)
-        # Saving DiscussionSettings moves `site` by itself (magazine.models.SettingsRow).
+        # Saving DiscussionSettings moves `site` by itself (issues.models.SettingsRow).
         cache.register_topics(Comment, signals.comment_topics)
         dashboard.register_panel(comments_dashboard.comments_panel, order=10)
         dashboard.register_series(

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _, ngettext
 
-from magazine.weekly import per_week
+from desk.weekly import per_week
 
 from .models import Comment
 

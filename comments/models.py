@@ -8,7 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _, ngettext, pgettext_lazy
 
 from articles.models import Article
-from magazine.models import SettingsRow, TimeStampedModel
+from issues.models import SettingsRow, TimeStampedModel
 
 
 def hash_ip(ip):

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from magazine.audit import audit
-from magazine.cache import changed
+from ops.audit import audit
 from outbox.models import Letter
 from outbox.services import letter_send
+from sitecache import changed
 
 from .models import Comment, DiscussionSettings, hash_ip
 from .moderation import comment_status_decide

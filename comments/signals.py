@@ -1,4 +1,4 @@
-"""What a comment's change makes stale in the cache (magazine.cache): its article's comment section."""
+"""What a comment's change makes stale in the cache (sitecache): its article's comment section."""
 
 
 def comment_topics(instance, created=False, **kwargs):

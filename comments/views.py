@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
-from magazine.ratelimit import client_ip, hit
+from guards.ratelimit import client_ip, hit
 
 from .forms import CommentForm
 from .models import DiscussionSettings

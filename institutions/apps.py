@@ -9,7 +9,7 @@ class InstitutionsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from magazine import dashboard
+        from desk import dashboard
         from readers.signals import reader_signed_in
 
         from .dashboard import institutions_panel

@@ -2,7 +2,7 @@
 
 The active institutions with their ranges and domains are few and read on every request, so they are
 kept whole in the cache (until an institution or a range changes, or SNAPSHOT_SECONDS at most), loaded
-in one query, and searched in memory. The client's address is magazine.ratelimit.client_ip():
+in one query, and searched in memory. The client's address is guards.ratelimit.client_ip():
 REMOTE_ADDR, or the trusted proxy's X-Forwarded-For entry.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import transaction
 
-from magazine.ratelimit import client_ip
+from guards.ratelimit import client_ip
 
 from .models import Institution
 from .ranges import parse_address

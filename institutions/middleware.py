@@ -1,4 +1,4 @@
-from magazine.cache import bypass_page_cache
+from sitecache import bypass_page_cache
 
 from .lookup import request_institution
 from .services import reading_count
@@ -7,7 +7,7 @@ from .services import reading_count
 class InstitutionMiddleware:
     """Set `request.institution`: the live institution whose network the client is in, or None.
 
-    Place it above magazine.cache.PageCacheMiddleware: an institution's visitor is neither answered
+    Place it above sitecache.PageCacheMiddleware: an institution's visitor is neither answered
     from nor stored in the page cache (their article pages are whole). After the view, a page that
     showed the whole text thanks to the institution (`request.institution_read`, set by the article
     view) is counted in the institution's readings of the month.

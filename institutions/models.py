@@ -7,8 +7,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from magazine.days import day_start
-from magazine.models import TimeStampedModel
+from issues.days import day_start
+from issues.models import TimeStampedModel
 
 from .ranges import parse_address, parse_range
 

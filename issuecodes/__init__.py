@@ -1,0 +1,1 @@
+"""A way in: codes printed in an issue, ending in an access grant."""

@@ -7,7 +7,7 @@ class IssueCodesConfig(AppConfig):
     verbose_name = _("Codes from the issue")
 
     def ready(self):
-        from magazine import dashboard
+        from desk import dashboard
         from readers.ways import register_way_in
 
         from .dashboard import codes_panel

@@ -2,7 +2,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from magazine.models import Issue
+from issues.models import Issue
 
 from .models import Code
 

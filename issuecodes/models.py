@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from magazine.models import Issue, TimeStampedModel
+from issues.models import Issue, TimeStampedModel
 
 REVOKE_HELP = _(
     "Revoked codes can no longer be redeemed. Readers who redeemed them before keep their access: "

@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from magazine.media_storage import media_origin, media_storage_from_env
+from images.storage import media_origin, media_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -87,7 +87,15 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
-    "magazine",
+    # The magazine's own domain (issues, sections, events, contacts): package issues/, app label "magazine".
+    "issues",
+    # Infrastructure, one job each (ARCHITECTURE.md): the page cache, revisions, the editors' desk,
+    # backups, operations. richtext/, images/ and guards/ are plain packages (no models, no files).
+    "sitecache",
+    "revisions",
+    "desk",
+    "backups",
+    "ops",
     "articles",
     "comments",
     "subscriptions",
@@ -111,9 +119,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: every response and every log line of the request carry its id (X-Request-ID).
-    "magazine.request_id.RequestIdMiddleware",
+    "ops.request_id.RequestIdMiddleware",
     # /healthz and /readyz for the load balancer: before the HTTPS redirect, host check and page cache.
-    "magazine.health.HealthCheckMiddleware",
+    "ops.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed by the app (no proxy is required in front of it); Django's GZip adds random
@@ -125,8 +133,8 @@ MIDDLEWARE = [
     # request.institution: the institution whose network the client is in (its pages skip the page cache).
     "institutions.middleware.InstitutionMiddleware",
     # A page cache hit is answered here, before sessions, locale, authentication and the view.
-    "magazine.cache.PageCacheMiddleware",
-    "magazine.middleware.PermissionsPolicyMiddleware",
+    "sitecache.PageCacheMiddleware",
+    "ops.headers.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -141,7 +149,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "magazine.middleware.AdminCSPMiddleware",
+    "ops.headers.AdminCSPMiddleware",
 ]
 
 ROOT_URLCONF = "magazine.urls"
@@ -164,8 +172,8 @@ TEMPLATES = [
     },
 ]
 
-# Backups keep times to the microsecond (magazine/exact_json.py).
-SERIALIZATION_MODULES = {"exactjson": "magazine.exact_json"}
+# Backups keep times to the microsecond (backups/exact_json.py).
+SERIALIZATION_MODULES = {"exactjson": "backups.exact_json"}
 
 # Widget templates are looked up like any other template (templates/admin/articles/tag_input.html).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -179,7 +187,7 @@ if env_bool("CACHE_OFF", False):  # measurement only (make bench's *_cold rows):
 elif REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "magazine.cache_backends.RedisCache",
+            "BACKEND": "sitecache.backends.RedisCache",
             "LOCATION": REDIS_URL,
             # A Redis that stops answering fails requests (and /readyz) within seconds, not forever.
             "OPTIONS": {
@@ -189,20 +197,20 @@ elif REDIS_URL:
         }
     }
 else:
-    # One SQLite file that every process of this machine shares (magazine/cache_backends.py): workers,
+    # One SQLite file that every process of this machine shares (sitecache/backends.py): workers,
     # the task worker and management commands see one content version, one page cache, one count per
     # rate limit. Several machines share Redis instead (REDIS_URL).
     CACHES = {
         "default": {
-            "BACKEND": "magazine.cache_backends.SQLiteCache",
+            "BACKEND": "sitecache.backends.SQLiteCache",
             "LOCATION": os.environ.get("CACHE_PATH") or str(BASE_DIR / "var" / "cache.sqlite3"),
         }
     }
 
-# Anonymous pages are kept until what they show changes (magazine/cache/), at most this long: an edit
+# Anonymous pages are kept until what they show changes (sitecache/), at most this long: an edit
 # cools only the pages that show what it changed, so the long tail stays warm for a week. 0: off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 7 * 24 * 3600)
-# /healthz and /readyz are answered above the page cache (magazine/health.py); listed so they never are.
+# /healthz and /readyz are answered above the page cache (ops/health.py); listed so they never are.
 PAGE_CACHE_EXCLUDE = (
     "/admin/",
     "/media/",
@@ -219,7 +227,7 @@ PAGE_CACHE_APPS = {"magazine", "articles", "taggit"}
 # session, an editor). 0 turns them off.
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 7 * 24 * 3600)
 # Each process keeps this many recently used pages, fragments and data in memory besides the shared
-# cache (magazine.cache.LocalCopies); each is checked against its topics' versions, so never stale.
+# cache (sitecache.LocalCopies); each is checked against its topics' versions, so never stale.
 PAGE_CACHE_LOCAL_ENTRIES = 0 if env_bool("CACHE_OFF", False) else env_int("PAGE_CACHE_LOCAL_ENTRIES", 500)
 
 # Admin sign-in: failures allowed per IP and per username before a lockout of LOGIN_LOCKOUT_SECONDS.
@@ -242,7 +250,7 @@ LANGUAGE_CODE = "uz"
 LANGUAGES = [("uz", _("Uzbek")), ("ru", _("Russian")), ("en", _("English"))]
 # Our own strings, then the translations of Django's and taggit's strings that their uz and ru
 # catalogues lack or get wrong ("Добавить статья"): kept by hand, see magazine/locale_django/.
-LOCALE_PATHS = [BASE_DIR / "magazine" / "locale", BASE_DIR / "magazine" / "locale_django"]
+LOCALE_PATHS = [BASE_DIR / "issues" / "locale", BASE_DIR / "magazine" / "locale_django"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Tashkent")
 USE_I18N = True
 USE_TZ = True
@@ -252,7 +260,7 @@ STATIC_ROOT = BASE_DIR / os.environ.get("STATIC_ROOT", "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / os.environ.get("MEDIA_ROOT", "media")
 # Media on an S3-compatible bucket with MEDIA_STORAGE_URL or AWS_STORAGE_BUCKET_NAME
-# (magazine/media_storage.py), else on the local disk under MEDIA_ROOT.
+# (images/storage.py), else on the local disk under MEDIA_ROOT.
 MEDIA_STORAGE = media_storage_from_env(os.environ)
 STORAGES = {
     "default": MEDIA_STORAGE or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -271,7 +279,7 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_RENDITION_WIDTHS = (480, 960, 1600)
 # Cropped renditions around an image's focal point: the social card and the admin's thumbnails.
 IMAGE_CROPS = {"card": (1200, 630), "thumb": (160, 160)}
-# While an editor types, the change form is kept as a revision this often (magazine/autosave.py).
+# While an editor types, the change form is kept as a revision this often (revisions/autosave.py).
 AUTOSAVE_SECONDS = env_int("AUTOSAVE_SECONDS", 30)
 # Interviews imported from Word (articles/word_import.py): the upload, and what it may unpack to.
 WORD_IMPORT_MAX_BYTES = env_int("WORD_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
@@ -389,8 +397,8 @@ CKEDITOR_CONFIGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Every line names its request (magazine/request_id.py): the id the 500 page shows a reader.
-    "filters": {"request_id": {"()": "magazine.request_id.RequestIdLogFilter"}},
+    # Every line names its request (ops/request_id.py): the id the 500 page shows a reader.
+    "filters": {"request_id": {"()": "ops.request_id.RequestIdLogFilter"}},
     "formatters": {
         "with_request_id": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
     },
@@ -406,7 +414,7 @@ LOGGING = {
 # /readyz logs a warning (and stays ready) when more tasks than this wait in the queue.
 READYZ_TASK_QUEUE_WARN = env_int("READYZ_TASK_QUEUE_WARN", 1000)
 # CKEditor 4 injects inline styles and builds its UI with inline handlers: the admin gets its own,
-# looser policy (applied by magazine.middleware.AdminCSPMiddleware); public pages keep SECURE_CSP.
+# looser policy (applied by ops.headers.AdminCSPMiddleware); public pages keep SECURE_CSP.
 ADMIN_CSP = SECURE_CSP | {
     "script-src": ["'self'", "'unsafe-inline'"],
     "style-src": ["'self'", "'unsafe-inline'"],
@@ -480,7 +488,7 @@ STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 8 * 3600)
 # Subscriber exports need a second factor given within this many seconds (else it is asked again).
 STAFF_2FA_FRESH_SECONDS = env_int("STAFF_2FA_FRESH_SECONDS", 10 * 60)
 OTP_TOTP_ISSUER = "Regional Security"
-# One throttle for passwords and codes: the admin lockout (magazine/lockout.py) counts wrong codes too,
+# One throttle for passwords and codes: the admin lockout (guards/lockout.py) counts wrong codes too,
 # so django-otp's own per-device back-off is off (it would refuse a right code a second after a typo).
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0

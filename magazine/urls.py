@@ -10,8 +10,8 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from articles.sitemaps import sitemaps
-from magazine.cache import shared_document
-from magazine.views import favicon, language_switch
+from issues.views import favicon, language_switch
+from sitecache import shared_document
 
 urlpatterns = [
     # The second factor of a staff sign-in (staff/): before the admin, whose URLs it extends.
@@ -41,7 +41,7 @@ urlpatterns = [
     ),
 ]
 urlpatterns += i18n_patterns(
-    path("", include("magazine.site_urls")),
+    path("", include("issues.urls")),
     path("", include("articles.urls")),
     path("", include("comments.urls")),
     path("", include("subscriptions.urls")),
@@ -60,5 +60,5 @@ if settings.BENCH_TRIVIAL_VIEW:
     # `make bench` measures the framework's own ceiling with this view; it exists only when asked for.
     urlpatterns += [path("bench/trivial/", TemplateView.as_view(template_name="bench_trivial.html"))]
 
-handler404 = "magazine.errors.page_not_found"
-handler500 = "magazine.errors.server_error"
+handler404 = "ops.errors.page_not_found"
+handler500 = "ops.errors.server_error"

@@ -1,0 +1,1 @@
+"""Letters written in a request's transaction and delivered by a task worker."""

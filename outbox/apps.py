@@ -7,7 +7,7 @@ class OutboxConfig(AppConfig):
     verbose_name = _("Letters and tasks")
 
     def ready(self):
-        from magazine import dashboard
+        from desk import dashboard
 
         from . import checks, dashboard as outbox_dashboard  # noqa: F401 -- checks registers itself
 

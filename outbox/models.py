@@ -5,7 +5,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from magazine.models import TimeStampedModel
+from issues.models import TimeStampedModel
 
 
 class LetterQuerySet(models.QuerySet):

@@ -1,0 +1,1 @@
+"""A way in: the print subscription list, ending in an access grant."""

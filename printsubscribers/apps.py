@@ -7,7 +7,7 @@ class PrintSubscribersConfig(AppConfig):
     verbose_name = _("Print subscribers")
 
     def ready(self):
-        from magazine import dashboard
+        from desk import dashboard
         from readers import ways
         from readers.signals import reader_signed_in
 

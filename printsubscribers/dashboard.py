@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from magazine.dashboard import week_start
-from magazine.days import day_start
+from desk.dashboard import week_start
+from issues.days import day_start
 
 from .models import PrintSubscription
 

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from magazine.models import TimeStampedModel
+from issues.models import TimeStampedModel
 from readers.models import AccessGrant, Reader
 
 

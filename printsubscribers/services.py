@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from magazine.days import day_start
+from issues.days import day_start
 from readers.models import AccessGrant
 from readers.services import grant_create, grant_period_follow, grant_revoke
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from magazine.ratelimit import client_ip, hit
+from guards.ratelimit import client_ip, hit
 from readers.pages import rate_limited, reader_required
 
 from .forms import ActivateForm

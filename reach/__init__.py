@@ -1,0 +1,1 @@
+"""The most-read list and the Telegram channel."""

@@ -7,7 +7,8 @@ class ReachConfig(AppConfig):
     verbose_name = _("Reach: Telegram and most read")
 
     def ready(self):
-        from magazine import dashboard, sidebar
+        from desk import dashboard
+        from issues import sidebar
 
         from . import signals
         from .dashboard import telegram_panel

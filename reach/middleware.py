@@ -1,6 +1,6 @@
 """Most read, at the edge of the page cache: counting reads and filling in the sidebar's list.
 
-This middleware sits just above magazine.cache.PageCacheMiddleware, so it sees every answer, those
+This middleware sits just above sitecache.PageCacheMiddleware, so it sees every answer, those
 served from the page cache included. The sidebar (one fragment kept per content version) holds only
 a marker where the list goes; the list is put in here, from the piece of HTML the last fold left in
 the shared cache (reads.most_read_html). Stored pages and fragments therefore stay shared and are

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
-from magazine.models import TimeStampedModel
+from issues.models import TimeStampedModel
 
 
 class TelegramPostQuerySet(models.QuerySet):

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from articles.models import Article
-from magazine.cache import digest, local_copies
+from sitecache import digest, local_copies
 
 from .models import DailyReadCount
 

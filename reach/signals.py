@@ -3,7 +3,7 @@
 from django.db.models.signals import post_save
 
 from articles.models import Article
-from magazine.models import Issue
+from issues.models import Issue
 
 from .services import telegram_posts_detect, telegram_schedule
 from .telegram import is_enabled

@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import override
 
 from articles.paywall import public_summary
-from magazine.templatetags.magazine_tags import image_url
+from issues.templatetags.magazine_tags import image_url
 
 CAPTION_LIMIT = 1024  # characters of a photo's caption
 MESSAGE_LIMIT = 4096  # characters of a message

@@ -1,0 +1,1 @@
+"""Reader accounts, sign-in by letter, access grants and the access rule."""

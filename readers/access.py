@@ -13,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from magazine.days import day_label
+from issues.days import day_label
 
 from .models import AccessGrant, AnonymousReader, Reader
 

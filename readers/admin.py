@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from magazine.days import day_start
+from issues.days import day_start
 
 from .models import AccessGrant, Reader
 from .services import (

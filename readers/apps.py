@@ -7,7 +7,7 @@ class ReadersConfig(AppConfig):
     verbose_name = _("Readers")
 
     def ready(self):
-        from magazine import dashboard
+        from desk import dashboard
 
         from . import cached
         from .dashboard import readers_panel

@@ -25,7 +25,7 @@ def reader_with_grants(pk):
     `issue_ids`), or None if there is no such reader."""
     from django.db.models import Prefetch
 
-    from magazine.models import Issue
+    from issues.models import Issue
 
     from .models import AccessGrant, Reader
 

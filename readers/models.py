@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from magazine.models import Issue, TimeStampedModel
+from issues.models import Issue, TimeStampedModel
 
 from . import cached
 from .feed_keys import feed_key_digest, feed_key_make

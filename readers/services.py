@@ -1,6 +1,6 @@
 """Everything that can happen to a reader or an access grant; views, the admin and commands call these.
 
-Giving and revoking access are kept in the audit log (magazine.audit) whoever does it: a manager in the
+Giving and revoking access are kept in the audit log (ops.audit) whoever does it: a manager in the
 admin, a way in (a print subscription, a code, an institution), a command or the shell."""
 
 import datetime
@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from magazine.audit import audit
+from ops.audit import audit
 from outbox.services import letters_forget
 from subscriptions.addresses import normalize_email
 from subscriptions.services import subscriber_forget

@@ -7,7 +7,7 @@ left alone by all of this.
 
 from django.conf import settings
 
-from magazine.cache import mark_private
+from sitecache import mark_private
 
 from .cached import reader_with_grants
 from .models import AnonymousReader
@@ -20,7 +20,7 @@ def session_reader(request):
 
     A request without a session cookie never opens the session store (an anonymous page stays
     shareable). The reader comes from the shared cache with their grants (readers.cached). A
-    signed-in reader's answer is private (magazine.cache.mark_private).
+    signed-in reader's answer is private (sitecache.mark_private).
     """
     if settings.SESSION_COOKIE_NAME not in request.COOKIES or not hasattr(request, "session"):
         return AnonymousReader()

@@ -6,7 +6,7 @@ from django.utils.translation import get_language, gettext as _, override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from magazine.ratelimit import client_ip, hit
+from guards.ratelimit import client_ip, hit
 from subscriptions.models import Subscriber
 from subscriptions.services import subscriber_subscribe_verified, subscriber_unsubscribe
 

@@ -49,7 +49,7 @@ PICK_PAGES = """
 import json
 from django.utils.translation import override
 from articles.models import Article
-from magazine.models import Issue
+from issues.models import Issue
 with override("uz"):
     issue = Issue.objects.published().first()
     articles = Article.objects.published().filter(language="uz", access=Article.Access.FREE)

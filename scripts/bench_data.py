@@ -35,7 +35,7 @@ from taggit.models import Tag, TaggedItem  # noqa: E402
 from articles.models import Article, ArticleBlock, Author  # noqa: E402
 from articles.search.index import search_index_update  # noqa: E402
 from comments.models import Comment  # noqa: E402
-from magazine.models import Issue, Section  # noqa: E402
+from issues.models import Issue, Section  # noqa: E402
 from readers.models import AccessGrant, Reader  # noqa: E402
 from readers.sessions import SESSION_KEY  # noqa: E402
 from subscriptions.models import Subscriber  # noqa: E402

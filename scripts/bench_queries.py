@@ -19,7 +19,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
-from magazine.cache import local_copies  # noqa: E402
+from sitecache import local_copies  # noqa: E402
 
 
 def count(client, path):

@@ -85,7 +85,7 @@ SNIPPET_URLS = """
 import json
 from django.utils.translation import override
 from articles.models import Article
-from magazine.models import Issue
+from issues.models import Issue
 with override('uz'):
     articles = [a.get_absolute_url() for a in Article.objects.published().filter(comments_open=True)[:15]]
     pages = ['/uz/', '/uz/issues/', Issue.objects.published().first().get_absolute_url(), '/uz/search/?q=suv',

@@ -165,7 +165,7 @@ import json
 from django.db.models import Count, Q
 from django.utils.translation import override
 from articles.models import Article
-from magazine.models import Issue
+from issues.models import Issue
 with override('uz'):
     article = (Article.objects.published().filter(language='uz', comments_open=True, section__isnull=False,
                issue__isnull=False).annotate(n=Count('comments', filter=Q(comments__status='approved')))
@@ -219,7 +219,7 @@ def check_uploaded_image(env, subjects, editor_a, reader_b, reader_nginx, s3):
     )
     cover = manage_json(
         env,
-        "from magazine.models import Issue; import json; "
+        "from issues.models import Issue; import json; "
         f"print(json.dumps(Issue.objects.get(pk={subjects['issue']}).cover.name))",
     )
     rendition = cover.rsplit(".", 1)[0] + "-w480.webp"

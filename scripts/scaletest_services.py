@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import ensure_postgres_database  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from magazine.media_storage import public_read_policy  # noqa: E402
+from images.storage import public_read_policy  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"

@@ -1,4 +1,4 @@
-from magazine.admin_site import MagazineAdminSite
+from desk.site import MagazineAdminSite
 
 from .forms import PasswordStepForm
 from .twofactor import session_is_verified

@@ -2,7 +2,7 @@
 
 import logging
 
-from magazine.ratelimit import client_ip
+from guards.ratelimit import client_ip
 
 from .context import current_request
 from .models import AuditEvent

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from magazine.lockout import LockoutAuthenticationForm
+from guards.lockout import LockoutAuthenticationForm
 
 from .twofactor import second_factor_required
 

@@ -22,7 +22,7 @@ class AuditEvent(models.Model):
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         ROLE_CHANGED = "role_changed", _("Role changed")
         DOWNLOAD = "download", _("Sensitive download")
-        # Editorial writes, whoever made them (admin, command, task, shell): sent through magazine.audit.
+        # Editorial writes, whoever made them (admin, command, task, shell): sent through ops.audit.
         ARTICLE_PUBLISHED = "article_published", _("Article published")
         REVISION_RESTORED = "revision_restored", _("Revision restored")
         COMMENTS_MODERATED = "comments_moderated", _("Comments moderated")

@@ -8,7 +8,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from magazine.lockout import failure_record, is_locked_out
+from guards.lockout import failure_record, is_locked_out
 
 from .audit import Kind, audit_record
 from .sessions import current_session_key, sessions_end

@@ -7,7 +7,7 @@ from importlib import import_module
 from django.conf import settings
 from django.utils import timezone
 
-from magazine.ratelimit import client_ip
+from guards.ratelimit import client_ip
 
 from .context import current_request
 from .models import StaffSession

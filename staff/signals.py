@@ -1,5 +1,5 @@
 """What the audit log learns from signals: sign-ins, failures, lockouts, role and factor changes, and the
-editorial writes that magazine.audit tells."""
+editorial writes that ops.audit tells."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -7,8 +7,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django_otp import device_classes
 
-from magazine.audit import audited
-from magazine.lockout import lockout_started
+from guards.lockout import lockout_started
+from ops.audit import audited
 
 from .audit import Kind, audit_record
 from .services import factor_changed
@@ -46,7 +46,7 @@ def lockout(sender, kind, request, username, **kwargs):
 
 
 def editorial_write(sender, kind, by, detail, **kwargs):
-    """An editorial write told through magazine.audit (the apps that may not import staff)."""
+    """An editorial write told through ops.audit (the apps that may not import staff)."""
     audit_record(Kind(kind), actor=by, detail=detail)
 
 

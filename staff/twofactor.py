@@ -1,6 +1,6 @@
 """The second factor: who needs one, whether this session gave it (and how recently), checking a code.
 
-Wrong codes are counted by the admin lockout (magazine/lockout.py) under the same keys as wrong
+Wrong codes are counted by the admin lockout (guards/lockout.py) under the same keys as wrong
 passwords, so one throttle covers both steps of a sign-in.
 """
 
@@ -12,7 +12,7 @@ from django_otp import login as otp_login, user_has_device, verify_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from magazine.lockout import failure_record, failures_clear, is_locked_out
+from guards.lockout import failure_record, failures_clear, is_locked_out
 
 from .audit import Kind, audit_record
 from .sessions import session_key_renew
@@ -141,7 +141,7 @@ def factor_code_step(request, form):
 
 
 def lockout_message():
-    from magazine.lockout import LockoutAuthenticationForm
+    from guards.lockout import LockoutAuthenticationForm
 
     minutes = max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)
     return LockoutAuthenticationForm.error_messages["locked_out"] % {"minutes": minutes}

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from django_otp_webauthn import exceptions, views
 
-from magazine.lockout import failure_record
+from guards.lockout import failure_record
 
 from .audit import Kind, audit_record
 from .twofactor import locked_out, session_verify
@@ -88,10 +88,10 @@ urlpatterns = [
         PasskeyAuthenticationComplete.as_view(),
         name="credential-authentication-complete",
     ),
-    # The library ships no uz or ru: magazine/locale/*/LC_MESSAGES/djangojs.po translates its buttons.
+    # The library ships no uz or ru: issues/locale/*/LC_MESSAGES/djangojs.po translates its buttons.
     path(
         "jsi18n/",
-        JavaScriptCatalog.as_view(packages=["django_otp_webauthn", "magazine"]),
+        JavaScriptCatalog.as_view(packages=["django_otp_webauthn", "issues"]),
         name="js-i18n-catalog",
     ),
 ]

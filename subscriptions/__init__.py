@@ -1,0 +1,1 @@
+"""Email subscribers: double opt-in, unsubscribe and issue announcements."""

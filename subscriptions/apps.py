@@ -7,7 +7,8 @@ class SubscriptionsConfig(AppConfig):
     verbose_name = _("Subscriptions")
 
     def ready(self):
-        from magazine import dashboard, sidebar
+        from desk import dashboard
+        from issues import sidebar
 
         from . import dashboard as subscriptions_dashboard
 

@@ -2,7 +2,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _, ngettext
 
-from magazine.weekly import per_week
+from desk.weekly import per_week
 
 from .models import Subscriber
 

@@ -8,7 +8,7 @@ run by the task and the command) and the command's early error.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from magazine.models import Issue
+from issues.models import Issue
 
 
 def issue_announceable(issue: Issue) -> bool:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 
-from magazine.images import rendition_name, rendition_widths
+from images.processing import rendition_name, rendition_widths
 
 from .tokens import confirm_token_make, unsubscribe_token_make
 

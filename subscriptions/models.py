@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from magazine.models import Issue, TimeStampedModel
+from issues.models import Issue, TimeStampedModel
 
 from .eligibility import issue_announceable_check
 

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from magazine.audit import audit
+from ops.audit import audit
 from outbox.models import Letter
 from outbox.services import letter_send
 

@@ -5,7 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from magazine.ratelimit import client_ip, hit
+from guards.ratelimit import client_ip, hit
 
 from .forms import SubscribeForm
 from .models import Subscriber

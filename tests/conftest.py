@@ -52,7 +52,7 @@ def _private_cache_file(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _one_rate_limit_window(monkeypatch):
     """Rate limits count in fixed windows; a slow test must not see its counts reset by a window's end."""
-    monkeypatch.setattr("magazine.ratelimit.current_window", lambda window: 0)
+    monkeypatch.setattr("guards.ratelimit.current_window", lambda window: 0)
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +66,7 @@ def _fast_and_isolated(settings, tmp_path):
     from django.core.cache import cache
     from django.utils import translation
 
-    from magazine.cache import local_copies
+    from sitecache import local_copies
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, ArticleBlock, Author
-from magazine.models import Issue, Section
+from issues.models import Issue, Section
 
 _seq = itertools.count(1)
 
@@ -81,7 +81,7 @@ def make_print_first(
 
 ROLE_MIGRATIONS = [
     ("articles.migrations.0002_editors_group", "create_editors"),
-    ("magazine.migrations.0003_editors_manage_events", "grant"),
+    ("issues.migrations.0003_editors_manage_events", "grant"),
     ("comments.migrations.0002_moderators_group", "grant"),
     ("subscriptions.migrations.0002_groups", "grant"),
     ("articles.migrations.0008_embargo_and_whole_text_search", "grant"),

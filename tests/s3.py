@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import boto3
 
-from magazine.media_storage import media_storage_from_env, public_read_policy
+from images.storage import media_storage_from_env, public_read_policy
 
 PR_SET_PDEATHSIG = 1
 REGION = "us-east-1"

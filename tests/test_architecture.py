@@ -11,20 +11,49 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Each app and the apps it may import (its own modules always). Change it together with ARCHITECTURE.md.
+# The project package: settings, the root URLconf, WSGI and ASGI, and nothing else (no app, no domain).
+PROJECT = "magazine"
+PROJECT_FILES = {"__init__.py", "settings.py", "urls.py", "wsgi.py", "asgi.py"}
+
+# Infrastructure: one job each, and no knowledge of the magazine. An infrastructure room imports only
+# the infrastructure rooms of its row, never a domain app.
+INFRASTRUCTURE = {
+    "sitecache": set(),
+    "richtext": set(),
+    "images": set(),
+    "guards": set(),
+    "backups": set(),
+    "ops": {"guards"},  # a request's client address comes from guards.ratelimit
+    "desk": {"guards", "images"},  # the admin's sign-in lockout; image widgets
+    "revisions": {
+        "backups",
+        "ops",
+        "richtext",
+        "sitecache",
+    },  # exact JSON; the audit signal; the text diff; revisions cool nothing
+}
+
+# Each domain app and the apps it may import (its own modules always), beside every infrastructure
+# room, which every domain app may import. Change it together with ARCHITECTURE.md.
+DOMAIN = {
+    "issues": set(),
+    "outbox": {"issues"},
+    "staff": {"issues"},
+    "subscriptions": {"issues", "outbox", "staff"},
+    "readers": {"issues", "outbox", "subscriptions"},
+    "articles": {"issues", "readers"},
+    "comments": {"issues", "articles", "outbox"},
+    "approvals": {"issues", "articles", "outbox"},
+    "reach": {"issues", "articles", "outbox"},
+    "issuecodes": {"issues", "readers"},
+    "printsubscribers": {"issues", "readers", "outbox"},
+    "institutions": {"issues", "readers"},
+}
+
 ARROWS = {
-    "magazine": set(),
-    "outbox": {"magazine"},
-    "staff": {"magazine"},
-    "subscriptions": {"magazine", "outbox", "staff"},
-    "readers": {"magazine", "outbox", "subscriptions"},
-    "articles": {"magazine", "readers"},
-    "comments": {"magazine", "articles", "outbox"},
-    "approvals": {"magazine", "articles", "outbox"},
-    "reach": {"magazine", "articles", "outbox"},
-    "issuecodes": {"magazine", "readers"},
-    "printsubscribers": {"magazine", "readers", "outbox"},
-    "institutions": {"magazine", "readers"},
+    PROJECT: set(),  # only its wiring modules import anything of ours (WIRING)
+    **INFRASTRUCTURE,
+    **{app: targets | set(INFRASTRUCTURE) for app, targets in DOMAIN.items()},
 }
 
 # The modules that wire the whole site together: they may import every app.
@@ -82,8 +111,33 @@ def crossings():
 
 
 def test_every_app_is_on_the_map():
-    apps = {path.parent.name for path in ROOT.glob("*/apps.py")}
-    assert apps == set(ARROWS), "add the new app to ARROWS here and to ARCHITECTURE.md"
+    packages = {path.parent.name for path in ROOT.glob("*/__init__.py")} - {"tests", "scripts", "deploy"}
+    assert packages == set(ARROWS), "add the new app or package to ARROWS here and to ARCHITECTURE.md"
+
+
+def test_the_project_package_holds_the_wiring_only():
+    files = {path.relative_to(ROOT / PROJECT).as_posix() for path in (ROOT / PROJECT).rglob("*.py")}
+    assert files <= PROJECT_FILES, f"{PROJECT}/ holds settings, URLs and WSGI only: {files - PROJECT_FILES}"
+    assert not (ROOT / PROJECT / "apps.py").exists()
+
+
+def test_infrastructure_imports_no_domain_app():
+    leaks = {room: targets - set(INFRASTRUCTURE) for room, targets in INFRASTRUCTURE.items()}
+    assert not any(leaks.values()), f"infrastructure rooms may import infrastructure only: {leaks}"
+
+
+def test_every_room_says_what_it_owns():
+    """Each room has a module docstring (its __init__.py or, for an app, its apps.py)."""
+    silent = []
+    for room in ARROWS:
+        docstrings = [
+            ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+            for path in (ROOT / room / "__init__.py", ROOT / room / "apps.py")
+            if path.exists()
+        ]
+        if not any(docstrings):
+            silent.append(room)
+    assert not silent, f"rooms without a docstring saying what they own: {silent}"
 
 
 def test_the_arrows_never_lead_back():

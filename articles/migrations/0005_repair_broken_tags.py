@@ -12,7 +12,7 @@ import re
 from django.db import migrations
 from django.utils.text import slugify
 
-URL_SLUG = re.compile(r"[-\w]+")  # magazine.converters.UnicodeSlugConverter
+URL_SLUG = re.compile(r"[-\w]+")  # issues.converters.UnicodeSlugConverter
 LIST_MARKS = re.compile(r"<Tag:")
 
 

@@ -3,7 +3,7 @@
 import django.contrib.postgres.search
 from django.db import migrations, models
 
-from magazine.groups import group_grant, group_revoke
+from desk.groups import group_grant, group_revoke
 
 # Like migration 0003: the whole text's GIN index exists on PostgreSQL only. Fill the whole text of
 # existing print-first articles with `manage.py search_index_rebuild`; until then they are found by

@@ -3,7 +3,7 @@ the author of that exact name, so an interviewee who is also an author is one pe
 
 from django.db import migrations
 
-from magazine.slugs import slug_for
+from issues.slugs import slug_for
 
 
 def link_interviewees(apps, schema_editor):

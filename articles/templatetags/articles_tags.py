@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext as _, override
 
-from magazine.cache import depends_on, remember
+from sitecache import depends_on, remember
 
 from .. import extensions
 from ..models import Article

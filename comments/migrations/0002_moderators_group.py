@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from magazine.groups import group_grant, group_revoke
+from desk.groups import group_grant, group_revoke
 
 MODERATORS = ["comments.view_comment", "comments.change_comment", "comments.moderate_comment"]
 EDITORS = [

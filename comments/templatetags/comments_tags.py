@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.functional import SimpleLazyObject, cached_property
 
-from magazine.cache import depends_on, mark_private
+from sitecache import depends_on, mark_private
 
 from ..forms import CommentForm, rendered_at_token
 from ..models import Comment, DiscussionSettings

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from magazine.groups import group_grant, group_revoke
+from desk.groups import group_grant, group_revoke
 
 # Subscriber managers add institutions, change their period and networks, and see their readings; an
 # institution is made inactive rather than deleted (its readers' grants name it).

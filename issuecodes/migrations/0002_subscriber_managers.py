@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from magazine.groups import group_grant, group_revoke
+from desk.groups import group_grant, group_revoke
 
 # Subscriber managers make and revoke batches of codes; batches are revoked, never deleted.
 MANAGERS = [

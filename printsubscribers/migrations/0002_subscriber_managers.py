@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from magazine.groups import group_grant, group_revoke
+from desk.groups import group_grant, group_revoke
 
 # Subscriber managers import the list, correct it and unlink a subscription to move it to another
 # account; a subscription is never deleted (its grant's record names it).

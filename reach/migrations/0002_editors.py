@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from magazine.groups import group_grant, group_revoke
+from desk.groups import group_grant, group_revoke
 
 # Editors see what went to the Telegram channel and send a failed post again.
 EDITORS = ["reach.view_telegrampost", "reach.retry_telegrampost"]

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from magazine.groups import group_grant, group_revoke
+from desk.groups import group_grant, group_revoke
 
 # Subscriber managers look after readers and give or revoke access; grants are never deleted (revoked).
 MANAGERS = [

@@ -3,7 +3,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from magazine.days import day_label
+from issues.days import day_label
 
 from .. import ways
 from ..access import grant_line as access_grant_line

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from magazine.groups import group_grant, group_revoke
+from desk.groups import group_grant, group_revoke
 
 MANAGERS = [
     f"subscriptions.{action}_{model}"

@@ -6,8 +6,8 @@ from django.test import Client
 
 from approvals.models import Approval, Proposal
 from approvals.services import approval_answer, approval_blocks, proposal_decide, text_digest
-from magazine.models import Revision
 from outbox.models import Letter
+from revisions.models import Revision
 from tests.approvals.helpers import link_path, make_interview, run_together, send_link
 from tests.factories import make_article, make_user
 from tests.html_forms import read_form

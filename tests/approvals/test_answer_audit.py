@@ -3,7 +3,7 @@
 import pytest
 
 from approvals.services import approval_answer, approval_blocks, text_digest
-from magazine.models import Revision
+from revisions.models import Revision
 from staff.models import AuditEvent
 from tests.approvals.helpers import make_interview, send_link
 from tests.editorial_audit import audit_events

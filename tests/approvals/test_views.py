@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from approvals.models import Approval, Proposal
 from approvals.services import LinkClosed, approval_answer, approval_blocks, approval_revoke, text_digest
-from magazine.cache import page_key
-from magazine.models import Revision
+from revisions.models import Revision
+from sitecache import page_key
 from tests.approvals.helpers import make_interview, run_together, send_link
 from tests.factories import make_editor
 from tests.html_forms import read_form

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from taggit.models import Tag
 
 from articles.models import Article
-from magazine.models import Issue
+from issues.models import Issue
 from tests.factories import image_file, make_article, make_issue, make_section, make_user
 from tests.html_forms import admin_change_url, admin_form_data, admin_form_post, read_form
 
@@ -164,7 +164,7 @@ def test_editor_edits_an_issue_that_already_has_a_cover(editor_client):
 
 
 def test_publish_now_action_publishes_and_keeps_a_revision(editor_client):
-    from magazine.models import Revision
+    from revisions.models import Revision
     from tests.factories import make_article
 
     article = make_article(status=Article.Status.DRAFT)

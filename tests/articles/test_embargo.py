@@ -13,7 +13,7 @@ from articles.embargo import opening_moment
 from articles.models import Article, EmbargoSettings
 from articles.paywall import is_open_to_everyone, is_paywalled
 from articles.search.query import search_articles
-from magazine.models import Issue
+from issues.models import Issue
 from tests.factories import make_article, make_issue, make_print_first, make_section
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]

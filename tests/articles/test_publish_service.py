@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.services import article_publish
-from magazine.models import Revision
+from revisions.models import Revision
 from staff.models import AuditEvent
 from tests.editorial_audit import audit_events
 from tests.factories import make_article, make_editor

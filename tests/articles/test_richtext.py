@@ -1,6 +1,6 @@
 import pytest
 
-from magazine.richtext import sanitize_html
+from richtext.sanitize import sanitize_html
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, ArticleBlock, Author
 from articles.paywall import visible_blocks
-from magazine.images import rendition_name
-from magazine.models import Contacts, Issue, Section
+from images.processing import rendition_name
+from issues.models import Contacts, Issue, Section
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles.admin_import import IMAGE_SALT
 from articles.models import Article
-from magazine.models import Revision
+from revisions.models import Revision
 from tests.docx import make_docx, png_bytes
 from tests.factories import make_article, make_issue, make_user
 

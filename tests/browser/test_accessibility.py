@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from articles.models import ArticleBlock
-from magazine.models import Contacts, Event
+from issues.models import Contacts, Event
 from tests.factories import (
     image_file,
     make_article,

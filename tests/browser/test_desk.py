@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from articles.models import Article
-from magazine.models import Revision
+from revisions.models import Revision
 from tests.browser.conftest import SCREENSHOTS
 from tests.docx import make_docx, png_bytes
 from tests.factories import image_file, make_article, make_editor, make_issue, make_section

@@ -10,9 +10,9 @@ from django.core import mail
 from approvals.models import Approval, Proposal
 from articles.models import Article
 from comments.models import Comment
-from magazine.models import Revision
-from magazine.revisions import revision_create
 from outbox.models import Letter
+from revisions.models import Revision
+from revisions.snapshots import revision_create
 from subscriptions.models import Announcement, Delivery
 from tests.approvals.helpers import make_interview
 from tests.browser.conftest import SCREENSHOTS

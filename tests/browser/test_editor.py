@@ -6,7 +6,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
-from magazine.models import Issue
+from issues.models import Issue
 from tests.browser.helpers import admin_sign_in
 from tests.factories import make_editor, make_section
 

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 DJANGO = Path(django.__file__).parent
 CATALOGUES = [
-    ROOT / "magazine/locale/en/LC_MESSAGES/django.po",
+    ROOT / "issues/locale/en/LC_MESSAGES/django.po",
     DJANGO / "contrib/admin/locale/en/LC_MESSAGES/django.po",
     DJANGO / "contrib/admin/locale/en/LC_MESSAGES/djangojs.po",
     DJANGO / "contrib/auth/locale/en/LC_MESSAGES/django.po",

@@ -9,9 +9,18 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = ROOT / "magazine" / "locale" / "{code}" / "LC_MESSAGES" / "django.po"
+CATALOGUE = ROOT / "issues" / "locale" / "{code}" / "LC_MESSAGES" / "django.po"
 SOURCES = [
     "magazine",
+    "issues",
+    "sitecache",
+    "revisions",
+    "richtext",
+    "images",
+    "backups",
+    "desk",
+    "guards",
+    "ops",
     "articles",
     "comments",
     "subscriptions",
@@ -35,7 +44,7 @@ def extracted(tmp_path_factory):
     work = tmp_path_factory.mktemp("messages")
     for name in SOURCES:
         shutil.copytree(ROOT / name, work / name, ignore=shutil.ignore_patterns("locale", "__pycache__"))
-    (work / "magazine" / "locale").mkdir()
+    (work / "issues" / "locale").mkdir()
     shutil.copy(ROOT / "manage.py", work / "manage.py")
     env = {"DEBUG": "1", "PATH": "/usr/bin:/bin", "DATABASE_URL": "sqlite:///:memory:"}
     result = subprocess.run(
@@ -47,7 +56,7 @@ def extracted(tmp_path_factory):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    catalogue = polib.pofile(str(work / "magazine" / "locale" / "uz" / "LC_MESSAGES" / "django.po"))
+    catalogue = polib.pofile(str(work / "issues" / "locale" / "uz" / "LC_MESSAGES" / "django.po"))
     return {(entry.msgctxt, entry.msgid) for entry in catalogue}
 
 

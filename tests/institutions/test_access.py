@@ -123,7 +123,7 @@ def test_behind_a_proxy_at_a_known_address_a_header_from_elsewhere_is_not_believ
 
 
 def test_client_ip_keeps_the_hop_count_and_checks_the_proxy_address(rf, settings):
-    from magazine.ratelimit import client_ip
+    from guards.ratelimit import client_ip
 
     request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"{INSIDE}, {OUTSIDE}")
     settings.TRUSTED_PROXIES = 0

@@ -3,7 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from magazine.models import Event, Revision
+from issues.models import Event
+from revisions.models import Revision
 from tests.html_forms import admin_form_data, admin_form_post
 
 pytestmark = pytest.mark.django_db

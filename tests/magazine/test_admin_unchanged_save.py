@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from articles.models import Article, EmbargoSettings
 from comments.models import DiscussionSettings
-from magazine.admin_revisions import RevisionAdminMixin
-from magazine.models import Event, Issue, Revision
+from issues.models import Event, Issue
 from outbox.services import letter_send
 from printsubscribers.models import PrintSubscription
 from printsubscribers.services import subscription_link
 from readers.models import AccessGrant, Reader
+from revisions.admin_revisions import RevisionAdminMixin
+from revisions.models import Revision
 from subscriptions.models import Announcement, Delivery, Subscriber
 from tests.factories import make_comment
 from tests.html_forms import read_form

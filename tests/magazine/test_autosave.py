@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from articles.models import Article
-from magazine.models import Revision
+from revisions.models import Revision
 from tests.articles.test_desk_admin import change_data
 from tests.factories import make_article, make_editor, make_user
 

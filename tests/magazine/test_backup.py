@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.models import Article, ArticleBlock
-from magazine.backup import backup_restore, backup_write
-from magazine.models import Issue
+from backups.archive import backup_restore, backup_write
+from issues.models import Issue
 from readers.models import AccessGrant
 from tests.factories import (
     image_file,
@@ -83,3 +83,55 @@ def test_restore_refuses_a_database_with_content(tmp_path):
 def test_restore_explains_a_missing_archive(tmp_path):
     with pytest.raises(CommandError, match="No backup archive"):
         call_command("restore", str(tmp_path / "nope.tar.gz"))
+
+
+def test_restore_reads_an_archive_written_before_revisions_left_the_magazine_app(tmp_path):
+    """Archives written before issue 20 name Revision "magazine.revision" (rows and natural keys)."""
+    import io
+    import json
+    import tarfile
+
+    from django.contrib.auth.models import Group, Permission
+
+    from backups.archive import DUMP_NAME
+    from revisions.models import Revision
+    from revisions.snapshots import revision_create
+
+    article = make_article(title="Revised")
+    revision_create(obj=article, user=None, comment="first")
+    group = Group.objects.create(name="Revision readers")
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="revisions", codename="view_revision")
+    )
+    written = tmp_path / "new.tar.gz"
+    backup_write(written)
+
+    old = tmp_path / "old.tar.gz"  # the same archive as the code before the move wrote it
+    with tarfile.open(written, "r:gz") as source, tarfile.open(old, "w:gz") as target:
+        for member in source.getmembers():
+            data = source.extractfile(member).read()
+            if member.name == DUMP_NAME:
+                rows = json.loads(data)
+                for row in rows:
+                    if row["model"] == "revisions.revision":
+                        row["model"] = "magazine.revision"
+                    if row["model"] == "auth.group":
+                        row["fields"]["permissions"] = [
+                            [key[0], "magazine", "revision"] if key[1:] == ["revisions", "revision"] else key
+                            for key in row["fields"]["permissions"]
+                        ]
+                data = json.dumps(rows).encode()
+                assert b'"magazine.revision"' in data and b'"revisions"' not in data
+            member.size = len(data)
+            target.addfile(member, io.BytesIO(data))
+
+    ContentType.objects.clear_cache()
+    call_command("flush", interactive=False, verbosity=0)
+    backup_restore(old)
+
+    assert [r.comment for r in Revision.objects.for_object(Article.objects.get())] == ["first"]
+    assert list(
+        Group.objects.get(name="Revision readers").permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    ) == [("revisions", "view_revision")]

@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
-from magazine.cache import SITE, LocalCopies, changed
-from magazine.cache_backends import RedisCache
+from sitecache import SITE, LocalCopies, changed
+from sitecache.backends import RedisCache
 from subscriptions.models import Subscriber
 from tests.factories import make_article, make_issue, make_print_first
 
@@ -71,7 +71,7 @@ def test_a_scheduled_article_appears_even_when_an_unrelated_edit_came_first(clie
 def test_an_event_starting_cools_every_page_and_an_edit_cools_no_more_than_itself(client, monkeypatch):
     """Events are in every page's sidebar: their moments move `site`; any other moment, or an edit,
     leaves the pages that do not show it alone."""
-    from magazine.models import Event
+    from issues.models import Event
 
     article, other = make_article(title="Quiet one"), make_article(title="Edited one")
     Event.objects.create(
@@ -221,7 +221,7 @@ def restart_shared_cache(request, settings):
     url, prefix = request.getfixturevalue("redis_url")
     original = settings.CACHES
     settings.CACHES = {
-        "default": {"BACKEND": "magazine.cache_backends.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}
+        "default": {"BACKEND": "sitecache.backends.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}
     }
     client = cache._cache.get_client()
 

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from magazine.cache_backends import SQLiteCache
-from magazine.checks import shared_cache_check
+from ops.checks import shared_cache_check
+from sitecache.backends import SQLiteCache
 
 
 def open_cache(path, **options):

@@ -1,4 +1,4 @@
-"""Edits cool what they touch (magazine.cache topics): an edit of X is seen at once on every page that
+"""Edits cool what they touch (sitecache topics): an edit of X is seen at once on every page that
 shows X, and pages that do not show X stay cached."""
 
 import pytest
@@ -6,8 +6,9 @@ from django.test import Client
 
 from articles.models import Article
 from comments.models import DiscussionSettings
-from magazine.cache import changed
-from magazine.models import Contacts, Event, Revision
+from issues.models import Contacts, Event
+from revisions.models import Revision
+from sitecache import changed
 from tests.factories import make_article, make_author, make_comment, make_issue, make_section
 from tests.html_forms import admin_form_data, admin_form_post
 

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from magazine.models import Event
+from issues.models import Event
 from tests.factories import image_file
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from magazine.models import Event
+from issues.models import Event
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import logging
 import pytest
 from django.db import OperationalError
 
-from magazine import health
+from ops import health
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_readyz_fails_when_redis_does_not_answer(client, settings):
     working = settings.CACHES
     settings.CACHES = {
         "default": {
-            "BACKEND": "magazine.cache_backends.RedisCache",
+            "BACKEND": "sitecache.backends.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -85,7 +85,7 @@ def test_a_deep_task_queue_is_logged_but_keeps_the_server_ready(
     settings.READYZ_TASK_QUEUE_WARN = 2
     with django_capture_on_commit_callbacks(execute=True):
         letter_send(to="a@example.org", subject="Hi", body="Text", kind="test")
-    with caplog.at_level(logging.WARNING, logger="magazine.health"):
+    with caplog.at_level(logging.WARNING, logger="ops.health"):
         assert client.get("/readyz").status_code == 200
     assert "task queue" not in caplog.text
 
@@ -93,7 +93,7 @@ def test_a_deep_task_queue_is_logged_but_keeps_the_server_ready(
         for n in range(3):
             letter_send(to=f"r{n}@example.org", subject="Hi", body="Text", kind="test")
     assert len(task_queue.waiting()) == 4
-    with caplog.at_level(logging.WARNING, logger="magazine.health"):
+    with caplog.at_level(logging.WARNING, logger="ops.health"):
         assert client.get("/readyz").status_code == 200
     assert "The task queue holds 4 tasks ready to run" in caplog.text
 

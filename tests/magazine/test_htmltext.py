@@ -2,7 +2,7 @@
 
 import pytest
 
-from magazine.htmltext import html_diff, html_merge, plain_text
+from richtext.htmltext import html_diff, html_merge, plain_text
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from magazine.images import rendition_name, validate_image
-from magazine.models import Issue
+from images.processing import rendition_name, validate_image
+from issues.models import Issue
 from tests.factories import image_file
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from magazine.images import crop_box, crop_name
-from magazine.models import Issue
+from images.processing import crop_box, crop_name
+from issues.models import Issue
 from tests.factories import image_file, make_issue
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +99,7 @@ def test_the_issue_form_shows_the_cover_with_its_focal_point_fields(editor_clien
     issue.cover.save("c.jpg", image_file(), save=True)
     html = editor_client.get(f"/admin/magazine/issue/{issue.pk}/change/").content.decode()
     assert 'class="image-preview" data-focus-of="id_cover"' in html and "-w480.webp" in html
-    assert 'id="id_cover_focus_x"' in html and "magazine/admin/desk.js" in html
+    assert 'id="id_cover_focus_x"' in html and "issues/admin/desk.js" in html
 
 
 def test_the_issue_list_shows_cover_thumbnails(editor_client):
@@ -169,7 +169,7 @@ def test_the_issue_and_event_lists_cost_the_same_with_many_rows(
 ):
     from django.utils import timezone
 
-    from magazine.models import Event
+    from issues.models import Event
 
     for n in range(30):
         make_issue(year=2000 + n, number_first=1, theme=f"Theme {n}")

@@ -12,10 +12,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from articles.models import Article
-from magazine.backup import backup_restore, backup_write
-from magazine.images import crop_name, rendition_name
-from magazine.media_storage import MEDIA_CACHE_CONTROL, media_origin, media_storage_from_env
-from magazine.models import Issue
+from backups.archive import backup_restore, backup_write
+from images.processing import crop_name, rendition_name
+from images.storage import MEDIA_CACHE_CONTROL, media_origin, media_storage_from_env
+from issues.models import Issue
 from tests.articles.test_admin import article_form, block_formset
 from tests.factories import image_file, make_issue
 from tests.s3 import use_new_bucket

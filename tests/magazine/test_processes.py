@@ -30,7 +30,7 @@ SETUP = f"""
 from django.contrib.auth.models import User
 from django.utils import timezone
 from articles.models import Article, ArticleBlock
-from magazine.models import Issue
+from issues.models import Issue
 issue = Issue.objects.create(year=2026, number_first=1, is_published=True, theme="Rivers")
 article = Article.objects.create(
     issue=issue, title="Water first", slug="water-first", status="published",
@@ -119,7 +119,7 @@ def test_a_change_made_by_another_process_is_on_every_page_of_every_process(site
     assert all(status == 200 for status, _, _ in warm)
     assert {headers["X-Page-Cache"] for _, headers, _ in warm[2:]} == {"hit"}
 
-    site.shell('from magazine.models import Issue; i = Issue.objects.get(); i.theme = "Mountains"; i.save()')
+    site.shell('from issues.models import Issue; i = Issue.objects.get(); i.theme = "Mountains"; i.save()')
 
     pages = alternate(site, "/uz/")
     assert all("Mountains" in body for _, _, body in pages), "a stale home page was served"

@@ -2,7 +2,7 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from magazine.models import IssueQuerySet
+from issues.models import IssueQuerySet
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

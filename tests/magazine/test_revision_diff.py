@@ -2,7 +2,7 @@
 
 import pytest
 
-from magazine.models import Revision
+from revisions.models import Revision
 from tests.factories import make_article
 from tests.html_forms import admin_form_data, admin_form_post
 

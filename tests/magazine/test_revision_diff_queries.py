@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from magazine.models import Revision
-from magazine.revisions import revision_create
+from revisions.models import Revision
+from revisions.snapshots import revision_create
 from tests.factories import make_article, make_author, make_issue, make_section
 
 pytestmark = pytest.mark.django_db

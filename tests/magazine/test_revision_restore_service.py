@@ -1,9 +1,9 @@
-"""magazine.revisions.revision_restore from a command or the shell: a new revision and an audit record."""
+"""revisions.snapshots.revision_restore from a command or the shell: a new revision and an audit record."""
 
 import pytest
 
-from magazine.models import Revision
-from magazine.revisions import revision_create, revision_restore
+from revisions.models import Revision
+from revisions.snapshots import revision_create, revision_restore
 from staff.models import AuditEvent
 from tests.editorial_audit import audit_events
 from tests.factories import make_article, make_editor, make_issue

@@ -3,7 +3,8 @@ from django.test import Client
 from taggit.models import Tag
 
 from articles.models import Article
-from magazine.models import Event, Issue, Revision
+from issues.models import Event, Issue
+from revisions.models import Revision
 from tests.factories import make_article, make_editor, make_issue, make_user
 from tests.html_forms import admin_form_data, admin_form_post, read_form
 

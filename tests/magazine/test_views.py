@@ -1,6 +1,6 @@
 import pytest
 
-from magazine.models import Contacts
+from issues.models import Contacts
 from tests.factories import make_article, make_issue, make_section
 
 pytestmark = pytest.mark.django_db

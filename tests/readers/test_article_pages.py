@@ -132,7 +132,7 @@ def test_after_an_entitled_reader_an_anonymous_reader_gets_only_the_excerpt_from
 def test_an_entitled_readers_page_is_never_stored_in_the_page_cache(article, rf):
     from django.core.cache import cache
 
-    from magazine.cache import page_key
+    from sitecache import page_key
 
     key = page_key(rf.get(article.get_absolute_url()))
     entitled = reader_with_access(Client())

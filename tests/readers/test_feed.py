@@ -207,7 +207,7 @@ def test_the_page_cache_never_serves_or_stores_a_personal_feed(client, reader, a
         assert not response.has_header("X-Page-Cache")
     from django.core.cache import cache
 
-    from magazine.cache import FORMAT, digest, local_copies
+    from sitecache import FORMAT, digest, local_copies
 
     assert cache.get(f"page:{FORMAT}:{digest('testserver', feed_path(reader))}") is None
     assert not [value for value in local_copies.items.values() if "HIDDENMARKER" in repr(value)]

@@ -26,7 +26,7 @@ HIDDEN = "READER-HIDDEN-PART-5d2e"
 SETUP = f"""
 from django.utils import timezone
 from articles.models import Article, ArticleBlock
-from magazine.models import Issue
+from issues.models import Issue
 from readers.models import AccessGrant, Reader
 issue = Issue.objects.create(year=2026, number_first=1, is_published=True)
 article = Article.objects.create(

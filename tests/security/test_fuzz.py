@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, event, example, given, settings as hypothesi
 
 from comments.forms import rendered_at_token
 from comments.models import Comment, DiscussionSettings
-from magazine.models import Event
+from issues.models import Event
 from subscriptions.addresses import normalize_email
 from subscriptions.models import Subscriber
 from subscriptions.tokens import CONFIRM_SALT, UNSUBSCRIBE_SALT, confirm_token_make, unsubscribe_token_make

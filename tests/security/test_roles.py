@@ -13,7 +13,7 @@ from taggit.models import Tag
 from articles.models import EmbargoSettings
 from comments.models import Comment, DiscussionSettings
 from institutions.models import Institution
-from magazine.models import Contacts, Event
+from issues.models import Contacts, Event
 from printsubscribers.models import PrintSubscription
 from reach.models import TelegramPost
 from subscriptions.models import Announcement, Delivery

@@ -3,7 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from magazine.backup import backup_restore, backup_write
+from backups.archive import backup_restore, backup_write
 from staff.models import AuditEvent, StaffSession
 from tests.factories import make_article
 from tests.staff.helpers import make_staff

@@ -1,9 +1,9 @@
-"""magazine.audit: the apps that may not import staff tell the audit log through a signal that staff
+"""ops.audit: the apps that may not import staff tell the audit log through a signal that staff
 stores; every kind they send is one the log knows."""
 
 import pytest
 
-from magazine.audit import audit
+from ops.audit import audit
 from staff.models import AuditEvent
 from tests.factories import make_user
 

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/4"  # this app's Redis test database
 CHECK = (
     "from django.test import RequestFactory\n"
-    "from magazine.lockout import failure_record, is_locked_out\n"
+    "from guards.lockout import failure_record, is_locked_out\n"
     "request = RequestFactory().post('/', REMOTE_ADDR='10.7.7.7')\n"
     "if '{action}' == 'fail':\n"
     "    [failure_record(request, '{username}') for _ in range(5)]\n"
@@ -33,7 +33,7 @@ def shared_cache(settings):
     except redis.exceptions.RedisError as error:
         pytest.skip(f"Redis at {REDIS_URL} is unreachable: {error}")
     original = settings.CACHES
-    settings.CACHES = {"default": {"BACKEND": "magazine.cache_backends.RedisCache", "LOCATION": REDIS_URL}}
+    settings.CACHES = {"default": {"BACKEND": "sitecache.backends.RedisCache", "LOCATION": REDIS_URL}}
     yield
     for key in connection.scan_iter("*lockout:*"):
         connection.delete(key)

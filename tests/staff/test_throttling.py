@@ -1,4 +1,4 @@
-"""The admin lockout and the second-factor step share one throttle (magazine/lockout.py)."""
+"""The admin lockout and the second-factor step share one throttle (guards/lockout.py)."""
 
 import pytest
 from django.test import Client

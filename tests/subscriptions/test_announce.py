@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from magazine.models import Issue
+from issues.models import Issue
 from staff.models import AuditEvent
 from subscriptions.eligibility import announceable_issues, issue_announceable, issue_announceable_check
 from subscriptions.models import Announcement

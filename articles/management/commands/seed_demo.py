@@ -19,8 +19,8 @@ from django_otp.util import random_hex
 from taggit.models import Tag
 
 from articles.models import Article, ArticleBlock, Author
-from magazine.models import Contacts, Issue, Section
-from magazine.slugs import slug_for
+from issues.models import Contacts, Issue, Section
+from issues.slugs import slug_for
 
 from ...demo_content import (
     ARTICLES,

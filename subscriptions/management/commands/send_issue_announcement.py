@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from magazine.models import Issue
+from issues.models import Issue
 from subscriptions.eligibility import issue_announceable
 from subscriptions.models import Delivery
 from subscriptions.sending import announcement_send

@@ -1,0 +1,110 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from issues.models import Contacts, Event, Issue, Section
+from issues.pagination import lazy_paginate, paginate
+from sitecache import listed
+
+ICON = Path(__file__).resolve().parent / "static" / "magazine" / "favicon.ico"
+
+
+@require_safe
+@cache_control(public=True, max_age=7 * 24 * 3600)
+def favicon(request):
+    """/favicon.ico, asked for by browsers and crawlers whatever the page links: the magazine's icon.
+
+    Its address never changes, so it is cached for a week rather than forever (pages link the
+    versioned copy in static/).
+    """
+    return FileResponse(ICON.open("rb"), content_type="image/x-icon")
+
+
+def issue_articles(issue):
+    """The issue's table of contents: its published articles, grouped by rubric, in print order."""
+    return (
+        issue.articles.published()
+        .for_listing()
+        .order_by("section__position", "section__id", "position", "id")
+    )
+
+
+def home(request):
+    issue = Issue.objects.published().first()
+    articles = issue_articles(issue) if issue else []
+    context = {"issue": issue, "articles": articles, "list_topic": issue and listed(f"list:issue:{issue.pk}")}
+    return render(request, "magazine/home.html", context)
+
+
+def issue_archive(request):
+    page = paginate(request, Issue.objects.published(), 24)
+    return render(request, "magazine/issue_archive.html", {"page": page, "issues": page.object_list})
+
+
+def issue_detail(request, year, numbers):
+    first, _, last = numbers.partition("-")
+    issue = get_object_or_404(
+        Issue.objects.published(), year=year, number_first=int(first), number_last=int(last) if last else None
+    )
+    page, articles = lazy_paginate(request, issue_articles(issue), 60)
+    context = {
+        "issue": issue,
+        "page": page,
+        "articles": articles,
+        "list_topic": listed(f"list:issue:{issue.pk}"),
+    }
+    return render(request, "magazine/issue_detail.html", context)
+
+
+def section_detail(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    articles = section.articles.published().for_language(get_language()).for_listing()
+    page, articles = lazy_paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
+    return render(
+        request,
+        "magazine/section_detail.html",
+        {
+            "section": section,
+            "page": page,
+            "articles": articles,
+            "list_topic": listed(f"list:section:{section.pk}"),
+        },
+    )
+
+
+def contacts(request):
+    contacts = Contacts.load()
+    return render(request, "magazine/contacts.html", {"contacts": contacts})
+
+
+def event_list(request):
+    upcoming = list(Event.objects.upcoming()[:50])
+    page = paginate(request, Event.objects.past(), 20)
+    return render(
+        request, "magazine/event_list.html", {"upcoming": upcoming, "page": page, "past": page.object_list}
+    )
+
+
+def language_switch(request, code):
+    """Remember the reader's explicit choice of language (for `/`), then go to that page in it."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = f"/{code}/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

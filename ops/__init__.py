@@ -1,0 +1,3 @@
+"""Operations: request ids in logs and pages, the health check, error pages that work when all else is
+broken, the deploy checks, the security headers (Permissions-Policy, the admin's CSP), and the audit
+signal that editorial writes send (`ops.audit`; `staff` stores the records)."""

@@ -1,0 +1,84 @@
+"""The cache of what readers see: pages, fragments and data, kept until what they show changes.
+
+Layers (outside in):
+- **pages** (`pages.PageCacheMiddleware`): the finished answer to an anonymous GET, per host and
+  path. Visitors with a session, editors and private answers (`mark_private(request)`) never get or
+  leave one; CSRF tokens are made fresh for every visitor.
+- **fragments** (`{% fragment "name" parts %}`, `fragments()` for the cards of a list) and
+  **documents** (`shared_document`: feeds, sitemaps): pieces every reader sees alike.
+- **data** (`remember(name, compute)`): objects pages show (an article with its versions, the
+  sidebar's issues and events, the sections).
+Each piece lives in the shared cache (Redis, or one SQLite file for all processes of one machine)
+and in a small per-process copy (`store.LocalCopies`).
+
+Dependencies (`topics`): a piece is stored with the versions of the *topics* it showed and counts
+only while they are current. Topics are recorded while the piece is made, nested pieces passing
+theirs to the piece around them:
+- `site`: every piece; moved by rows with no finer rule (issues, sections, events, contacts,
+  discussion and embargo settings: the menu and sidebar are on every page);
+- `article:<pk>`: recorded for every article row a piece loads (`Article.from_db`); moved by a save
+  of the article, its blocks, tags or authors, and of one of its language versions;
+- `person:<pk>`: every author row loaded; moved by the person's save;
+- `comments:<pk>`: an article's comment section; moved when one of its comments changes;
+- `list:issue:<pk>`, `list:section:<pk>`, `list:tag:<pk>`, `list:person:<pk>`, `list:all`: which
+  articles a list holds and in what order (issue and section pages, tag and person pages, related
+  reading, home, feeds, sitemaps, archive); moved when an article enters, leaves or moves in them
+  (published, unpublished, rescheduled, moved to another issue, section, tag or person);
+- `search`: search results; moved when an article's indexed text changes.
+So saving an article's text cools its page, its versions' pages, and the pages that show its card;
+it leaves the other 9 999 article pages warm. Scheduled moments (publication, an embargo's end, an
+event, comments closing) move their own topics when they pass (`topics.register_boundary`).
+
+Why did this page change? One of its topics moved: `dependencies.py` says which rows move which
+topics, the apps register theirs in `AppConfig.ready()` (`articles/cache_topics.py`,
+`comments/apps.py`).
+"""
+
+from sitecache.dependencies import RowsShownInCache, register_topics
+from sitecache.pages import (
+    CSRF_FIELD_NAME,
+    PageCacheMiddleware,
+    bypass_page_cache,
+    is_private,
+    mark_private,
+    page_key,
+    register_fresh_field,
+)
+from sitecache.store import (
+    FORMAT,
+    LocalCopies,
+    digest,
+    fragment,
+    fragments,
+    local_copies,
+    remember,
+    shared_document,
+)
+from sitecache.topics import SITE, Topic, changed, depends_on, listed, register_boundary, unrecorded
+
+__all__ = [
+    "CSRF_FIELD_NAME",
+    "FORMAT",
+    "SITE",
+    "Topic",
+    "LocalCopies",
+    "PageCacheMiddleware",
+    "RowsShownInCache",
+    "bypass_page_cache",
+    "changed",
+    "depends_on",
+    "digest",
+    "fragment",
+    "fragments",
+    "is_private",
+    "listed",
+    "local_copies",
+    "mark_private",
+    "page_key",
+    "register_boundary",
+    "register_fresh_field",
+    "register_topics",
+    "remember",
+    "shared_document",
+    "unrecorded",
+]

@@ -1,0 +1,184 @@
+"""The page cache: whole answers to anonymous readers, kept while what they show is unchanged.
+
+Only requests that carry no cookies but the CSRF and language ones are served from or stored in the
+page cache: an editor, a visitor with a session (a pending comment, a message, a signed-in reader)
+or a remembered comment author never gets or leaves a shared page. A view whose answer belongs to
+one visitor says so with `mark_private(request)`. CSRF tokens (and other fresh fields) are cut out
+before storing and put back fresh for each visitor, so a cached form still posts.
+"""
+
+import re
+from functools import lru_cache
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.utils.cache import patch_cache_control
+from django.utils.html import escape
+
+from sitecache.store import FORMAT, current_entries, digest, keep
+from sitecache.topics import Recording, close_request, open_request
+
+CSRF_FIELD_NAME = "csrfmiddlewaretoken"
+# Form fields whose value belongs to one visitor ({name: make(request)}): cut out of everything shared
+# and made fresh for each visitor. Only a whole `name="…" value="…"` pair is recognised, which
+# escaped text (a comment, a link) cannot contain: its quotes are entities.
+_fresh_fields = {CSRF_FIELD_NAME: get_token}
+FRESH = "\x00fresh\x00"
+# Headers the page cache sets itself on every answer, or that belong to one visitor.
+UNSTORED_HEADERS = {"etag", "cache-control", "expires", "x-page-cache", "set-cookie", "content-length"}
+
+
+def mark_private(request):
+    """Declare the answer to `request` one visitor's own (a reader's whole text, a reader's account).
+
+    The page cache does not store it, and it goes out with `Cache-Control: private, no-cache`, so no
+    proxy or shared cache keeps it either. Call it from a view, a template tag or a middleware, at
+    any point before the answer leaves. (Such a request is never answered from the page cache in the
+    first place: it carries a session cookie, which `is_cacheable_request` refuses.)
+    """
+    request._has_private_content = True
+
+
+def is_private(request):
+    return getattr(request, "_has_private_content", False)
+
+
+def bypass_page_cache(request):
+    """Neither answer `request` from the page cache nor store its answer: its pages differ from
+    everyone's though it carries no cookie (a visitor from an institution's network, whose article
+    pages are whole). Call it from a middleware above PageCacheMiddleware."""
+    request._bypasses_page_cache = True
+
+
+def is_cacheable_request(request):
+    if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
+        return False
+    if getattr(request, "_bypasses_page_cache", False):
+        return False
+    if request.path.startswith(settings.PAGE_CACHE_EXCLUDE):
+        return False
+    allowed = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    return not (set(request.COOKIES) - allowed)
+
+
+def page_key(request):
+    """The page's key: host (checked against ALLOWED_HOSTS here) and full path."""
+    return f"page:{FORMAT}:{digest(request.get_host(), request.get_full_path())}"
+
+
+def register_fresh_field(name, make):
+    """Treat form field `name` like the CSRF token: `make(request)` gives each visitor's value."""
+    _fresh_fields[name] = make
+    fresh_field_patterns.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def fresh_field_patterns():
+    names = "|".join(map(re.escape, _fresh_fields))
+    return re.compile(rf'name="({names})" value="[^"]*"'), re.compile(rf'name="({names})" value="{FRESH}"')
+
+
+def cut_fresh(html):
+    """`html` with the visitor's own form values (CSRF token, time stamps) taken out, fit to be shared."""
+    return fresh_field_patterns()[0].sub(rf'name="\g<1>" value="{FRESH}"', html)
+
+
+def fresh_value(request, name):
+    """This visitor's value of a fresh field: made once per request, for all of the page's pieces."""
+    values = request.__dict__.setdefault("_fresh_values", {})
+    if name not in values:
+        values[name] = str(_fresh_fields[name](request))
+    return values[name]
+
+
+def put_fresh(request, html):
+    """Shared `html` with this visitor's values where `cut_fresh` took them out."""
+    if FRESH not in html:
+        return html
+    pattern = fresh_field_patterns()[1]
+    return pattern.sub(
+        lambda match: f'name="{match[1]}" value="{escape(fresh_value(request, match[1]))}"', html
+    )
+
+
+def freeze(response):
+    """(status, headers, [text, field name, text, …]): a finished response, cut at its fresh fields."""
+    headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
+    pieces = fresh_field_patterns()[1].split(cut_fresh(response.content.decode(response.charset)))
+    return response.status_code, headers, [piece.encode(response.charset) for piece in pieces]
+
+
+def thaw(request, stored, csrf):
+    """The response `freeze` kept, with this visitor's fresh values (and CSRF cookie, through `csrf`)."""
+    status, headers, pieces = stored
+    names = [piece.decode() for piece in pieces[1::2]]
+    if CSRF_FIELD_NAME in names:
+        csrf.process_request(request)  # reads this visitor's CSRF cookie, if any
+    body = bytearray(pieces[0])
+    for name, text in zip(names, pieces[2::2], strict=True):
+        body += f'name="{name}" value="{escape(fresh_value(request, name))}"'.encode() + text
+    response = HttpResponse(bytes(body), status=status)
+    for name, value in headers:
+        response[name] = value
+    if CSRF_FIELD_NAME in names:
+        csrf.process_response(request, response)  # sets the cookie when the token is new
+    return response
+
+
+class PageCacheMiddleware:
+    """Serve and store anonymous pages; answer 304 through an ETag made of the page's topic versions.
+
+    It sits near the top of MIDDLEWARE, so a hit skips sessions, locale, authentication and the
+    view: what is stored is the finished answer (status, headers, body) of the whole stack below,
+    without its cookies. The visitor's CSRF cookie and token are made fresh on every hit.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request):
+        tokens = open_request()
+        try:
+            response = self.respond(request)
+        finally:
+            close_request(tokens)
+        if is_private(request):
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    def respond(self, request):
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+        key = page_key(request)
+        if (entry := current_entries([key]).get(key)) is not None:
+            response = thaw(request, entry[1], self.csrf)
+            response["X-Page-Cache"] = "hit"
+        else:
+            with Recording() as recording:
+                response = self.get_response(request)
+            if not self.is_cacheable_response(request, response):
+                return response
+            entry = (recording.stored_versions(), freeze(response))
+            if entry[0] is not None:
+                keep({key: entry}, settings.PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        if entry[0] is not None:
+            response["ETag"] = f'W/"{digest(sorted(entry[0].items()))[:20]}-{key[-12:]}"'
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    @staticmethod
+    def is_cacheable_response(request, response):
+        if response.status_code != 200 or response.streaming:
+            return False
+        if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
+            return False
+        if is_private(request):
+            return False
+        session = getattr(request, "session", None)
+        if session is not None and session.modified:
+            return False
+        cache_control = response.get("Cache-Control", "")
+        return not any(word in cache_control for word in ("private", "no-store", "no-cache", "max-age=0"))
