@@ -1,7 +1,13 @@
 from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
 
 from magazine.cache import depends_on, mark_private
 
@@ -57,11 +63,15 @@ class CommentSection:
     @property
     def count(self):
         depends_on(f"comments:{self.article.pk}")  # also in the fragment that shows it
-        return self._count
+        return self._counts["approved"]
 
     @cached_property
-    def _count(self):
-        return self.article.comments.approved().count()
+    def _counts(self):
+        """The approved comments (the heading) and the threads this browser sees (the pages): one query."""
+        return self.article.comments.for_page(own_ids=self.own_ids).aggregate(
+            approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
+            threads=Count("pk", filter=Q(parent__isnull=True)),
+        )
 
     @property
     def threads(self):
@@ -70,21 +80,33 @@ class CommentSection:
 
     @cached_property
     def _threads(self):
+        """The page of threads: its top-level comments, then all their shown replies in one query."""
         visible = self.article.comments.for_page(own_ids=self.own_ids).order_by("created_at", "id")
-        page = Paginator(visible.filter(parent__isnull=True), settings.COMMENTS_THREADS_PER_PAGE).get_page(
-            self.page_number
-        )
-        page.object_list = level = list(page.object_list)
-        for _depth in range(settings.COMMENTS_MAX_DEPTH):
-            parents = {comment.pk: comment for comment in level}
+        paginator = Paginator(visible.filter(parent__isnull=True), settings.COMMENTS_THREADS_PER_PAGE)
+        paginator.count = self._counts["threads"]
+        page = paginator.get_page(self.page_number)
+        page.object_list = top = list(page.object_list)
+        levels = settings.COMMENTS_MAX_DEPTH - 1  # levels of replies below a top-level comment
+        by_parent = {}
+        if top and levels > 0:
+            ids = [comment.pk for comment in top]
+            # A reply k levels down: its parent k-1 times over is one of the page's threads.
+            below = Q()
+            for level in range(levels):
+                below |= Q(**{"__".join(["parent"] * level + ["parent_id__in"]): ids})
+            for reply in visible.filter(below):
+                by_parent.setdefault(reply.parent_id, []).append(reply)
+        # Walked from the top, so a reply whose parent is not shown is left out with it.
+        level = top
+        for _depth in range(levels + 1):
             for comment in level:
-                comment.children = []
-            if not parents or _depth == settings.COMMENTS_MAX_DEPTH - 1:
-                break
-            level = list(visible.filter(parent_id__in=parents))
-            for comment in level:
-                parents[comment.parent_id].children.append(comment)
+                comment.children = by_parent.get(comment.pk, []) if _depth < levels else []
+            level = [child for comment in level for child in comment.children]
         return page
+
+    def threads_html(self):
+        """The page's threads as the list items of `comments/_comment.html`, built in Python."""
+        return thread_items(self.threads, self)
 
     @cached_property
     def reply_to(self):
@@ -122,3 +144,54 @@ def article_comments(context):
 def comment_text(value):
     """Plain comment text as HTML: escaped, http(s) links with rel="nofollow ugc noopener", line breaks."""
     return render_comment_text(str(value))
+
+
+def thread_items(comments, section):
+    """`<li>` items of these comments and their `children`, for the article page's comment section.
+
+    Built in Python rather than by a template included once per comment (the cost of a cold page).
+    Every reader-written value is escaped by format_html; the text goes through render_comment_text.
+    """
+    words = {"pending": gettext("Awaiting moderation"), "reply": gettext("Reply")}
+    return mark_safe("".join(thread_item(comment, section, words) for comment in comments))
+
+
+def thread_item(comment, section, words):
+    if comment.author_url:
+        author = format_html(
+            '<a href="{}" rel="nofollow ugc noopener">{}</a>', comment.author_url, comment.author_name
+        )
+    else:
+        author = conditional_escape(comment.author_name)
+    created = template_localtime(comment.created_at)
+    pending = comment.is_pending
+    reply = ""
+    if section.allowed and comment.is_answerable:
+        reply = format_html(
+            '\n      <a class="comment__reply" href="?replytocom={}#comment-form" rel="nofollow">{}</a>',
+            comment.pk,
+            words["reply"],
+        )
+    replies = ""
+    if comment.children:
+        replies = format_html(
+            '\n  <ol class="comment__replies">\n      {}\n    </ol>',
+            thread_items(comment.children, section),
+        )
+    return format_html(
+        '\n<li class="comment{}" id="comment-{}">\n  <article class="comment__content">\n'
+        '    <header class="comment__meta">\n      <span class="comment__author">{}</span>\n'
+        '      <a class="comment__permalink" href="{}#comment-{}"><time datetime="{}">{}</time></a>{}\n'
+        '    </header>\n    <div class="comment__text">{}</div>{}\n  </article>{}\n</li>\n',
+        " comment--pending" if pending else "",
+        comment.pk,
+        author,
+        section.article_url,
+        comment.pk,
+        date_format(created, "c"),
+        date_format(created, "j E Y, H:i"),
+        format_html('\n      <em class="comment__status">{}</em>', words["pending"]) if pending else "",
+        render_comment_text(str(comment.body)),
+        reply,
+        replies,
+    )
