@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from taggit.models import TaggedItem
 
-from magazine.cache import depends_on, unrecorded
+from magazine.cache import depends_on
 
 from .models import SEARCH_COLUMNS, Article, versions_for_language
 
@@ -18,8 +18,8 @@ def related_articles(article, language, *, count=RELATED_COUNT):
     """Up to `count` other published articles sharing a tag, the section or a person with `article`:
     never it or one of its versions, one version of each, the reader's `language` first, newest first.
 
-    Uses the article's prefetched tags and authors; costs three queries: the newest related groups,
-    their versions, the authors of those chosen.
+    Uses the article's prefetched tags and authors; costs three queries: the versions of the newest
+    related groups (light rows), the chosen ones, their authors.
     """
     tag_ids = [tag.pk for tag in article.tags.all()]
     people_ids = [person.pk for person in article.authors.all()]
@@ -46,22 +46,23 @@ def related_articles(article, language, *, count=RELATED_COUNT):
     published = Article.objects.published()
     # Matching by version group: a translation may lack the tags its original carries. Only the
     # newest related groups are weighed: the newest articles are walked in order (no sort of a whole
-    # section), then their versions.
+    # section), then their versions: the originals by primary key and the translations by their
+    # original, each through an index (one query; one subquery joined by OR would scan the table).
     newest = (
         published.filter(shared)
+        .exclude(Q(pk=own_root) | Q(translation_of=own_root))
         .annotate(root=Coalesce("translation_of", "pk"))
         .order_by("-publish_at", "-id")
         .values_list("root", flat=True)[:GROUPS_LOOKED_AT]
     )
-    newest = list(newest)  # a list, not a subquery: the versions are then found through indexes
-    versions = (
-        published.filter(Q(pk__in=newest) | Q(translation_of__in=newest))
-        .exclude(Q(pk=own_root) | Q(translation_of=own_root))
-        .select_related("issue", "section", "interviewee")
-        .defer(*SEARCH_COLUMNS)
-    )
-    with unrecorded():  # the page shows, and so depends on, only the articles chosen below
-        chosen = versions_for_language(list(versions), language)[:count]
-    depends_on(*(f"article:{version.pk}" for version in chosen))
-    prefetch_related_objects(chosen, "authors")
+    columns = ("pk", "translation_of_id", "language", "publish_at")
+    originals = published.filter(pk__in=newest).order_by().values_list(*columns, named=True)
+    translations = published.filter(translation_of__in=newest).order_by().values_list(*columns, named=True)
+    # Light rows for the choice; only the chosen are loaded whole (and so recorded as shown).
+    chosen = [row.pk for row in versions_for_language(originals.union(translations), language)[:count]]
+    if not chosen:
+        return []
+    loaded = Article.objects.filter(pk__in=chosen).select_related("issue", "section", "interviewee")
+    loaded = {version.pk: version for version in loaded.defer(*SEARCH_COLUMNS).prefetch_related("authors")}
+    chosen = [loaded[pk] for pk in chosen]
     return chosen

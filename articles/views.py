@@ -11,7 +11,7 @@ from magazine.cache import depends_on, fragments, listed, mark_private, remember
 from magazine.pagination import lazy_paginate, paginate_counted
 
 from .forms import SearchForm
-from .models import Article
+from .models import SEARCH_COLUMNS, Article
 from .paywall import article_access, can_preview, preview_cut, public_summary, visible_blocks
 from .search import MAX_QUERY_LENGTH, MAX_RANKED, no_results, search_articles, shown_texts, snippet
 from .structured_data import article_json_ld
@@ -23,7 +23,9 @@ def language_urls(article):
     The switcher leads to the translation where one is published; otherwise to that language's
     version of the nearest page: the article's issue, its section, or the home page.
     """
-    versions = {version.language: version for version in article.versions().published()}
+    # Only what a link needs: the search columns of a version are its whole text again.
+    versions = article.versions().published().only("slug", "language", "translation_of_id")
+    versions = {version.language: version for version in versions}
     versions[article.language] = article
     switcher, alternates = {}, {}
     for code, _name in settings.LANGUAGES:
@@ -42,7 +44,9 @@ def language_urls(article):
 def load_article(articles, slug):
     """The article with what its page shows of it: (article, switcher URLs, hreflang URLs, summary)."""
     article = get_object_or_404(
-        articles.select_related("issue", "section", "interviewee").prefetch_related("authors", "tags"),
+        articles.select_related("issue", "section", "interviewee")
+        .prefetch_related("authors", "tags")
+        .defer(*SEARCH_COLUMNS),  # the indexed texts: the whole text again, never shown
         slug=slug,
     )
     return article, *language_urls(article), public_summary(article)
