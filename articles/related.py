@@ -1,7 +1,8 @@
 """Related reading: what to read next under an article, chosen from what it shares with others."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from taggit.models import TaggedItem
 
@@ -55,6 +56,8 @@ def related_articles(article, language, *, count=RELATED_COUNT):
         .order_by("-publish_at", "-id")
         .values_list("root", flat=True)[:GROUPS_LOOKED_AT]
     )
+    # Compiled once: the ORM would compile it again for each half of the union.
+    newest = RawSQL(*newest.query.sql_with_params())
     columns = ("pk", "translation_of_id", "language", "publish_at")
     originals = published.filter(pk__in=newest).order_by().values_list(*columns, named=True)
     translations = published.filter(translation_of__in=newest).order_by().values_list(*columns, named=True)
@@ -64,5 +67,4 @@ def related_articles(article, language, *, count=RELATED_COUNT):
         return []
     loaded = Article.objects.filter(pk__in=chosen).select_related("issue", "section", "interviewee")
     loaded = {version.pk: version for version in loaded.defer(*SEARCH_COLUMNS).prefetch_related("authors")}
-    chosen = [loaded[pk] for pk in chosen]
-    return chosen
+    return [loaded[pk] for pk in chosen]

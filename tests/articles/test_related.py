@@ -99,7 +99,8 @@ def test_related_reading_costs_a_fixed_number_of_queries(django_assert_max_num_q
         if n % 5 == 0:
             make_article(language="ru", translation_of=article if n == 0 else None, tags=["trade"])
     article = loaded(article)
-    with django_assert_max_num_queries(3):  # the versions of the newest related groups, the chosen, their authors
+    # The versions of the newest related groups, the chosen ones, their authors.
+    with django_assert_max_num_queries(3):
         assert len(related_articles(article, "ru")) == 4
 
 
