@@ -1,7 +1,7 @@
 from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery, Window
 from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import conditional_escape, format_html
@@ -67,11 +67,34 @@ class CommentSection:
 
     @cached_property
     def _counts(self):
-        """The approved comments (the heading) and the threads this browser sees (the pages): one query."""
-        return self.article.comments.for_page(own_ids=self.own_ids).aggregate(
+        """The approved comments (the heading) and the threads this browser sees (the pages).
+
+        Read from the first page's own query when it has threads; else one query of their own.
+        """
+        first = self._first_page
+        if first:
+            return {"approved": first[0].approved_total or 0, "threads": first[0].threads_total}
+        return self._visible.aggregate(
             approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
             threads=Count("pk", filter=Q(parent__isnull=True)),
         )
+
+    @cached_property
+    def _visible(self):
+        return self.article.comments.for_page(own_ids=self.own_ids).order_by("created_at", "id")
+
+    @cached_property
+    def _first_page(self):
+        """The threads of the first page (what most views show) with both counts, in one query; None
+        when another page is asked for."""
+        if self.page_number not in ("", "1"):
+            return None
+        approved = self.article.comments.approved().order_by().values("article")
+        approved = approved.annotate(total=Count("pk")).values("total")
+        threads = self._visible.filter(parent__isnull=True).annotate(
+            approved_total=Subquery(approved), threads_total=Window(Count("pk"))
+        )
+        return list(threads[: settings.COMMENTS_THREADS_PER_PAGE])
 
     @property
     def threads(self):
@@ -81,11 +104,14 @@ class CommentSection:
     @cached_property
     def _threads(self):
         """The page of threads: its top-level comments, then all their shown replies in one query."""
-        visible = self.article.comments.for_page(own_ids=self.own_ids).order_by("created_at", "id")
-        paginator = Paginator(visible.filter(parent__isnull=True), settings.COMMENTS_THREADS_PER_PAGE)
+        paginator = Paginator(self._visible.filter(parent__isnull=True), settings.COMMENTS_THREADS_PER_PAGE)
         paginator.count = self._counts["threads"]
-        page = paginator.get_page(self.page_number)
-        page.object_list = top = list(page.object_list)
+        if self._first_page is not None:
+            page = paginator.page(1)
+            page.object_list = top = self._first_page
+        else:
+            page = paginator.get_page(self.page_number)
+            page.object_list = top = list(page.object_list)
         levels = settings.COMMENTS_MAX_DEPTH - 1  # levels of replies below a top-level comment
         by_parent = {}
         if top and levels > 0:
@@ -94,7 +120,7 @@ class CommentSection:
             below = Q()
             for level in range(levels):
                 below |= Q(**{"__".join(["parent"] * level + ["parent_id__in"]): ids})
-            for reply in visible.filter(below):
+            for reply in self._visible.filter(below):
                 by_parent.setdefault(reply.parent_id, []).append(reply)
         # Walked from the top, so a reply whose parent is not shown is left out with it.
         level = top
