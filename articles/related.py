@@ -1,7 +1,7 @@
 """Related reading: what to read next under an article, chosen from what it shares with others."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from taggit.models import TaggedItem
@@ -26,16 +26,18 @@ def related_articles(article, language, *, count=RELATED_COUNT):
     people_ids = [person.pk for person in article.authors.all()]
     if article.interviewee_id:
         people_ids.append(article.interviewee_id)
-    # EXISTS rather than joins: the newest articles are walked in order until enough share something.
+    # Subqueries rather than joins: the newest articles are walked in order until enough share something
+    # (each subquery is hashed once; uncorrelated, they also cost less to build than EXISTS).
     shared = Q()
     if tag_ids:
-        tagged = TaggedItem.objects.filter(object_id=OuterRef("pk"), tag_id__in=tag_ids)
-        shared |= Q(Exists(tagged.filter(content_type=ContentType.objects.get_for_model(Article))))
+        article_type = ContentType.objects.get_for_model(Article)
+        tagged = TaggedItem.objects.filter(tag_id__in=tag_ids, content_type=article_type)
+        shared |= Q(pk__in=tagged.values("object_id"))
     if article.section_id:
         shared |= Q(section=article.section_id)
     if people_ids:
-        authored = Article.authors.through.objects.filter(article_id=OuterRef("pk"), author_id__in=people_ids)
-        shared |= Q(Exists(authored)) | Q(interviewee__in=people_ids)
+        authored = Article.authors.through.objects.filter(author_id__in=people_ids)
+        shared |= Q(pk__in=authored.values("article_id")) | Q(interviewee__in=people_ids)
     if not shared:
         return []
     depends_on(
