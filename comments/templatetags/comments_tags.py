@@ -1,7 +1,8 @@
 from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Subquery, Window
+from django.db.models import Count, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import conditional_escape, format_html
@@ -71,9 +72,9 @@ class CommentSection:
 
         Read from the first page's own query when it has threads; else one query of their own.
         """
-        first = self._first_page
-        if first:
-            return {"approved": first[0].approved_total or 0, "threads": first[0].threads_total}
+        if self._first_page:
+            first = self._first_page[0]
+            return {"approved": first.approved_total or 0, "threads": first.threads_total or 0}
         return self._visible.aggregate(
             approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
             threads=Count("pk", filter=Q(parent__isnull=True)),
@@ -83,18 +84,31 @@ class CommentSection:
     def _visible(self):
         return self.article.comments.for_page(own_ids=self.own_ids).order_by("created_at", "id")
 
+    def _with_replies(self, threads):
+        """`threads` (ids, or a query of them) and their replies down to COMMENTS_MAX_DEPTH levels."""
+        shown = Q(pk__in=threads)
+        for level in range(settings.COMMENTS_MAX_DEPTH - 1):
+            # A reply k levels down: its parent k-1 times over is one of the threads.
+            shown |= Q(**{"__".join(["parent"] * level + ["parent_id__in"]): threads})
+        return self._visible.filter(shown)
+
     @cached_property
     def _first_page(self):
-        """The threads of the first page (what most views show) with both counts, in one query; None
-        when another page is asked for."""
+        """The first page (what most views show): its threads, their replies and both counts in one
+        query; None when another page is asked for."""
         if self.page_number not in ("", "1"):
             return None
+        threads = self._visible.filter(parent__isnull=True)
+        # Compiled once for the three places it is used in.
+        page = RawSQL(*threads.values("pk")[: settings.COMMENTS_THREADS_PER_PAGE].query.sql_with_params())
         approved = self.article.comments.approved().order_by().values("article")
-        approved = approved.annotate(total=Count("pk")).values("total")
-        threads = self._visible.filter(parent__isnull=True).annotate(
-            approved_total=Subquery(approved), threads_total=Window(Count("pk"))
+        thread_count = threads.order_by().values("article")
+        return list(
+            self._with_replies(page).annotate(
+                approved_total=Subquery(approved.annotate(total=Count("pk")).values("total")),
+                threads_total=Subquery(thread_count.annotate(total=Count("pk")).values("total")),
+            )
         )
-        return list(threads[: settings.COMMENTS_THREADS_PER_PAGE])
 
     @property
     def threads(self):
@@ -103,26 +117,23 @@ class CommentSection:
 
     @cached_property
     def _threads(self):
-        """The page of threads: its top-level comments, then all their shown replies in one query."""
+        """The page of threads: its top-level comments, then all their shown replies."""
         paginator = Paginator(self._visible.filter(parent__isnull=True), settings.COMMENTS_THREADS_PER_PAGE)
         paginator.count = self._counts["threads"]
         if self._first_page is not None:
             page = paginator.page(1)
-            page.object_list = top = self._first_page
+            rows = self._first_page
+            page.object_list = top = [comment for comment in rows if comment.parent_id is None]
+            replies = [comment for comment in rows if comment.parent_id is not None]
         else:
             page = paginator.get_page(self.page_number)
             page.object_list = top = list(page.object_list)
-        levels = settings.COMMENTS_MAX_DEPTH - 1  # levels of replies below a top-level comment
+            replies = self._with_replies([comment.pk for comment in top]).exclude(parent=None) if top else []
         by_parent = {}
-        if top and levels > 0:
-            ids = [comment.pk for comment in top]
-            # A reply k levels down: its parent k-1 times over is one of the page's threads.
-            below = Q()
-            for level in range(levels):
-                below |= Q(**{"__".join(["parent"] * level + ["parent_id__in"]): ids})
-            for reply in self._visible.filter(below):
-                by_parent.setdefault(reply.parent_id, []).append(reply)
+        for reply in replies:
+            by_parent.setdefault(reply.parent_id, []).append(reply)
         # Walked from the top, so a reply whose parent is not shown is left out with it.
+        levels = settings.COMMENTS_MAX_DEPTH - 1  # levels of replies below a top-level comment
         level = top
         for _depth in range(levels + 1):
             for comment in level:

@@ -31,8 +31,8 @@ def comment_queries(queries):
     return [sql for sql in queries if '"comments_comment"' in sql]
 
 
-# The first page of threads with the total and the count of threads, then all their replies at once.
-COMMENT_QUERIES = 2
+# The first page of threads, their replies and both counts, in one query.
+COMMENT_QUERIES = 1
 
 
 @pytest.fixture
