@@ -24,9 +24,10 @@ register = template.Library()
 class CommentSection:
     """What the comment section of an article page shows, loaded only when the template asks.
 
-    A page of threads costs the same few queries for 10 or 10 000 comments: the page's top-level
-    comments, then their replies one level at a time (COMMENTS_MAX_DEPTH levels in all). Replies
-    whose parent is not shown (no longer approved) are left out with it. A browser's own waiting
+    A page of threads costs the same queries for 10 or 10 000 comments: the first page is one query
+    (its top-level comments, their replies down to COMMENTS_MAX_DEPTH levels and both counts); a
+    later page is the counts, the page, then its replies. Replies whose parent is not shown (no
+    longer approved) are left out with it. A browser's own waiting
     comments and remembered details make the page private: the page cache never stores it.
     """
 
@@ -142,7 +143,8 @@ class CommentSection:
         return page
 
     def threads_html(self):
-        """The page's threads as the list items of `comments/_comment.html`, built in Python."""
+        """The page's threads as `<li>` items (thread_items): built in Python, not by a template
+        included once per comment."""
         return thread_items(self.threads, self)
 
     @cached_property
