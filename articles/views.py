@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,7 +12,7 @@ from issues.pagination import lazy_paginate, paginate_counted
 from sitecache import depends_on, fragments, listed, mark_private, remember
 
 from .forms import SearchForm
-from .models import Article
+from .models import SEARCH_COLUMNS, Article
 from .paywall import article_access, can_preview, preview_cut, public_summary, visible_blocks
 from .search.query import MAX_RANKED, no_results, search_articles
 from .search.snippets import snippet
@@ -25,7 +26,12 @@ def language_urls(article):
     The switcher leads to the translation where one is published; otherwise to that language's
     version of the nearest page: the article's issue, its section, or the home page.
     """
-    versions = {version.language: version for version in article.versions().published()}
+    versions = {}
+    # An original that no published translation names is its only version: nothing to ask.
+    if article.translation_of_id or getattr(article, "has_translations", True):
+        # Only what a link needs: the search columns of a version are its whole text again.
+        versions = article.versions().published().only("slug", "language", "translation_of_id")
+        versions = {version.language: version for version in versions}
     versions[article.language] = article
     switcher, alternates = {}, {}
     for code, _name in settings.LANGUAGES:
@@ -44,7 +50,10 @@ def language_urls(article):
 def load_article(articles, slug):
     """The article with what its page shows of it: (article, switcher URLs, hreflang URLs, summary)."""
     article = get_object_or_404(
-        articles.select_related("issue", "section", "interviewee").prefetch_related("authors", "tags"),
+        articles.select_related("issue", "section", "interviewee")
+        .prefetch_related("authors", "tags")
+        .defer(*SEARCH_COLUMNS)  # the indexed texts: the whole text again, never shown
+        .annotate(has_translations=Exists(Article.objects.published().filter(translation_of=OuterRef("pk")))),
         slug=slug,
     )
     return article, *language_urls(article), public_summary(article)

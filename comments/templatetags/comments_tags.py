@@ -1,7 +1,14 @@
 from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Count, Q, Subquery
+from django.db.models.expressions import RawSQL
+from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
 
 from sitecache import depends_on, mark_private
 
@@ -17,9 +24,10 @@ register = template.Library()
 class CommentSection:
     """What the comment section of an article page shows, loaded only when the template asks.
 
-    A page of threads costs the same few queries for 10 or 10 000 comments: the page's top-level
-    comments, then their replies one level at a time (COMMENTS_MAX_DEPTH levels in all). Replies
-    whose parent is not shown (no longer approved) are left out with it. A browser's own waiting
+    A page of threads costs the same queries for 10 or 10 000 comments: the first page is one query
+    (its top-level comments, their replies down to COMMENTS_MAX_DEPTH levels and both counts); a
+    later page is the counts, the page, then its replies. Replies whose parent is not shown (no
+    longer approved) are left out with it. A browser's own waiting
     comments and remembered details make the page private: the page cache never stores it.
     """
 
@@ -57,11 +65,51 @@ class CommentSection:
     @property
     def count(self):
         depends_on(f"comments:{self.article.pk}")  # also in the fragment that shows it
-        return self._count
+        return self._counts["approved"]
 
     @cached_property
-    def _count(self):
-        return self.article.comments.approved().count()
+    def _counts(self):
+        """The approved comments (the heading) and the threads this browser sees (the pages).
+
+        Read from the first page's own query when it has threads; else one query of their own.
+        """
+        if self._first_page:
+            first = self._first_page[0]
+            return {"approved": first.approved_total or 0, "threads": first.threads_total or 0}
+        return self._visible.aggregate(
+            approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
+            threads=Count("pk", filter=Q(parent__isnull=True)),
+        )
+
+    @cached_property
+    def _visible(self):
+        return self.article.comments.for_page(own_ids=self.own_ids).order_by("created_at", "id")
+
+    def _with_replies(self, threads):
+        """`threads` (ids, or a query of them) and their replies down to COMMENTS_MAX_DEPTH levels."""
+        shown = Q(pk__in=threads)
+        for level in range(settings.COMMENTS_MAX_DEPTH - 1):
+            # A reply k levels down: its parent k-1 times over is one of the threads.
+            shown |= Q(**{"__".join(["parent"] * level + ["parent_id__in"]): threads})
+        return self._visible.filter(shown)
+
+    @cached_property
+    def _first_page(self):
+        """The first page (what most views show): its threads, their replies and both counts in one
+        query; None when another page is asked for."""
+        if self.page_number not in ("", "1"):
+            return None
+        threads = self._visible.filter(parent__isnull=True)
+        # Compiled once for the three places it is used in.
+        page = RawSQL(*threads.values("pk")[: settings.COMMENTS_THREADS_PER_PAGE].query.sql_with_params())
+        approved = self.article.comments.approved().order_by().values("article")
+        thread_count = threads.order_by().values("article")
+        return list(
+            self._with_replies(page).annotate(
+                approved_total=Subquery(approved.annotate(total=Count("pk")).values("total")),
+                threads_total=Subquery(thread_count.annotate(total=Count("pk")).values("total")),
+            )
+        )
 
     @property
     def threads(self):
@@ -70,21 +118,34 @@ class CommentSection:
 
     @cached_property
     def _threads(self):
-        visible = self.article.comments.for_page(own_ids=self.own_ids).order_by("created_at", "id")
-        page = Paginator(visible.filter(parent__isnull=True), settings.COMMENTS_THREADS_PER_PAGE).get_page(
-            self.page_number
-        )
-        page.object_list = level = list(page.object_list)
-        for _depth in range(settings.COMMENTS_MAX_DEPTH):
-            parents = {comment.pk: comment for comment in level}
+        """The page of threads: its top-level comments, then all their shown replies."""
+        paginator = Paginator(self._visible.filter(parent__isnull=True), settings.COMMENTS_THREADS_PER_PAGE)
+        paginator.count = self._counts["threads"]
+        if self._first_page is not None:
+            page = paginator.page(1)
+            rows = self._first_page
+            page.object_list = top = [comment for comment in rows if comment.parent_id is None]
+            replies = [comment for comment in rows if comment.parent_id is not None]
+        else:
+            page = paginator.get_page(self.page_number)
+            page.object_list = top = list(page.object_list)
+            replies = self._with_replies([comment.pk for comment in top]).exclude(parent=None) if top else []
+        by_parent = {}
+        for reply in replies:
+            by_parent.setdefault(reply.parent_id, []).append(reply)
+        # Walked from the top, so a reply whose parent is not shown is left out with it.
+        levels = settings.COMMENTS_MAX_DEPTH - 1  # levels of replies below a top-level comment
+        level = top
+        for _depth in range(levels + 1):
             for comment in level:
-                comment.children = []
-            if not parents or _depth == settings.COMMENTS_MAX_DEPTH - 1:
-                break
-            level = list(visible.filter(parent_id__in=parents))
-            for comment in level:
-                parents[comment.parent_id].children.append(comment)
+                comment.children = by_parent.get(comment.pk, []) if _depth < levels else []
+            level = [child for comment in level for child in comment.children]
         return page
+
+    def threads_html(self):
+        """The page's threads as `<li>` items (thread_items): built in Python, not by a template
+        included once per comment."""
+        return thread_items(self.threads, self)
 
     @cached_property
     def reply_to(self):
@@ -122,3 +183,54 @@ def article_comments(context):
 def comment_text(value):
     """Plain comment text as HTML: escaped, http(s) links with rel="nofollow ugc noopener", line breaks."""
     return render_comment_text(str(value))
+
+
+def thread_items(comments, section):
+    """`<li>` items of these comments and their `children`, for the article page's comment section.
+
+    Built in Python rather than by a template included once per comment (the cost of a cold page).
+    Every reader-written value is escaped by format_html; the text goes through render_comment_text.
+    """
+    words = {"pending": gettext("Awaiting moderation"), "reply": gettext("Reply")}
+    return mark_safe("".join(thread_item(comment, section, words) for comment in comments))
+
+
+def thread_item(comment, section, words):
+    if comment.author_url:
+        author = format_html(
+            '<a href="{}" rel="nofollow ugc noopener">{}</a>', comment.author_url, comment.author_name
+        )
+    else:
+        author = conditional_escape(comment.author_name)
+    created = template_localtime(comment.created_at)
+    pending = comment.is_pending
+    reply = ""
+    if section.allowed and comment.is_answerable:
+        reply = format_html(
+            '\n      <a class="comment__reply" href="?replytocom={}#comment-form" rel="nofollow">{}</a>',
+            comment.pk,
+            words["reply"],
+        )
+    replies = ""
+    if comment.children:
+        replies = format_html(
+            '\n  <ol class="comment__replies">\n      {}\n    </ol>',
+            thread_items(comment.children, section),
+        )
+    return format_html(
+        '\n<li class="comment{}" id="comment-{}">\n  <article class="comment__content">\n'
+        '    <header class="comment__meta">\n      <span class="comment__author">{}</span>\n'
+        '      <a class="comment__permalink" href="{}#comment-{}"><time datetime="{}">{}</time></a>{}\n'
+        '    </header>\n    <div class="comment__text">{}</div>{}\n  </article>{}\n</li>\n',
+        " comment--pending" if pending else "",
+        comment.pk,
+        author,
+        section.article_url,
+        comment.pk,
+        date_format(created, "c"),
+        date_format(created, "j E Y, H:i"),
+        format_html('\n      <em class="comment__status">{}</em>', words["pending"]) if pending else "",
+        render_comment_text(str(comment.body)),
+        reply,
+        replies,
+    )

@@ -82,3 +82,15 @@ def test_the_paywall_holds_in_every_language(client, code):
     article = make_print_first()
     html = client.get(f"/{code}{article.get_absolute_url()[3:]}").content.decode()
     assert "Public opening words." in html and "HIDDENMARKER" not in html
+
+
+def test_a_translation_links_its_original_and_an_unpublished_translation_is_no_alternate(client):
+    original = make_article(title="Suv", language="uz", slug="suv")
+    make_article(title="Вода", language="ru", slug="voda", translation_of=original)
+    make_article(title="Water", language="en", slug="water", translation_of=original, status="draft")
+    html = client.get("/ru/articles/voda/").content.decode()
+    assert 'hreflang="uz" href="http://testserver/uz/articles/suv/"' in html
+    assert '<link rel="alternate" hreflang="en"' not in html and "/en/articles/water/" not in html
+    html = client.get("/uz/articles/suv/").content.decode()
+    assert 'hreflang="ru" href="http://testserver/ru/articles/voda/"' in html
+    assert "/en/articles/water/" not in html

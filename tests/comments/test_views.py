@@ -313,3 +313,45 @@ def test_approving_refreshes_the_cached_page(client, settings, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         comments_approve(comments=Comment.objects.filter(pk=comment.pk), moderator=make_editor())
     assert "Now public." in page(Client(), article)
+
+
+def test_three_levels_of_replies_nest_escaped_and_a_reply_under_a_hidden_one_is_left_out(client, settings):
+    settings.COMMENTS_MAX_DEPTH = 3
+    article = make_article()
+    top = make_comment(article=article, author_name="<b>Top</b>", author_url="https://a.example/?x=1&y=2")
+    middle = make_comment(parent=top, body="Middle <i>reply</i>.")
+    deepest = make_comment(parent=middle, body="Deepest reply.")
+    hidden = make_comment(parent=top, body="Rejected reply.")
+    orphan = make_comment(parent=hidden, body="Under a rejected one.")
+    Comment.objects.filter(pk=hidden.pk).update(status=Comment.Status.REJECTED)
+    html = page(client, article)
+    assert "&lt;b&gt;Top&lt;/b&gt;" in html and "<b>Top</b>" not in html
+    assert 'href="https://a.example/?x=1&amp;y=2" rel="nofollow ugc noopener"' in html
+    assert "Middle &lt;i&gt;reply&lt;/i&gt;." in html
+    nested = html[html.index(f'id="comment-{top.pk}"') :]
+    assert nested.index(f'id="comment-{middle.pk}"') < nested.index(f'id="comment-{deepest.pk}"')
+    assert nested.count('<ol class="comment__replies">') == 2
+    assert "Rejected reply." not in html and "Under a rejected one." not in html
+    assert f"?replytocom={middle.pk}#" in html and f"?replytocom={deepest.pk}#" not in html
+    assert f'id="comment-{orphan.pk}"' not in html
+
+
+def test_the_heading_counts_approved_replies_even_when_no_thread_is_shown(client):
+    article = make_article()
+    top = make_comment(article=article)
+    make_comment(parent=top, body="An approved reply.")
+    Comment.objects.filter(pk=top.pk).update(status=Comment.Status.REJECTED)
+    html = page(client, article)
+    assert "1 comment" in html and "An approved reply." not in html
+
+
+def test_a_later_page_of_threads_counts_and_links_like_the_first(client, settings):
+    settings.COMMENTS_THREADS_PER_PAGE = 2
+    article = make_article()
+    first, second, third = (make_comment(article=article, body=f"Thread {n}.") for n in range(3))
+    make_comment(parent=third, body="A reply on page two.")
+    html = page(client, article)
+    assert "4 comments" in html and "Thread 1." in html and "Thread 2." not in html and "Page 1 of 2" in html
+    later = client.get(article.get_absolute_url(), {"cpage": "2"}).content.decode()
+    assert "4 comments" in later and "Thread 2." in later and "A reply on page two." in later
+    assert "Thread 0." not in later and "Page 2 of 2" in later
