@@ -1,13 +1,16 @@
 """Every helper that makes test data, in one place: `from tests.factories import make_article, ...`.
 
 Each factory saves a valid row (or returns a file's bytes) and takes keyword overrides. The modules:
-content (issues, sections, authors, articles, events, comments), people (users and their roles),
-audience (readers, access grants, subscribers, print subscriptions, institutions, issue codes),
-sending (announcements, letters, Telegram posts), files (images, CSV and Excel lists) and docx
-(Word documents). Helpers that do something other than make data live elsewhere: tests/staff_login.py
-(signing staff in with a second factor), tests/html_forms.py (what a browser submits from a form),
-tests/s3.py (the loopback S3 server), tests/concurrency.py (racing threads), tests/browser/helpers.py
-(driving the browser).
+- content: issues, sections, authors, articles, events, comments;
+- people: users and their roles;
+- audience: readers, access grants, subscribers, print subscriptions, institutions, issue codes;
+- sending: announcements and their deliveries, letters, Telegram posts;
+- files: images, CSV and Excel lists; docx: Word documents.
+
+Helpers that do something other than make data live elsewhere: tests/staff_login.py (signing staff in
+with a second factor), tests/html_forms.py (what a browser submits from a form), tests/s3.py (the
+loopback S3 server), tests/concurrency.py (racing threads), tests/browser/helpers.py (driving the
+browser).
 """
 
 from tests.factories.audience import (
@@ -39,7 +42,7 @@ from tests.factories.people import (
     make_moderator,
     make_user,
 )
-from tests.factories.sending import make_announcement, make_letter, make_telegram_post
+from tests.factories.sending import make_announcement, make_delivery, make_letter, make_telegram_post
 
 __all__ = [
     "PASSWORD",
@@ -53,6 +56,7 @@ __all__ = [
     "make_author",
     "make_batch",
     "make_comment",
+    "make_delivery",
     "make_docx",
     "make_editor",
     "make_event",

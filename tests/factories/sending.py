@@ -1,5 +1,6 @@
 """What the site sends out, for tests: issue announcements, letters and Telegram posts."""
 
+from tests.factories.audience import make_subscriber
 from tests.factories.content import make_article, make_issue
 
 
@@ -24,3 +25,14 @@ def make_telegram_post(*, article=None, **overrides):
 
     article = article or make_article()
     return TelegramPost.objects.create(**{"article": article, "language": article.language} | overrides)
+
+
+def make_delivery(*, announcement=None, subscriber=None, **overrides):
+    """One subscriber's letter of an announcement, waiting unless overridden."""
+    from subscriptions.models import Delivery
+
+    fields = {
+        "announcement": announcement or make_announcement(),
+        "subscriber": subscriber or make_subscriber(),
+    }
+    return Delivery.objects.create(**fields | overrides)

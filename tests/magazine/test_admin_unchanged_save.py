@@ -18,9 +18,10 @@ from magazine.models import Issue, Revision
 from outbox.services import letter_send
 from printsubscribers.services import subscription_link
 from readers.models import AccessGrant
-from subscriptions.models import Announcement, Delivery
+from subscriptions.models import Announcement
 from tests.factories import (
     make_comment,
+    make_delivery,
     make_event,
     make_grant,
     make_reader,
@@ -57,7 +58,7 @@ def make_objects_the_demo_lacks():
         email="reader@example.com", language="ru", status="confirmed", confirmed_at=now
     )
     announcement = Announcement.objects.create(issue=Issue.objects.published().first(), started_at=now)
-    Delivery.objects.create(
+    make_delivery(
         announcement=announcement, subscriber=subscriber, status="failed", attempts=1, last_error="refused"
     )
     # The embargo's row, a reader and their grant (times to the microsecond, a note of several lines).

@@ -14,13 +14,13 @@ from articles.models import EmbargoSettings
 from comments.models import Comment, DiscussionSettings
 from institutions.models import Institution
 from magazine.models import Contacts
-from subscriptions.models import Delivery
 from tests.factories import (
     make_announcement,
     make_article,
     make_author,
     make_batch,
     make_comment,
+    make_delivery,
     make_event,
     make_grant,
     make_issue,
@@ -182,9 +182,7 @@ def objects():
         "comments.discussionsettings": 1,
         "subscriptions.subscriber": subscriber.pk,
         "subscriptions.announcement": announcement.pk,
-        "subscriptions.delivery": Delivery.objects.create(
-            announcement=announcement, subscriber=subscriber
-        ).pk,
+        "subscriptions.delivery": make_delivery(announcement=announcement, subscriber=subscriber).pk,
         "readers.reader": reader.pk,
         "readers.accessgrant": make_grant(reader=reader).pk,
         "issuecodes.codebatch": make_batch(issue=issue)[0].pk,

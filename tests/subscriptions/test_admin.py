@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from subscriptions.models import Announcement, Delivery, Subscriber
-from tests.factories import make_announcement, make_issue, make_subscriber, make_user
+from tests.factories import make_announcement, make_delivery, make_issue, make_subscriber, make_user
 
 pytestmark = pytest.mark.django_db
 SUBSCRIBERS = "/admin/subscriptions/subscriber/"
@@ -92,7 +92,7 @@ def test_the_announcement_list_counts_deliveries_in_one_query(editor_client, dja
     for _ in range(5):
         announcement = make_announcement()
         for subscriber, status in zip(subscribers, ["sent", "failed", "pending"], strict=True):
-            Delivery.objects.create(announcement=announcement, subscriber=subscriber, status=status)
+            make_delivery(announcement=announcement, subscriber=subscriber, status=status)
     with django_assert_max_num_queries(9):  # 8, and django-otp loading the session's second factor
         html = editor_client.get(ANNOUNCEMENTS).content.decode()
     assert html.count('<td class="field-sent">1</td>') == 5
@@ -125,9 +125,7 @@ def test_the_send_action_is_offered_only_to_those_allowed_to_send(client, mailou
 
 def test_the_delivery_log_is_read_only(manager_client):
     announcement = make_announcement()
-    delivery = Delivery.objects.create(
-        announcement=announcement, subscriber=make_subscriber(), status="failed"
-    )
+    delivery = make_delivery(announcement=announcement, subscriber=make_subscriber(), status="failed")
     response = manager_client.get(f"/admin/subscriptions/delivery/{delivery.pk}/change/")
     assert response.status_code == 200 and 'name="_save"' not in response.content.decode()
     assert manager_client.get("/admin/subscriptions/delivery/add/").status_code == 403
@@ -136,7 +134,7 @@ def test_the_delivery_log_is_read_only(manager_client):
 def test_a_subscribers_page_shows_the_announcements_that_failed_to_reach_them(manager_client):
     subscriber = make_subscriber()
     announcement = make_announcement()
-    Delivery.objects.create(
+    make_delivery(
         announcement=announcement,
         subscriber=subscriber,
         status="failed",
@@ -150,7 +148,7 @@ def test_a_subscribers_page_shows_the_announcements_that_failed_to_reach_them(ma
 
 def test_a_manager_edits_a_subscriber_whose_page_lists_deliveries(manager_client):
     subscriber = make_subscriber(language="en")
-    delivery = Delivery.objects.create(announcement=make_announcement(), subscriber=subscriber, status="sent")
+    delivery = make_delivery(announcement=make_announcement(), subscriber=subscriber, status="sent")
     url = f"{SUBSCRIBERS}{subscriber.pk}/change/"
     form = manager_client.get(url).content.decode()
     assert 'name="deliveries-TOTAL_FORMS"' in form and f'value="{delivery.pk}"' in form

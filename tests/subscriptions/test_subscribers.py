@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from subscriptions.models import Delivery, Subscriber, SubscriberQuerySet
 from subscriptions.services import subscriber_confirm, subscriber_subscribe, subscriber_unsubscribe
-from tests.factories import make_announcement, make_subscriber
+from tests.factories import make_announcement, make_delivery, make_subscriber
 
 pytestmark = pytest.mark.django_db
 Status = Subscriber.Status
@@ -137,8 +137,8 @@ def test_unsubscribing_is_immediate_and_drops_queued_letters_but_keeps_failures(
     subscriber = make_subscriber()
     queued = make_announcement()
     failed = make_announcement()
-    Delivery.objects.create(announcement=queued, subscriber=subscriber)
-    Delivery.objects.create(announcement=failed, subscriber=subscriber, status="failed", attempts=1)
+    make_delivery(announcement=queued, subscriber=subscriber)
+    make_delivery(announcement=failed, subscriber=subscriber, status="failed", attempts=1)
     subscriber_unsubscribe(subscriber=subscriber)
     subscriber_unsubscribe(subscriber=subscriber)
     assert subscriber.status == Status.UNSUBSCRIBED and subscriber.unsubscribed_at
