@@ -120,6 +120,36 @@ def editor_client(client, editor):
     return client
 
 
+@pytest.fixture
+def reader(db):
+    """A reader who has signed in before."""
+    from tests.factories import make_reader
+
+    return make_reader(email="dilnoza@example.uz")
+
+
+@pytest.fixture
+def reader_client(client, reader):
+    """The test client, signed in as `reader`."""
+    from tests.readers.helpers import sign_in_as
+
+    return sign_in_as(client, reader)
+
+
+@pytest.fixture
+def manager(db):
+    """A subscriber manager (readers' access, issue codes, print subscriptions, institutions)."""
+    from tests.factories import make_manager
+
+    return make_manager()
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
+
+
 class TaskQueue:
     """The real database queue (django-tasks-db), worked through in this process by `run()`."""
 

@@ -8,8 +8,9 @@ from approvals.models import Approval, Proposal
 from approvals.services import approval_answer, approval_blocks, proposal_decide, text_digest
 from outbox.models import Letter
 from revisions.models import Revision
-from tests.approvals.helpers import link_path, make_interview, run_together, send_link
-from tests.factories import make_article, make_user
+from tests.approvals.helpers import link_path, send_link
+from tests.concurrency import run_together
+from tests.factories import make_article, make_interview, make_user
 from tests.html_forms import read_form
 from tests.subscriptions.helpers import RefusingBackend, use_backend
 

@@ -5,8 +5,9 @@ import pytest
 from approvals.services import approval_answer, approval_blocks, text_digest
 from revisions.models import Revision
 from staff.models import AuditEvent
-from tests.approvals.helpers import make_interview, send_link
+from tests.approvals.helpers import send_link
 from tests.editorial_audit import audit_events
+from tests.factories import make_interview
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import pytest
 from django.core import signing
 
 from approvals.tokens import SALT, approval_token_make, approval_token_read
-from subscriptions.models import Subscriber
 from subscriptions.tokens import confirm_token_make
-from tests.approvals.helpers import make_interview, send_link
+from tests.approvals.helpers import send_link
+from tests.factories import make_interview, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_an_altered_token_is_refused():
 
 
 def test_a_token_made_for_another_purpose_is_refused():
-    subscriber = Subscriber.objects.create(email="a@example.org")
+    subscriber = make_subscriber(email="a@example.org")
     assert approval_token_read(confirm_token_make(subscriber), article_id=subscriber.pk) is None
     other_salt = signing.dumps([1, 1], salt="another")
     assert approval_token_read(other_salt, article_id=1) is None

@@ -10,8 +10,9 @@ from approvals.models import Approval, Proposal
 from approvals.services import LinkClosed, approval_answer, approval_blocks, approval_revoke, text_digest
 from revisions.models import Revision
 from sitecache import page_key
-from tests.approvals.helpers import make_interview, run_together, send_link
-from tests.factories import make_editor
+from tests.approvals.helpers import send_link
+from tests.concurrency import run_together
+from tests.factories import make_editor, make_interview
 from tests.html_forms import read_form
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles.word_import import read_word_document
-from tests.docx import make_docx, png_bytes
+from tests.factories import make_docx, png_bytes
 
 
 def read(items, **kwargs):

@@ -9,8 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from articles.admin_import import IMAGE_SALT
 from articles.models import Article
 from revisions.models import Revision
-from tests.docx import make_docx, png_bytes
-from tests.factories import make_article, make_issue, make_user
+from tests.factories import make_article, make_docx, make_issue, make_moderator, png_bytes
 
 pytestmark = pytest.mark.django_db
 INTERVIEW = [
@@ -52,7 +51,7 @@ def test_the_upload_page_opens_for_an_editor(editor_client):
 
 
 def test_a_user_who_may_not_add_articles_cannot_import(client):
-    client.force_login(make_user(groups=["Moderators"], is_staff=True))
+    client.force_login(make_moderator())
     assert client.get("/admin/articles/article/import/").status_code == 403
 
 

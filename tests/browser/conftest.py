@@ -54,10 +54,19 @@ def browser():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"Browser tests cannot run in CI: {reason}")
         pytest.skip(reason)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    outside = {alias: connections[alias] for alias in connections}
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        # With Playwright's loop running, Django's per-thread connections are looked up per async
+        # context instead, which starts empty: the tests would get new connection objects that lack
+        # the migrated rows serialized at set-up, so their serialized_rollback would do nothing and
+        # their flush would re-create content types that the next test then loads again (a
+        # duplicate) or leave no groups behind. Keep using the connections the other tests use.
+        for alias, connection in outside.items():
+            connections[alias] = connection
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield browser
         browser.close()

@@ -7,12 +7,13 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from articles.models import ArticleBlock
-from issues.models import Contacts, Event
+from issues.models import Contacts
 from tests.factories import (
     image_file,
     make_article,
     make_author,
     make_comment,
+    make_event,
     make_issue,
     make_print_first,
     make_section,
@@ -89,9 +90,9 @@ def magazine():
     make_article(issue=older, section=analysis, title="Borders and trust", slug="borders", tags=["water"])
     make_article(title="A partner's forum on trade", slug="partner-forum", is_sponsored=True)
     now = timezone.now()
-    upcoming = Event.objects.create(title="Presentation of issue 1-2/2025", starts_at=now + timedelta(days=5))
+    upcoming = make_event(title="Presentation of issue 1-2/2025", starts_at=now + timedelta(days=5))
     with_image(upcoming, "image", "The hall of the presentation", size=(1200, 800))
-    Event.objects.create(title="Round table on water", place="Tashkent", starts_at=now - timedelta(days=30))
+    make_event(title="Round table on water", place="Tashkent", starts_at=now - timedelta(days=30))
     Contacts(address="Tashkent, Amir Temur 1", phone="+998 71 000 00 00", email="editors@example.com").save()
 
 

@@ -16,8 +16,15 @@ from django.utils import timezone, translation
 from articles.models import Article
 from revisions.models import Revision
 from tests.browser.conftest import SCREENSHOTS
-from tests.docx import make_docx, png_bytes
-from tests.factories import image_file, make_article, make_editor, make_issue, make_section
+from tests.factories import (
+    image_file,
+    make_article,
+    make_docx,
+    make_editor,
+    make_issue,
+    make_section,
+    png_bytes,
+)
 from tests.staff_login import authenticator_for, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -13,14 +13,21 @@ from comments.models import Comment
 from outbox.models import Letter
 from revisions.models import Revision
 from revisions.snapshots import revision_create
-from subscriptions.models import Announcement, Delivery
-from tests.approvals.helpers import make_interview
+from subscriptions.models import Delivery
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.helpers import admin_sign_in
 from tests.browser.test_accessibility import blocking_violations
 from tests.conftest import DATABASE_TASKS, TaskQueue
-from tests.factories import make_article, make_comment, make_editor, make_issue, make_user
-from tests.subscriptions.helpers import make_subscriber
+from tests.factories import (
+    make_announcement,
+    make_article,
+    make_comment,
+    make_editor,
+    make_interview,
+    make_issue,
+    make_subscriber,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 LANGUAGES = ["uz", "ru"]
@@ -130,7 +137,7 @@ def test_an_announcement_is_previewed_test_sent_and_sent_with_progress(
     issue = make_issue(year=2026, number_first=3, theme="Suv", theme_ru="Вода")
     make_article(issue=issue, title="Daryolar", language="uz")
     make_article(issue=issue, title="Реки", language="ru")
-    announcement = Announcement.objects.create(issue=issue)
+    announcement = make_announcement(issue=issue)
     for n in range(3):
         make_subscriber(email=f"reader{n}@example.org", language=language)
     context, page = admin_page(browser, live_server, language)

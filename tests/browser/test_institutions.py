@@ -5,8 +5,7 @@ import pytest
 
 from institutions.models import InstitutionReading
 from tests.browser.test_accessibility import blocking_violations
-from tests.factories import make_print_first
-from tests.institutions.helpers import make_institution
+from tests.factories import make_institution, make_print_first
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

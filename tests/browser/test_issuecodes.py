@@ -11,8 +11,7 @@ from issuecodes.exports import redeem_url
 from issuecodes.models import CodeBatch
 from readers.models import AccessGrant
 from tests.browser.test_accessibility import blocking_violations
-from tests.factories import make_issue, make_print_first, make_reader
-from tests.issuecodes.helpers import make_batch
+from tests.factories import make_batch, make_issue, make_print_first, make_reader
 from tests.readers.helpers import sign_in_as
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

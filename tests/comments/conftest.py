@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from comments.forms import rendered_at_token
-from tests.factories import make_user
+from tests.factories import make_moderator
 
 
 def form_data(**overrides):
@@ -30,5 +30,5 @@ def post_comment():
 
 @pytest.fixture
 def moderator_client(client):
-    client.force_login(make_user(groups=["Moderators"], is_staff=True))
+    client.force_login(make_moderator())
     return client

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from institutions.models import InstitutionReading
 from institutions.services import reading_count
-from tests.factories import make_grant, make_print_first, make_reader
-from tests.institutions.helpers import make_institution
+from tests.factories import make_grant, make_institution, make_print_first, make_reader
 from tests.readers.helpers import sign_in_as
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]

@@ -7,19 +7,12 @@ from django.utils import timezone
 
 from institutions.models import Institution, InstitutionReading
 from institutions.services import reading_count
-from tests.factories import make_user
-from tests.institutions.helpers import make_institution
+from tests.factories import make_institution, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
 CHANGELIST = "/admin/institutions/institution/"
 ADD = f"{CHANGELIST}add/"
-
-
-@pytest.fixture
-def manager_client(client):
-    client.force_login(make_user(groups=["Subscriber managers"], is_staff=True))
-    return client
 
 
 def form_data(*ranges, **fields):

@@ -5,9 +5,8 @@ import pytest
 from institutions.models import InstitutionReading
 from institutions.services import grants_on_sign_in, reading_count
 from readers.models import AccessGrant
-from tests.approvals.helpers import run_together
-from tests.factories import make_reader
-from tests.institutions.helpers import make_institution
+from tests.concurrency import run_together
+from tests.factories import make_institution, make_reader
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from institutions.models import Institution, InstitutionRange, clean_domains
 from institutions.ranges import as_hex, parse_address, parse_range
-from tests.institutions.helpers import make_institution, make_range
+from tests.factories import make_institution, make_range
 
 
 def error_of(text):

@@ -10,8 +10,7 @@ from institutions.services import grants_on_sign_in, institution_grants_update
 from readers.access import may_read_full
 from readers.cached import reader_with_grants
 from readers.models import AccessGrant
-from tests.factories import make_print_first, make_reader
-from tests.institutions.helpers import make_institution
+from tests.factories import make_institution, make_print_first, make_reader
 from tests.readers.helpers import letter_code
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]

@@ -5,9 +5,8 @@ import pytest
 from issuecodes.models import Code, CodeBatch, Redemption
 from issuecodes.services import RedeemError, code_redeem
 from readers.models import AccessGrant
-from tests.approvals.helpers import run_together
-from tests.factories import make_reader
-from tests.issuecodes.helpers import make_batch
+from tests.concurrency import run_together
+from tests.factories import make_batch, make_reader
 
 # serialized_rollback: the flush after a transactional test must leave the migrated rows for the next ones.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

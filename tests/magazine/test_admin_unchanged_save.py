@@ -13,15 +13,23 @@ from django.utils import timezone
 
 from articles.models import Article, EmbargoSettings
 from comments.models import DiscussionSettings
-from issues.models import Event, Issue
+from issues.models import Issue
 from outbox.services import letter_send
-from printsubscribers.models import PrintSubscription
 from printsubscribers.services import subscription_link
-from readers.models import AccessGrant, Reader
+from readers.models import AccessGrant
 from revisions.admin_revisions import RevisionAdminMixin
 from revisions.models import Revision
-from subscriptions.models import Announcement, Delivery, Subscriber
-from tests.factories import make_comment
+from subscriptions.models import Announcement
+from tests.factories import (
+    make_comment,
+    make_delivery,
+    make_event,
+    make_grant,
+    make_reader,
+    make_subscriber,
+    make_subscription,
+    make_telegram_post,
+)
 from tests.html_forms import read_form
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +40,7 @@ def make_objects_the_demo_lacks():
     times with microseconds (as `timezone.now()` gives them) and several lines of text.
     """
     now = timezone.now()
-    Event.objects.create(
+    make_event(
         title="Round table on water",
         starts_at=now + timedelta(days=3, microseconds=123456),
         ends_at=now + timedelta(days=3, hours=2),
@@ -47,17 +55,17 @@ def make_objects_the_demo_lacks():
     DiscussionSettings.objects.update_or_create(
         pk=1, defaults={"blocked_words": "casino\nloan", "blocked_emails": "@spam.example"}
     )
-    subscriber = Subscriber.objects.create(
+    subscriber = make_subscriber(
         email="reader@example.com", language="ru", status="confirmed", confirmed_at=now
     )
     announcement = Announcement.objects.create(issue=Issue.objects.published().first(), started_at=now)
-    Delivery.objects.create(
+    make_delivery(
         announcement=announcement, subscriber=subscriber, status="failed", attempts=1, last_error="refused"
     )
     # The embargo's row, a reader and their grant (times to the microsecond, a note of several lines).
     EmbargoSettings(open_after_days=180).save()
-    reader = Reader.objects.create(email="dilnoza@example.uz", language="uz", verified_at=now)
-    grant = AccessGrant.objects.create(
+    reader = make_reader(email="dilnoza@example.uz", language="uz", verified_at=now)
+    grant = make_grant(
         reader=reader,
         scope=AccessGrant.Scope.ISSUES,
         starts_at=now - timedelta(days=3, microseconds=654321),
@@ -74,7 +82,7 @@ def make_objects_the_demo_lacks():
     )
     code_redeem(reader=reader, text=codes[0])
     # A print subscription linked to a reader, with its grant (printsubscribers).
-    subscription = PrintSubscription.objects.create(
+    subscription = make_subscription(
         number="1042", name="Dilnoza", postal_code="100017", starts_on=now.date(), ends_on=now.date()
     )
     subscription_link(subscription=subscription, reader=reader)
@@ -96,11 +104,8 @@ def make_objects_the_demo_lacks():
     # A letter waiting in the outbox, and the task that will deliver it.
     letter_send(to=subscriber.email, subject="Confirm", body="Line one.\nLine two.", kind="confirmation")
     # A failed Telegram post of an article (reach; read-only in the admin).
-    from reach.models import TelegramPost
 
-    TelegramPost.objects.create(
-        article=article, language=article.language, status="failed", last_error="400\nx"
-    )
+    make_telegram_post(article=article, language=article.language, status="failed", last_error="400\nx")
 
 
 def stored_row(obj):

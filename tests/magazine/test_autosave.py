@@ -6,7 +6,7 @@ from django.test import Client
 from articles.models import Article
 from revisions.models import Revision
 from tests.articles.test_desk_admin import change_data
-from tests.factories import make_article, make_editor, make_user
+from tests.factories import make_article, make_editor, make_moderator
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +108,7 @@ def test_the_change_page_offers_the_newer_autosave(editor_client):
 
 def test_autosave_answers_only_posts_from_editors_of_the_article(client):
     article = draft_article()
-    client.force_login(make_user(groups=["Moderators"], is_staff=True))
+    client.force_login(make_moderator())
     assert client.post(autosave_url(article), {}).status_code == 403
     client.force_login(make_editor())
     assert client.get(autosave_url(article)).status_code == 405

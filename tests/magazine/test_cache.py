@@ -12,7 +12,7 @@ from articles.models import Article
 from sitecache import SITE, LocalCopies, changed
 from sitecache.backends import RedisCache
 from subscriptions.models import Subscriber
-from tests.factories import make_article, make_issue, make_print_first
+from tests.factories import make_article, make_event, make_issue, make_print_first
 
 pytestmark = pytest.mark.django_db
 
@@ -71,12 +71,9 @@ def test_a_scheduled_article_appears_even_when_an_unrelated_edit_came_first(clie
 def test_an_event_starting_cools_every_page_and_an_edit_cools_no_more_than_itself(client, monkeypatch):
     """Events are in every page's sidebar: their moments move `site`; any other moment, or an edit,
     leaves the pages that do not show it alone."""
-    from issues.models import Event
 
     article, other = make_article(title="Quiet one"), make_article(title="Edited one")
-    Event.objects.create(
-        title="Round table", starts_at=timezone.now() + timedelta(hours=1), is_published=True
-    )
+    make_event(title="Round table", starts_at=timezone.now() + timedelta(hours=1), is_published=True)
     url = article.get_absolute_url()
     client.get(url)
     assert client.get(url)["X-Page-Cache"] == "hit"

@@ -6,10 +6,10 @@ from django.test import Client
 
 from articles.models import Article
 from comments.models import DiscussionSettings
-from issues.models import Contacts, Event
+from issues.models import Contacts
 from revisions.models import Revision
 from sitecache import changed
-from tests.factories import make_article, make_author, make_comment, make_issue, make_section
+from tests.factories import make_article, make_author, make_comment, make_event, make_issue, make_section
 from tests.html_forms import admin_form_data, admin_form_post
 
 pytestmark = pytest.mark.django_db
@@ -155,9 +155,7 @@ def test_what_every_page_shows_cools_every_page(magazine, what):
         section.name = "Security studies"
         section.save()
     elif what == "event":
-        Event.objects.create(
-            title="A round table", starts_at=first.publish_at.replace(year=2030), is_published=True
-        )
+        make_event(title="A round table", starts_at=first.publish_at.replace(year=2030), is_published=True)
     elif what == "contacts":
         contacts, _ = Contacts.objects.get_or_create(pk=1)
         contacts.save()

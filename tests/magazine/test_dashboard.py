@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article
+from tests.factories import make_article, make_moderator, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +33,8 @@ def test_dashboard_counts_pending_comments_and_subscribers_and_draws_the_weekly_
     article = make_article()
     make_comment(article=article, status=Comment.Status.PENDING)
     make_comment(article=article, status=Comment.Status.APPROVED, approved_at=timezone.now())
-    Subscriber.objects.create(
-        email="a@example.org", status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now()
-    )
-    Subscriber.objects.create(email="b@example.org", status=Subscriber.Status.PENDING)
+    make_subscriber(email="a@example.org", status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now())
+    make_subscriber(email="b@example.org", status=Subscriber.Status.PENDING)
     html = admin_client.get("/admin/").content.decode()
     assert "<strong>1</strong> comment waits for moderation" in html
     assert "?status__exact=confirmed" in html and "?status__exact=pending" in html
@@ -45,9 +43,8 @@ def test_dashboard_counts_pending_comments_and_subscribers_and_draws_the_weekly_
 
 
 def test_a_moderator_sees_the_queue_but_not_the_subscribers(client):
-    from tests.factories import make_user
 
-    client.force_login(make_user(groups=["Moderators"], is_staff=True))
+    client.force_login(make_moderator())
     html = client.get("/admin/").content.decode()
     assert "comments wait for moderation" in html and "?status__exact=confirmed" not in html
 

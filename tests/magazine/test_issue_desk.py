@@ -8,7 +8,7 @@ from PIL import Image
 
 from images.processing import crop_box, crop_name
 from issues.models import Issue
-from tests.factories import image_file, make_issue
+from tests.factories import image_file, make_event, make_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -169,10 +169,8 @@ def test_the_issue_and_event_lists_cost_the_same_with_many_rows(
 ):
     from django.utils import timezone
 
-    from issues.models import Event
-
     for n in range(30):
         make_issue(year=2000 + n, number_first=1, theme=f"Theme {n}")
-        Event.objects.create(title=f"Event {n}", starts_at=timezone.now())
+        make_event(title=f"Event {n}", starts_at=timezone.now())
     with django_assert_max_num_queries(14):
         assert editor_client.get(url).status_code == 200

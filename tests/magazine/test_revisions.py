@@ -3,9 +3,9 @@ from django.test import Client
 from taggit.models import Tag
 
 from articles.models import Article
-from issues.models import Event, Issue
+from issues.models import Issue
 from revisions.models import Revision
-from tests.factories import make_article, make_editor, make_issue, make_user
+from tests.factories import make_article, make_editor, make_event, make_issue, make_user
 from tests.html_forms import admin_form_data, admin_form_post, read_form
 
 pytestmark = pytest.mark.django_db
@@ -208,7 +208,7 @@ def test_issue_and_event_saves_keep_revisions(editor_client):
     from django.utils import timezone
 
     issue = make_issue(theme="Water")
-    event = Event.objects.create(title="Round table", starts_at=timezone.now() + timedelta(days=3))
+    event = make_event(title="Round table", starts_at=timezone.now() + timedelta(days=3))
     assert (
         admin_form_post(
             editor_client, issue, admin_form_data(editor_client, issue), theme="Borders"

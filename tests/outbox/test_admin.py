@@ -4,26 +4,19 @@ pages and the dashboard; a retry that sends; the task list and a worker that is 
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles.tasks import search_index_rebuild_task
 from outbox.models import Letter
 from outbox.services import letter_send
-from tests.factories import make_comment, make_user
+from tests.factories import make_comment, make_letter, make_user
 
 pytestmark = pytest.mark.django_db
 LETTERS = "/admin/outbox/letter/"
 TASKS = "/admin/django_tasks_database/dbtaskresult/"
 BROKEN_MAILER = {"default": {"BACKEND": "django.core.mail.backends.filebased.EmailBackend"}}
 WORKING_MAILER = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-
-
-def staff_with(*codenames):
-    user = make_user(is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    return user
 
 
 def test_a_failing_mailer_leaves_a_visible_record_that_a_retry_sends(
@@ -53,15 +46,15 @@ def test_a_failing_mailer_leaves_a_visible_record_that_a_retry_sends(
 
 
 def test_the_retry_action_needs_the_retry_permission(client, task_queue, mailoutbox):
-    letter = Letter.objects.create(to="a@example.org", subject="s", body="b", kind="test", status="failed")
-    client.force_login(staff_with("view_letter"))
+    letter = make_letter(to="a@example.org", subject="s", body="b", kind="test", status="failed")
+    client.force_login(make_user(is_staff=True, permissions=["view_letter"]))
     assert "retry_selected" not in client.get(LETTERS).content.decode()
     client.post(LETTERS, {"action": "retry_selected", "_selected_action": [letter.pk]})
     assert Letter.objects.get().status == "failed" and task_queue.run() == 0
 
 
 def test_letters_cannot_be_written_or_edited_by_hand(admin_client):
-    letter = Letter.objects.create(to="a@example.org", subject="s", body="b", kind="test")
+    letter = make_letter(to="a@example.org", subject="s", body="b", kind="test")
     assert admin_client.get(f"{LETTERS}add/").status_code == 403
     page = admin_client.get(f"{LETTERS}{letter.pk}/change/").content.decode()
     assert 'name="_save"' not in page and "a@example.org" in page
@@ -77,14 +70,14 @@ def test_a_comment_page_shows_the_letters_about_it(admin_client, settings):
 
 def test_the_letter_list_costs_the_same_for_3_or_30_letters(admin_client, django_assert_max_num_queries):
     for n in range(30):
-        Letter.objects.create(to=f"r{n}@example.org", subject="s", body="b", kind="test", status="failed")
+        make_letter(to=f"r{n}@example.org", subject="s", body="b", kind="test", status="failed")
     with django_assert_max_num_queries(10):
         assert admin_client.get(LETTERS).status_code == 200
 
 
 def test_staff_with_the_view_permission_read_the_task_list_and_others_do_not(client, task_queue):
     result = search_index_rebuild_task.enqueue()
-    client.force_login(staff_with("view_dbtaskresult"))
+    client.force_login(make_user(is_staff=True, permissions=["view_dbtaskresult"]))
     assert "search_index_rebuild_task" in client.get(TASKS).content.decode()
     assert client.get(f"{TASKS}{result.id}/change/").status_code == 200
     client.force_login(make_user(is_staff=True))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from outbox.models import Letter
 from outbox.services import letter_send, letters_recover
 from outbox.tasks import letter_deliver
+from tests.factories import make_letter
 from tests.outbox.helpers import use_flaky_backend
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +137,7 @@ def test_each_claim_queues_a_watchdog_for_when_the_claim_runs_out(
 
 def test_recovery_queues_letters_whose_task_was_lost(task_queue, settings, mailoutbox):
     """A web process killed between its commit and the queue write leaves a queued letter without a task."""
-    letter = Letter.objects.create(to="reader@example.org", subject="Hi", body="Text", kind="test")
+    letter = make_letter(to="reader@example.org", subject="Hi", body="Text", kind="test")
     assert letters_recover() == 0  # too recent: its task may simply be waiting
     old = timezone.now() - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT + 1)
     Letter.objects.filter(pk=letter.pk).update(updated_at=old)

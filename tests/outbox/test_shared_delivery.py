@@ -6,23 +6,17 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from outbox.models import Letter
 from outbox.tasks import letter_delivery
 from reach.models import TelegramPost
 from reach.services import telegram_posts_recover, telegram_posts_retry
 from reach.tasks import telegram_delivery
-from tests.factories import make_article
+from tests.factories import make_article, make_letter, make_telegram_post
 
 pytestmark = pytest.mark.django_db
 
 
-def make_letter(**fields):
-    return Letter.objects.create(to="reader@example.org", subject="Hi", body="Text", kind="test", **fields)
-
-
 def make_post(**fields):
-    article = make_article(publish_at=timezone.now() - timedelta(days=3))
-    return TelegramPost.objects.create(article=article, language=article.language, **fields)
+    return make_telegram_post(article=make_article(publish_at=timezone.now() - timedelta(days=3)), **fields)
 
 
 KINDS = pytest.mark.parametrize(

@@ -10,20 +10,13 @@ from django.utils import timezone
 from printsubscribers.models import PrintSubscription
 from printsubscribers.services import subscription_link
 from readers.models import AccessGrant
-from tests.factories import make_reader, make_user
-from tests.printsubscribers.helpers import csv_bytes, make_subscription, xlsx_bytes
+from tests.factories import csv_bytes, make_reader, make_subscription, make_user, xlsx_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
 IMPORT = "/admin/printsubscribers/printsubscription/import/"
 CHANGELIST = "/admin/printsubscribers/printsubscription/"
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?')
-
-
-@pytest.fixture
-def manager_client(client):
-    client.force_login(make_user(groups=["Subscriber managers"], is_staff=True))
-    return client
 
 
 def upload(client, data, *, name="list.csv", fmt="0"):

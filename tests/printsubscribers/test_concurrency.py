@@ -5,9 +5,8 @@ import pytest
 from printsubscribers.models import PrintSubscription
 from printsubscribers.services import AlreadyLinked, subscription_link
 from readers.models import AccessGrant
-from tests.approvals.helpers import run_together
-from tests.factories import make_reader
-from tests.printsubscribers.helpers import make_subscription
+from tests.concurrency import run_together
+from tests.factories import make_reader, make_subscription
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

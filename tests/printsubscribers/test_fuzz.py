@@ -6,8 +6,7 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings, stra
 from printsubscribers.import_files import ImportFileError, read_csv, read_xlsx
 from printsubscribers.importing import PrintSubscriptionResource
 from printsubscribers.models import PrintSubscription
-from tests.factories import make_reader
-from tests.printsubscribers.helpers import HEADER, csv_bytes
+from tests.factories import PRINT_LIST_HEADER, csv_bytes, make_reader
 from tests.readers.helpers import sign_in_as
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
@@ -45,7 +44,7 @@ def test_any_bytes_are_read_or_refused_with_a_clear_error(data):
     )
 )
 def test_any_row_is_imported_or_listed_as_invalid_never_an_error(cells):
-    dataset = read_csv(csv_bytes(";".join(cells), header=HEADER))
+    dataset = read_csv(csv_bytes(";".join(cells), header=PRINT_LIST_HEADER))
     result = PrintSubscriptionResource().import_data(dataset, dry_run=True)
     assert not result.has_errors(), [error.error for _, errors in result.row_errors() for error in errors]
     assert not PrintSubscription.objects.exists()

@@ -7,7 +7,7 @@ import pytest
 from printsubscribers.import_files import ImportFileError, decode, read_csv, read_xlsx
 from printsubscribers.importing import DayWidget, PostalCodeWidget
 from printsubscribers.models import normalize_postal_code
-from tests.printsubscribers.helpers import csv_bytes, xlsx_bytes
+from tests.factories import csv_bytes, xlsx_bytes
 
 ROW = "1042;Dilnoza Karimova;dilnoza@example.uz;100 017;01.01.2026;31.12.2026"
 

@@ -9,8 +9,7 @@ from django.utils import timezone, translation
 from outbox.models import Letter
 from printsubscribers.letters import reminders_send
 from printsubscribers.services import subscription_link
-from tests.factories import make_reader
-from tests.printsubscribers.helpers import make_subscription
+from tests.factories import make_reader, make_subscription
 
 pytestmark = pytest.mark.django_db
 

@@ -10,24 +10,13 @@ from printsubscribers.services import subscription_link
 from readers.access import may_read_full
 from readers.cached import reader_with_grants
 from readers.models import AccessGrant
-from tests.factories import make_print_first, make_reader, make_user
-from tests.printsubscribers.helpers import make_subscription
+from tests.factories import make_manager, make_print_first, make_reader, make_subscription, make_user
 from tests.readers.helpers import sign_in_as
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
 ACTIVATE = "/en/account/print-subscription/"
 WRONG = "The subscriber number and the postal code do not match."
-
-
-@pytest.fixture
-def reader():
-    return make_reader(email="dilnoza@example.uz")
-
-
-@pytest.fixture
-def browser(client, reader):
-    return sign_in_as(client, reader)
 
 
 @pytest.fixture
@@ -47,30 +36,30 @@ def test_the_page_needs_a_signed_in_reader(client):
     assert response["Location"] == "/en/account/sign-in/?next=%2Fen%2Faccount%2Fprint-subscription%2F"
 
 
-def test_the_page_shows_the_form(browser):
-    response = browser.get(ACTIVATE)
+def test_the_page_shows_the_form(reader_client):
+    response = reader_client.get(ACTIVATE)
     assert response.status_code == 200 and 'name="postal_code"' in response.content.decode()
     assert "csrfmiddlewaretoken" in response.content.decode()
 
 
-def test_a_matching_pair_links_the_subscription_and_opens_the_articles(browser, reader, subscription):
+def test_a_matching_pair_links_the_subscription_and_opens_the_articles(reader_client, reader, subscription):
     article = make_print_first()
-    response = browser.post(ACTIVATE, {"number": " 1042 ", "postal_code": "100 017"})
+    response = reader_client.post(ACTIVATE, {"number": " 1042 ", "postal_code": "100 017"})
     assert response.status_code == 302 and response["Location"] == "/en/account/"
     subscription.refresh_from_db()
     assert subscription.reader == reader and subscription.linked_at is not None
     grant = AccessGrant.objects.get(reader=reader)
     assert grant.reason == AccessGrant.Reason.PRINT_SUBSCRIPTION and grant.source == subscription
     assert grant.scope == AccessGrant.Scope.EVERYTHING and subscription.grant == grant
-    page = browser.get("/en/account/").content.decode()
+    page = reader_client.get("/en/account/").content.decode()
     assert "Subscription 1042, until" in page and "activated" in page
     assert may_read_full(article, reader_with_grants(reader.pk))
-    assert "HIDDENMARKER" in browser.get(article.get_absolute_url()).content.decode()
+    assert "HIDDENMARKER" in reader_client.get(article.get_absolute_url()).content.decode()
 
 
-def test_activating_again_makes_no_second_grant(browser, reader, subscription):
-    browser.post(ACTIVATE, {"number": "1042", "postal_code": "100017"})
-    browser.post(ACTIVATE, {"number": "1042", "postal_code": "100017"})
+def test_activating_again_makes_no_second_grant(reader_client, reader, subscription):
+    reader_client.post(ACTIVATE, {"number": "1042", "postal_code": "100017"})
+    reader_client.post(ACTIVATE, {"number": "1042", "postal_code": "100017"})
     assert AccessGrant.objects.filter(reader=reader).count() == 1
 
 
@@ -78,16 +67,16 @@ def test_activating_again_makes_no_second_grant(browser, reader, subscription):
     ("number", "postal_code"), [("1042", "999999"), ("9999", "100017"), ("9999", "999999")]
 )
 def test_a_wrong_pair_gets_one_message_whether_the_number_exists_or_not(
-    browser, subscription, number, postal_code
+    reader_client, subscription, number, postal_code
 ):
-    response = browser.post(ACTIVATE, {"number": number, "postal_code": postal_code})
+    response = reader_client.post(ACTIVATE, {"number": number, "postal_code": postal_code})
     assert response.status_code == 400 and WRONG in response.content.decode()
     assert not AccessGrant.objects.exists()
 
 
-def test_a_subscription_linked_to_another_account_says_so(browser, subscription):
+def test_a_subscription_linked_to_another_account_says_so(reader_client, subscription):
     subscription_link(subscription=subscription, reader=make_reader())
-    response = browser.post(ACTIVATE, {"number": "1042", "postal_code": "100017"})
+    response = reader_client.post(ACTIVATE, {"number": "1042", "postal_code": "100017"})
     assert response.status_code == 400
     assert "already linked to another account" in response.content.decode()
     assert AccessGrant.objects.count() == 1
@@ -96,18 +85,18 @@ def test_a_subscription_linked_to_another_account_says_so(browser, subscription)
 @pytest.mark.parametrize(
     "data", [{}, {"number": "", "postal_code": ""}, {"number": "x" * 500, "postal_code": "1"}]
 )
-def test_bad_input_is_answered_with_the_form_and_a_400(browser, data):
-    assert browser.post(ACTIVATE, data).status_code == 400
+def test_bad_input_is_answered_with_the_form_and_a_400(reader_client, data):
+    assert reader_client.post(ACTIVATE, data).status_code == 400
 
 
-def test_wrong_pairs_are_limited_per_reader(browser, settings, subscription):
+def test_wrong_pairs_are_limited_per_reader(reader_client, settings, subscription):
     settings.PRINTSUBS_ACTIVATE_PER_READER = 3
     for _ in range(3):
-        assert browser.post(ACTIVATE, {"number": "1", "postal_code": "1"}).status_code == 400
-    response = browser.post(ACTIVATE, {"number": "1", "postal_code": "1"})
+        assert reader_client.post(ACTIVATE, {"number": "1", "postal_code": "1"}).status_code == 400
+    response = reader_client.post(ACTIVATE, {"number": "1", "postal_code": "1"})
     assert response.status_code == 429 and "Too many wrong" in response.content.decode()
     # Locked: even the right pair waits.
-    assert browser.post(ACTIVATE, {"number": "1042", "postal_code": "100017"}).status_code == 429
+    assert reader_client.post(ACTIVATE, {"number": "1042", "postal_code": "100017"}).status_code == 429
 
 
 def test_wrong_pairs_are_limited_per_ip_across_readers(client, settings):
@@ -120,18 +109,18 @@ def test_wrong_pairs_are_limited_per_ip_across_readers(client, settings):
     assert client.post(ACTIVATE, {"number": "1", "postal_code": "1"}).status_code == 429
 
 
-def test_the_page_answers_other_methods_with_405(browser):
-    assert browser.put(ACTIVATE).status_code == 405
+def test_the_page_answers_other_methods_with_405(reader_client):
+    assert reader_client.put(ACTIVATE).status_code == 405
 
 
 @pytest.mark.parametrize("language", ["uz", "ru"])
-def test_the_page_is_translated(browser, language):
+def test_the_page_is_translated(reader_client, language):
     from django.utils import translation
 
     with translation.override(language):
         title = translation.gettext("Activate your print subscription")
     assert title != "Activate your print subscription"
-    assert title in browser.get(f"/{language}/account/print-subscription/").content.decode()
+    assert title in reader_client.get(f"/{language}/account/print-subscription/").content.decode()
 
 
 # Linking at sign-in
@@ -178,8 +167,8 @@ def test_an_unverified_address_links_nothing():
 # The account page, the way in, the dashboard
 
 
-def test_the_account_page_links_to_the_activation_page(browser):
-    html = browser.get("/en/account/").content.decode()
+def test_the_account_page_links_to_the_activation_page(reader_client):
+    html = reader_client.get("/en/account/").content.decode()
     assert ACTIVATE in html and "Activate a print subscription" in html
 
 
@@ -195,7 +184,7 @@ def test_the_dashboard_panel_counts_subscriptions(client):
     subscription_link(subscription=linked, reader=make_reader())
     make_subscription(starts_on=today - timedelta(days=5), ends_on=today + timedelta(days=100))
     make_subscription(starts_on=date(2020, 1, 1), ends_on=date(2020, 12, 31))
-    client.force_login(make_user(groups=["Subscriber managers"], is_staff=True))
+    client.force_login(make_manager())
     html = client.get("/admin/").content.decode()
     assert "Print subscriptions" in html and "print subscriptions in force" in html
     from printsubscribers.dashboard import print_subscriptions_panel
@@ -217,11 +206,11 @@ def test_postal_codes_are_stored_normalised():
     assert PrintSubscription.objects.filter(postal_code="AB12").exists()
 
 
-def test_a_grant_a_manager_revoked_is_not_given_again(browser, reader, subscription):
+def test_a_grant_a_manager_revoked_is_not_given_again(reader_client, reader, subscription):
     from readers.services import grant_revoke
 
     linked = subscription_link(subscription=subscription, reader=reader)
     grant_revoke(grant=linked.grant)
-    response = browser.post(ACTIVATE, {"number": "1042", "postal_code": "100017"})
+    response = reader_client.post(ACTIVATE, {"number": "1042", "postal_code": "100017"})
     assert response.status_code == 400 and "was withdrawn" in response.content.decode()
     assert not AccessGrant.objects.live().exists() and AccessGrant.objects.count() == 1

@@ -9,8 +9,8 @@ from reach import reads
 from reach.models import DailyReadCount, TelegramPost
 from reach.services import telegram_posts_detect
 from reach.tasks import telegram_post_send
-from tests.approvals.helpers import run_together
-from tests.factories import make_article
+from tests.concurrency import run_together
+from tests.factories import make_article, make_telegram_post
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -26,7 +26,7 @@ def test_two_detections_at_once_write_and_send_one_post(bot_api):
 
 def test_two_workers_sending_one_post_send_it_once(bot_api):
     article = make_article(publish_at=timezone.now() - timedelta(days=3))
-    post = TelegramPost.objects.create(article=article, language=article.language)
+    post = make_telegram_post(article=article, language=article.language)
     outcomes = run_together(lambda: telegram_post_send.call(post.pk), times=3)
     assert sorted(outcomes) == ["not due", "not due", "sent"]
     assert len(bot_api.calls) == 1

@@ -9,7 +9,7 @@ from articles.models import Article
 from reach.models import TelegramPost
 from reach.services import telegram_posts_detect
 from reach.tasks import telegram_post_send
-from tests.factories import image_file, make_article, make_issue, make_print_first
+from tests.factories import image_file, make_article, make_issue, make_print_first, make_telegram_post
 
 from .conftest import TOKEN
 
@@ -208,7 +208,7 @@ def test_old_articles_are_not_posted_when_edited(bot_api, django_capture_on_comm
 
 def test_an_article_unpublished_before_its_post_is_cancelled(bot_api, django_capture_on_commit_callbacks):
     article = make_article()
-    post = TelegramPost.objects.create(article=article, language=article.language)
+    post = make_telegram_post(article=article, language=article.language)
     Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
     assert telegram_post_send.call(post.pk) == "cancelled"
     assert post_of(article).status == Status.CANCELLED and not bot_api.calls
@@ -216,7 +216,7 @@ def test_an_article_unpublished_before_its_post_is_cancelled(bot_api, django_cap
 
 def test_the_admin_lists_posts_with_status_and_error(admin_client, django_assert_max_num_queries):
     for n in range(5):
-        TelegramPost.objects.create(
+        make_telegram_post(
             article=make_article(),
             language="uz",
             status=Status.FAILED,
@@ -229,7 +229,7 @@ def test_the_admin_lists_posts_with_status_and_error(admin_client, django_assert
 
 
 def test_the_admin_retry_action_posts_again(bot_api, admin_client, django_capture_on_commit_callbacks):
-    post = TelegramPost.objects.create(
+    post = make_telegram_post(
         article=make_article(publish_at=timezone.now() - timedelta(days=3)),
         language="uz",
         status=Status.FAILED,
@@ -247,7 +247,7 @@ def test_the_admin_retry_action_posts_again(bot_api, admin_client, django_captur
 
 
 def test_editors_may_see_and_retry_but_not_edit(editor_client):
-    post = TelegramPost.objects.create(article=make_article(), language="uz", status=Status.FAILED)
+    post = make_telegram_post(article=make_article(), language="uz", status=Status.FAILED)
     assert editor_client.get(reverse("admin:reach_telegrampost_changelist")).status_code == 200
     response = editor_client.get(reverse("admin:reach_telegrampost_change", args=[post.pk]))
     assert response.status_code == 200 and b'name="status"' not in response.content
@@ -255,7 +255,7 @@ def test_editors_may_see_and_retry_but_not_edit(editor_client):
 
 
 def test_the_dashboard_shows_failed_posts(admin_client):
-    TelegramPost.objects.create(
+    make_telegram_post(
         article=make_article(), language="uz", status=Status.FAILED, last_error="Telegram answered 400: gone"
     )
     content = admin_client.get(reverse("admin:index")).content.decode()

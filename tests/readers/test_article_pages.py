@@ -9,8 +9,14 @@ from django.test import Client
 from articles.models import Article
 from readers.models import AccessGrant
 from subscriptions.letters import AnnouncementLetters
-from subscriptions.models import Announcement
-from tests.factories import make_grant, make_issue, make_print_first, make_reader, make_section
+from tests.factories import (
+    make_announcement,
+    make_grant,
+    make_issue,
+    make_print_first,
+    make_reader,
+    make_section,
+)
 from tests.readers.helpers import sign_in_as
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
@@ -174,7 +180,7 @@ def test_the_hidden_part_leaves_the_server_in_no_output(
     page = client.get(article.get_absolute_url()).content.decode()
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1])
     assert ld["isAccessibleForFree"] is False
-    for text in AnnouncementLetters(Announcement.objects.create(issue=article.issue)).rendered("en"):
+    for text in AnnouncementLetters(make_announcement(issue=article.issue)).rendered("en"):
         assert "HIDDENMARKER" not in str(text)
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from readers.feed_keys import KEY_LENGTH, feed_key_digest, feed_key_make, reader_id_for_feed_key
 from readers.models import Reader
 from readers.services import grant_revoke, reader_delete, reader_feed_key_reset
-from tests.factories import make_article, make_grant, make_issue, make_print_first, make_reader
+from tests.factories import make_article, make_grant, make_issue, make_manager, make_print_first, make_reader
 from tests.readers.helpers import sign_in_as
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
@@ -34,11 +34,6 @@ def items(response):
 @pytest.fixture
 def article():
     return make_print_first(title="Water diplomacy", language="en")
-
-
-@pytest.fixture
-def reader():
-    return make_reader(email="dilnoza@example.uz")
 
 
 # The key
@@ -332,11 +327,10 @@ def test_a_reset_needs_a_signed_in_reader(client, reader):
 
 
 def test_a_manager_resets_a_leaked_feed_address(reader, article):
-    from tests.factories import make_user
 
     make_grant(reader=reader)
     old = feed_path(reader)
-    manager = make_user(groups=["Subscriber managers"], is_staff=True)
+    manager = make_manager()
     admin = Client()
     admin.force_login(manager)
     response = admin.post(

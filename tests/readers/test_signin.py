@@ -15,9 +15,8 @@ from readers.models import Reader, SignInToken
 from readers.sessions import SESSION_KEY
 from readers.signals import reader_signed_in
 from subscriptions.tokens import confirm_token_make
-from tests.factories import make_print_first, make_reader
+from tests.factories import make_print_first, make_reader, make_subscriber
 from tests.readers.helpers import letter_code, letter_link, letter_token
-from tests.subscriptions.helpers import make_subscriber
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 

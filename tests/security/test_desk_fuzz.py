@@ -8,8 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import example, given, strategies as st
 
 from articles.models import Article
-from tests.docx import make_docx, png_bytes
-from tests.factories import make_article, make_editor
+from tests.factories import make_article, make_docx, make_editor, png_bytes
 from tests.security.test_fuzz import assert_not_a_server_error, fuzz
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]

@@ -23,12 +23,10 @@ from hypothesis import HealthCheck, event, example, given, settings as hypothesi
 
 from comments.forms import rendered_at_token
 from comments.models import Comment, DiscussionSettings
-from issues.models import Event
 from subscriptions.addresses import normalize_email
 from subscriptions.models import Subscriber
 from subscriptions.tokens import CONFIRM_SALT, UNSUBSCRIBE_SALT, confirm_token_make, unsubscribe_token_make
-from tests.factories import make_article, make_comment, make_issue, make_section
-from tests.subscriptions.helpers import make_subscriber
+from tests.factories import make_article, make_comment, make_event, make_issue, make_section, make_subscriber
 
 pytestmark = [
     pytest.mark.django_db,
@@ -334,7 +332,7 @@ def site():
     article = make_article(
         slug="water-and-borders", issue=issue, section=section, tags=["water"], is_sponsored=True
     )
-    Event.objects.create(title="Round table", starts_at=article.publish_at)
+    make_event(title="Round table", starts_at=article.publish_at)
     return issue, section
 
 

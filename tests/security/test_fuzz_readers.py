@@ -11,7 +11,7 @@ from hypothesis import example, given, strategies as st
 from readers.models import AccessGrant, Reader, SignInToken
 from readers.services import reader_email
 from readers.sessions import SESSION_KEY
-from tests.factories import make_grant, make_print_first, make_reader
+from tests.factories import make_grant, make_manager, make_print_first, make_reader
 from tests.readers.helpers import letter_code, letter_token, sign_in_as
 from tests.security.test_fuzz import (
     EMAIL,
@@ -152,10 +152,9 @@ def test_account_forms_never_fail_and_keep_the_reader_valid(language, action, pa
     scope=st.sampled_from(["everything", "issues", "", "all"]),
 )
 def test_the_grant_form_never_fails_and_saves_only_valid_grants(first, last, email, scope):
-    from tests.factories import make_user
 
     client = Client()
-    client.force_login(make_user(groups=["Subscriber managers"], is_staff=True))
+    client.force_login(make_manager())
     data = {"email": email, "scope": scope, "first_day": first, "last_day": last, "reason": "complimentary"}
     response = client.post("/admin/readers/accessgrant/add/", data)
     assert_not_a_server_error(response)

@@ -13,22 +13,24 @@ from taggit.models import Tag
 from articles.models import EmbargoSettings
 from comments.models import Comment, DiscussionSettings
 from institutions.models import Institution
-from issues.models import Contacts, Event
-from printsubscribers.models import PrintSubscription
-from reach.models import TelegramPost
-from subscriptions.models import Announcement, Delivery
+from issues.models import Contacts
 from tests.factories import (
+    make_announcement,
     make_article,
     make_author,
+    make_batch,
     make_comment,
+    make_delivery,
+    make_event,
     make_grant,
     make_issue,
     make_reader,
     make_section,
+    make_subscriber,
+    make_subscription,
+    make_telegram_post,
     make_user,
 )
-from tests.issuecodes.helpers import make_batch
-from tests.subscriptions.helpers import make_subscriber
 
 pytestmark = [
     pytest.mark.django_db,
@@ -167,33 +169,31 @@ def objects():
     Contacts().save()
     subscriber = make_subscriber(email="reader@example.org")
     reader = make_reader(email="someone@example.org")
-    announcement = Announcement.objects.create(issue=issue)
+    announcement = make_announcement(issue=issue)
     return {
         "articles.article": article.pk,
         "articles.author": make_author().pk,
         "magazine.issue": issue.pk,
         "magazine.section": article.section_id,
-        "magazine.event": Event.objects.create(title="Round table", starts_at=timezone.now()).pk,
+        "magazine.event": make_event(title="Round table", starts_at=timezone.now()).pk,
         "magazine.contacts": 1,
         "taggit.tag": Tag.objects.create(name="water", slug="water").pk,
         "comments.comment": comment.pk,
         "comments.discussionsettings": 1,
         "subscriptions.subscriber": subscriber.pk,
         "subscriptions.announcement": announcement.pk,
-        "subscriptions.delivery": Delivery.objects.create(
-            announcement=announcement, subscriber=subscriber
-        ).pk,
+        "subscriptions.delivery": make_delivery(announcement=announcement, subscriber=subscriber).pk,
         "readers.reader": reader.pk,
         "readers.accessgrant": make_grant(reader=reader).pk,
         "issuecodes.codebatch": make_batch(issue=issue)[0].pk,
-        "printsubscribers.printsubscription": PrintSubscription.objects.create(
+        "printsubscribers.printsubscription": make_subscription(
             number="1042", postal_code="100017", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
         ).pk,
         "institutions.institution": Institution.objects.create(
             name="University", starts_on=date(2026, 1, 1)
         ).pk,
         "articles.embargosettings": 1,
-        "reach.telegrampost": TelegramPost.objects.create(article=article, language=article.language).pk,
+        "reach.telegrampost": make_telegram_post(article=article, language=article.language).pk,
         "auth.user": make_user().pk,
         "auth.group": Group.objects.get(name=EDITORS).pk,
     }

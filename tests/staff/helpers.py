@@ -1,9 +1,10 @@
+"""The steps of a staff sign-in for the staff tests: the password form, and a session half signed in."""
+
 from django.test import Client
 
-from tests.factories import make_editor
+from tests.factories import PASSWORD
 from tests.staff_login import force_login_unverified
 
-PASSWORD = "a-good-long-password"
 VERIFY = "/admin/two-factor/"
 ENROL = "/admin/two-factor/enrol/"
 
@@ -20,7 +21,3 @@ def half_signed_in(user, **client_kwargs):
     client = Client(**client_kwargs)
     force_login_unverified(client, user)
     return client
-
-
-def make_staff(**fields):
-    return make_editor(password=PASSWORD, **fields)

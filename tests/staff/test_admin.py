@@ -5,7 +5,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.models import AuditEvent
 from staff.services import recovery_codes_issue
-from tests.staff.helpers import ENROL, VERIFY, make_staff, sign_in_password
+from tests.factories import make_editor
+from tests.staff.helpers import ENROL, VERIFY, sign_in_password
 from tests.staff_login import authenticator_for
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +14,7 @@ USERS = "/admin/auth/user/"
 
 
 def test_the_user_page_shows_the_second_factors_and_the_sessions(boss_client):
-    staff = make_staff()
+    staff = make_editor()
     authenticator_for(staff)
     recovery_codes_issue(user=staff)
     Client().force_login(staff)
@@ -23,7 +24,7 @@ def test_the_user_page_shows_the_second_factors_and_the_sessions(boss_client):
 
 
 def test_a_superuser_resets_a_lost_factor_the_person_enrols_again_and_it_is_logged(boss_client, boss):
-    staff = make_staff(username="nodira")
+    staff = make_editor(username="nodira")
     authenticator_for(staff)
     recovery_codes_issue(user=staff)
     their_session = Client()
@@ -41,7 +42,7 @@ def test_a_superuser_resets_a_lost_factor_the_person_enrols_again_and_it_is_logg
 
 
 def test_the_reset_needs_a_fresh_factor_of_the_superuser(boss_client):
-    staff = make_staff()
+    staff = make_editor()
     authenticator_for(staff)
     session = boss_client.session
     session["staff_2fa_verified_at"] = 0

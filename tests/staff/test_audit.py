@@ -3,7 +3,8 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
 from staff.models import AuditEvent
-from tests.staff.helpers import make_staff, sign_in_password
+from tests.factories import make_editor
+from tests.staff.helpers import sign_in_password
 
 pytestmark = pytest.mark.django_db
 Kind = AuditEvent.Kind
@@ -39,7 +40,7 @@ def test_a_wrong_password_is_logged_with_the_name_typed_and_the_address():
 
 
 def test_making_someone_a_superuser_in_the_admin_is_logged_with_who_did_it(boss_client):
-    staff = make_staff(username="nodira", first_name="Nodira")
+    staff = make_editor(username="nodira", first_name="Nodira")
     form = boss_client.get(f"/admin/auth/user/{staff.pk}/change/").context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
     data |= {
@@ -61,7 +62,7 @@ def test_making_someone_a_superuser_in_the_admin_is_logged_with_who_did_it(boss_
 
 
 def test_taking_staff_status_away_and_group_changes_are_logged():
-    staff = make_staff(username="bekzod")
+    staff = make_editor(username="bekzod")
     staff.is_staff = False
     staff.save()
     Group.objects.get(name="Editors").user_set.remove(staff)
@@ -79,7 +80,7 @@ def test_a_change_of_a_groups_permissions_is_logged():
 
 
 def test_saving_a_user_without_role_changes_logs_nothing_new():
-    staff = make_staff()
+    staff = make_editor()
     before = AuditEvent.objects.count()
     staff.first_name = "Renamed"
     staff.save()

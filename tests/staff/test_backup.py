@@ -5,8 +5,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backups.archive import backup_restore, backup_write
 from staff.models import AuditEvent, StaffSession
-from tests.factories import make_article
-from tests.staff.helpers import make_staff
+from tests.factories import make_article, make_editor
 from tests.staff_login import authenticator_for
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -14,7 +13,7 @@ FIELDS = ["created_at", "kind", "username", "actor_name", "ip", "detail", "user_
 
 
 def test_a_backup_keeps_the_audit_log_and_the_factors_but_not_the_sessions(tmp_path, client):
-    staff = make_staff(username="nodira")
+    staff = make_editor(username="nodira")
     key = authenticator_for(staff).key
     client.force_login(staff)
     client.get("/admin/")

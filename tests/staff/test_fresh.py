@@ -8,25 +8,12 @@ from django.test import Client
 from staff.models import AuditEvent
 from staff.services import recovery_codes_issue
 from staff.twofactor import VERIFIED_AT_KEY
-from tests.factories import make_user
+from tests.factories import make_manager, make_subscriber
 from tests.staff_login import authenticator_for, totp_code
-from tests.subscriptions.helpers import make_subscriber
 
 pytestmark = pytest.mark.django_db
 SUBSCRIBERS = "/admin/subscriptions/subscriber/"
 Kind = AuditEvent.Kind
-
-
-@pytest.fixture
-def manager():
-    return make_user(username="malika", groups=["Subscriber managers"], is_staff=True)
-
-
-@pytest.fixture
-def manager_client(manager):
-    client = Client()
-    client.force_login(manager)
-    return client
 
 
 def factor_given_minutes_ago(client, minutes):
@@ -115,7 +102,7 @@ def test_a_guarded_get_download_asks_then_redirects_to_itself(manager_client, ma
 def test_without_any_second_factor_the_page_says_to_set_one_up(settings):
     settings.STAFF_2FA_REQUIRED = False
     client = Client()
-    client.force_login(make_user(groups=["Subscriber managers"], is_staff=True))
+    client.force_login(make_manager())
     response = export(client, make_subscriber())
     assert response.status_code == 403
     assert "/admin/two-factor/enrol/" in response.content.decode()

@@ -8,8 +8,9 @@ from django.test import Client
 from django_otp_webauthn.models import WebAuthnCredential
 
 from staff.models import AuditEvent
+from tests.factories import make_editor
 from tests.staff.authenticator import ORIGIN, SoftwarePasskey, b64url
-from tests.staff.helpers import half_signed_in, make_staff
+from tests.staff.helpers import half_signed_in
 from tests.staff_login import authenticator_for
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def authenticate(client, passkey, next_url="/admin/articles/article/"):
 
 
 def staff_with_passkey():
-    staff = make_staff()
+    staff = make_editor()
     passkey = SoftwarePasskey()
     assert register(half_signed_in(staff), passkey).status_code == 200
     return staff, passkey
@@ -56,21 +57,21 @@ def test_without_a_session_no_ceremony_starts():
 
 
 def test_registration_options_name_the_site_and_the_person():
-    staff = make_staff(username="nodira")
+    staff = make_editor(username="nodira")
     options = post(half_signed_in(staff), "registration/begin/").json()
     assert options["rp"] == {"name": "Regional Security", "id": "localhost"}
     assert options["user"]["name"] == "nodira" and options["challenge"]
 
 
 def test_a_password_only_session_cannot_add_a_passkey_to_an_account_that_has_a_factor():
-    staff = make_staff()
+    staff = make_editor()
     authenticator_for(staff)
     response = post(half_signed_in(staff), "registration/begin/")
     assert response.status_code == 403 and response.json()["code"] == "user_not_verified"
 
 
 def test_registering_the_first_passkey_completes_the_sign_in():
-    staff = make_staff()
+    staff = make_editor()
     client = half_signed_in(staff)
     response = register(client, SoftwarePasskey())
     assert response.status_code == 200

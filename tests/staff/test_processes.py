@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.staff.helpers import VERIFY, half_signed_in, make_staff
+from tests.factories import make_editor
+from tests.staff.helpers import VERIFY, half_signed_in
 from tests.staff_login import authenticator_for, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def other_process(action, username):
 
 
 def test_wrong_codes_here_lock_the_account_in_another_process(shared_cache):
-    staff = make_staff(username=f"multi-{uuid.uuid4().hex[:8]}")
+    staff = make_editor(username=f"multi-{uuid.uuid4().hex[:8]}")
     authenticator_for(staff)
     client = half_signed_in(staff)
     assert other_process("check", staff.username) == "False"
@@ -68,7 +69,7 @@ def test_wrong_codes_here_lock_the_account_in_another_process(shared_cache):
 
 
 def test_failures_in_another_process_stop_the_code_step_here(shared_cache):
-    staff = make_staff(username=f"multi-{uuid.uuid4().hex[:8]}")
+    staff = make_editor(username=f"multi-{uuid.uuid4().hex[:8]}")
     device = authenticator_for(staff)
     assert other_process("fail", staff.username) == "False"  # 5 failures: under that process's 10
     assert half_signed_in(staff).post(VERIFY, {"code": totp_code(device)}).status_code == 429

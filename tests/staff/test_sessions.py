@@ -7,8 +7,8 @@ from django.test import Client
 from staff.models import AuditEvent, StaffSession
 from staff.services import recovery_codes_issue
 from staff.sessions import LAST_SEEN_KEY
-from tests.factories import make_user
-from tests.staff.helpers import PASSWORD, VERIFY, make_staff, sign_in_password
+from tests.factories import PASSWORD, make_editor, make_user
+from tests.staff.helpers import VERIFY, sign_in_password
 from tests.staff_login import authenticator_for, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def idle_for(client, seconds):
 
 
 def test_a_sign_in_is_tracked_with_its_address_and_browser():
-    staff = make_staff(username="nodira")
+    staff = make_editor(username="nodira")
     device = authenticator_for(staff)
     client = Client(HTTP_USER_AGENT="Firefox/140")
     sign_in_password(client, "nodira", ip="10.1.2.3")
@@ -43,7 +43,7 @@ def test_a_sign_in_is_tracked_with_its_address_and_browser():
 
 def test_the_session_cookie_and_row_expire_after_the_idle_limit(settings):
     settings.STAFF_SESSION_IDLE_SECONDS = 3600
-    make_staff(username="lola")
+    make_editor(username="lola")
     client = Client()
     response = sign_in_password(client, "lola")
     assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 3600
@@ -52,7 +52,7 @@ def test_the_session_cookie_and_row_expire_after_the_idle_limit(settings):
 
 def test_an_idle_staff_session_ends_at_its_next_request(settings):
     settings.STAFF_SESSION_IDLE_SECONDS = 600
-    staff = make_staff()
+    staff = make_editor()
     client = signed_in(staff)
     idle_for(client, 599)
     assert client.get("/admin/").status_code == 200
@@ -68,7 +68,7 @@ def test_the_idle_limit_is_eight_hours_by_default(settings):
 
 
 def test_a_password_change_ends_the_other_sessions_and_keeps_this_one():
-    staff = make_staff()
+    staff = make_editor()
     this, other = signed_in(staff), signed_in(staff)
     response = this.post(
         "/admin/password_change/",
@@ -85,7 +85,7 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one():
 
 
 def test_a_factor_change_ends_the_other_sessions_and_keeps_this_one():
-    staff = make_staff()
+    staff = make_editor()
     this, other = signed_in(staff), signed_in(staff)
     response = this.post("/admin/two-factor/recovery-codes/renew/")  # the factor is fresh: runs at once
     assert response.status_code == 302
@@ -95,7 +95,7 @@ def test_a_factor_change_ends_the_other_sessions_and_keeps_this_one():
 
 
 def test_a_superuser_lists_a_users_sessions_and_ends_one():
-    staff = make_staff()
+    staff = make_editor()
     first, second = signed_in(staff), signed_in(staff)
     boss = signed_in(make_user(is_staff=True, is_superuser=True))
     page = boss.get(SESSIONS, {"user__id__exact": staff.pk})
@@ -112,12 +112,12 @@ def test_a_superuser_lists_a_users_sessions_and_ends_one():
 
 
 def test_an_editor_cannot_see_or_end_sessions():
-    editor = signed_in(make_staff())
+    editor = signed_in(make_editor())
     assert editor.get(SESSIONS).status_code == 403
 
 
 def test_recovery_codes_renewed_by_a_service_call_outside_a_request_end_every_session():
-    staff = make_staff()
+    staff = make_editor()
     client = signed_in(staff)
     recovery_codes_issue(user=staff)  # the first codes: a new factor
     assert client.get("/admin/").status_code == 302

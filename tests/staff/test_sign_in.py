@@ -9,8 +9,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from articles.models import Article
 from staff.models import AuditEvent
 from staff.services import recovery_codes_issue
-from tests.factories import make_article, make_print_first, make_user
-from tests.staff.helpers import ENROL, VERIFY, half_signed_in, make_staff, sign_in_password
+from tests.factories import make_article, make_editor, make_print_first, make_user
+from tests.staff.helpers import ENROL, VERIFY, half_signed_in, sign_in_password
 from tests.staff_login import authenticator_for, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def enrol_code(client):
 
 def test_the_password_alone_does_not_open_the_admin():
     client = Client()
-    staff = make_staff(username="nodira")
+    staff = make_editor(username="nodira")
     authenticator_for(staff)
     assert sign_in_password(client, "nodira").status_code == 302
     response = client.get("/admin/")
@@ -35,13 +35,13 @@ def test_the_password_alone_does_not_open_the_admin():
 
 
 def test_a_staff_member_without_a_factor_is_sent_to_enrol():
-    client = half_signed_in(make_staff())
+    client = half_signed_in(make_editor())
     response = client.get(f"{VERIFY}?next=/admin/")
     assert response.status_code == 302 and response["Location"].startswith(ENROL)
 
 
 def test_enrolling_an_authenticator_app_signs_in_and_shows_ten_recovery_codes_once():
-    staff = make_staff()
+    staff = make_editor()
     client = half_signed_in(staff)
     page = client.get(ENROL)
     assert page.status_code == 200
@@ -60,7 +60,7 @@ def test_enrolling_an_authenticator_app_signs_in_and_shows_ten_recovery_codes_on
 
 
 def test_a_wrong_enrolment_code_adds_nothing_and_says_why():
-    staff = make_staff()
+    staff = make_editor()
     client = half_signed_in(staff)
     client.get(ENROL)
     response = client.post(ENROL, {"code": "000000"})
@@ -71,14 +71,14 @@ def test_a_wrong_enrolment_code_adds_nothing_and_says_why():
 
 
 def test_a_staff_member_with_a_factor_cannot_enrol_another_before_giving_it():
-    staff = make_staff()
+    staff = make_editor()
     authenticator_for(staff)
     response = half_signed_in(staff).get(ENROL)
     assert response.status_code == 302 and response["Location"].startswith(VERIFY)
 
 
 def test_the_current_code_completes_the_sign_in_with_a_new_session_key():
-    staff = make_staff(username="bekzod")
+    staff = make_editor(username="bekzod")
     device = authenticator_for(staff)
     client = Client()
     sign_in_password(client, "bekzod")
@@ -91,7 +91,7 @@ def test_the_current_code_completes_the_sign_in_with_a_new_session_key():
 
 
 def test_a_wrong_code_is_refused_and_logged():
-    staff = make_staff()
+    staff = make_editor()
     authenticator_for(staff)
     client = half_signed_in(staff)
     response = client.post(VERIFY, {"code": "123456"})
@@ -102,7 +102,7 @@ def test_a_wrong_code_is_refused_and_logged():
 
 
 def test_an_empty_or_overlong_code_gets_a_form_error_not_a_500():
-    staff = make_staff()
+    staff = make_editor()
     authenticator_for(staff)
     client = half_signed_in(staff)
     assert client.post(VERIFY, {"code": ""}).status_code == 400
@@ -110,7 +110,7 @@ def test_an_empty_or_overlong_code_gets_a_form_error_not_a_500():
 
 
 def test_a_code_cannot_be_used_twice():
-    staff = make_staff(username="aziza")
+    staff = make_editor(username="aziza")
     device = authenticator_for(staff)
     code = totp_code(device)
     first = Client()
@@ -122,7 +122,7 @@ def test_a_code_cannot_be_used_twice():
 
 
 def test_a_recovery_code_signs_in_once():
-    staff = make_staff()
+    staff = make_editor()
     authenticator_for(staff)
     code = recovery_codes_issue(user=staff)[0]
     assert half_signed_in(staff).post(VERIFY, {"code": code.upper()}).status_code == 302
@@ -131,7 +131,7 @@ def test_a_recovery_code_signs_in_once():
 
 
 def test_an_outside_next_address_is_not_followed():
-    staff = make_staff()
+    staff = make_editor()
     device = authenticator_for(staff)
     response = half_signed_in(staff).post(
         VERIFY, {"code": totp_code(device), "next": "https://evil.example/"}
@@ -140,7 +140,7 @@ def test_an_outside_next_address_is_not_followed():
 
 
 def test_before_the_second_factor_a_staff_member_reads_the_site_as_a_reader():
-    staff = make_staff()
+    staff = make_editor()
     authenticator_for(staff)
     draft = make_article(status=Article.Status.DRAFT, publish_at=None)
     article = make_print_first()
@@ -156,7 +156,7 @@ def test_before_the_second_factor_a_staff_member_reads_the_site_as_a_reader():
 def test_with_the_requirement_off_the_password_opens_the_admin(settings):
     settings.STAFF_2FA_REQUIRED = False
     client = Client()
-    make_staff(username="lola")
+    make_editor(username="lola")
     sign_in_password(client, "lola")
     assert client.get("/admin/").status_code == 200
     assert AuditEvent.objects.filter(kind=Kind.SIGN_IN, username="lola", detail="password").exists()
@@ -170,7 +170,7 @@ def test_a_reader_account_without_staff_status_is_not_asked_for_a_factor():
 
 
 def test_the_verify_page_offers_to_sign_out_and_the_sign_out_is_logged():
-    staff = make_staff()
+    staff = make_editor()
     authenticator_for(staff)
     client = half_signed_in(staff)
     assert 'action="/admin/two-factor/sign-out/"' in client.get(VERIFY).content.decode()

@@ -5,7 +5,8 @@ from django.test import Client
 
 from staff.models import AuditEvent
 from staff.services import recovery_codes_issue
-from tests.staff.helpers import ENROL, VERIFY, half_signed_in, make_staff, sign_in_password
+from tests.factories import make_editor
+from tests.staff.helpers import ENROL, VERIFY, half_signed_in, sign_in_password
 from tests.staff_login import authenticator_for, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ def _three_failures(settings):
 
 
 def test_wrong_codes_lock_the_account_and_then_even_the_right_code_is_not_tried():
-    staff = make_staff(username="nodira")
+    staff = make_editor(username="nodira")
     device = authenticator_for(staff)
     client = half_signed_in(staff)
     assert [client.post(VERIFY, {"code": "000000"}).status_code for _ in range(3)] == [400, 400, 429]
@@ -30,7 +31,7 @@ def test_wrong_codes_lock_the_account_and_then_even_the_right_code_is_not_tried(
 
 
 def test_wrong_codes_also_lock_the_password_step():
-    staff = make_staff(username="bekzod")
+    staff = make_editor(username="bekzod")
     authenticator_for(staff)
     client = half_signed_in(staff)
     for _ in range(3):
@@ -39,7 +40,7 @@ def test_wrong_codes_also_lock_the_password_step():
 
 
 def test_wrong_passwords_lock_the_code_step_of_a_session_already_past_the_password():
-    staff = make_staff(username="aziz")
+    staff = make_editor(username="aziz")
     device = authenticator_for(staff)
     client = half_signed_in(staff)
     for n in range(3):
@@ -49,7 +50,7 @@ def test_wrong_passwords_lock_the_code_step_of_a_session_already_past_the_passwo
 
 def test_the_right_password_does_not_forgive_wrong_codes():
     """Knowing the password must not buy an attacker fresh guesses at the code."""
-    staff = make_staff(username="lola")
+    staff = make_editor(username="lola")
     authenticator_for(staff)
     for _ in range(3):  # each round: the right password, then a wrong code
         client = Client()
@@ -59,7 +60,7 @@ def test_the_right_password_does_not_forgive_wrong_codes():
 
 
 def test_the_second_factor_forgives_earlier_failures():
-    staff = make_staff(username="dilshod")
+    staff = make_editor(username="dilshod")
     device = authenticator_for(staff)
     client = half_signed_in(staff)
     client.post(VERIFY, {"code": "000000"})
@@ -70,13 +71,13 @@ def test_the_second_factor_forgives_earlier_failures():
 
 
 def test_wrong_recovery_codes_and_enrolment_codes_count_too():
-    staff = make_staff(username="zarina")
+    staff = make_editor(username="zarina")
     client = half_signed_in(staff)
     client.get(ENROL)
     assert client.post(ENROL, {"code": "000000"}).status_code == 400
     assert client.post(ENROL, {"code": "000000"}).status_code == 400
     assert client.post(ENROL, {"code": "000000"}).status_code == 429
-    other = make_staff(username="timur")
+    other = make_editor(username="timur")
     authenticator_for(other)
     recovery_codes_issue(user=other)
     client = half_signed_in(other)
@@ -85,7 +86,7 @@ def test_wrong_recovery_codes_and_enrolment_codes_count_too():
 
 
 def test_a_lockout_is_logged_once():
-    staff = make_staff(username="kamola")
+    staff = make_editor(username="kamola")
     authenticator_for(staff)
     client = half_signed_in(staff)
     for _ in range(5):

@@ -1,21 +1,10 @@
-"""Objects and a mail backend for the subscriptions tests."""
+"""Mail backends that crash or refuse on cue, for the subscriptions tests (the data: tests/factories)."""
 
-import itertools
 import smtplib
 
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend
-
-from subscriptions.models import Subscriber
-
-_seq = itertools.count(1)
-
-
-def make_subscriber(**overrides):
-    n = next(_seq)
-    fields = {"email": f"reader{n}@example.org", "language": "en", "status": Subscriber.Status.CONFIRMED}
-    return Subscriber.objects.create(**fields | overrides)
 
 
 class Crash(BaseException):

@@ -2,18 +2,11 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from subscriptions.models import Announcement, Delivery, Subscriber
-from tests.factories import make_issue, make_user
-from tests.subscriptions.helpers import make_subscriber
+from tests.factories import make_announcement, make_delivery, make_issue, make_subscriber, make_user
 
 pytestmark = pytest.mark.django_db
 SUBSCRIBERS = "/admin/subscriptions/subscriber/"
 ANNOUNCEMENTS = "/admin/subscriptions/announcement/"
-
-
-@pytest.fixture
-def manager_client(client):
-    client.force_login(make_user(groups=["Subscriber managers"], is_staff=True))
-    return client
 
 
 def perms(group_name):
@@ -97,9 +90,9 @@ def test_an_editor_creates_the_announcement_of_a_published_issue(editor_client):
 def test_the_announcement_list_counts_deliveries_in_one_query(editor_client, django_assert_max_num_queries):
     subscribers = [make_subscriber() for _ in range(3)]
     for _ in range(5):
-        announcement = Announcement.objects.create(issue=make_issue())
+        announcement = make_announcement()
         for subscriber, status in zip(subscribers, ["sent", "failed", "pending"], strict=True):
-            Delivery.objects.create(announcement=announcement, subscriber=subscriber, status=status)
+            make_delivery(announcement=announcement, subscriber=subscriber, status=status)
     with django_assert_max_num_queries(9):  # 8, and django-otp loading the session's second factor
         html = editor_client.get(ANNOUNCEMENTS).content.decode()
     assert html.count('<td class="field-sent">1</td>') == 5
@@ -109,7 +102,7 @@ def test_the_announcement_list_counts_deliveries_in_one_query(editor_client, dja
 
 def test_an_editor_sends_an_announcement_from_the_admin(editor_client, mailoutbox, settings):
     settings.SUBSCRIPTIONS_SEND_RATE = 0
-    announcement = Announcement.objects.create(issue=make_issue())
+    announcement = make_announcement()
     make_subscriber()
     make_subscriber(status=Subscriber.Status.PENDING)
     response = editor_client.post(
@@ -123,7 +116,7 @@ def test_the_send_action_is_offered_only_to_those_allowed_to_send(client, mailou
     viewer = make_user(is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_announcement"))
     client.force_login(viewer)
-    announcement = Announcement.objects.create(issue=make_issue())
+    announcement = make_announcement()
     make_subscriber()
     assert "send_now" not in client.get(ANNOUNCEMENTS).content.decode()
     client.post(ANNOUNCEMENTS, {"action": "send_now", "_selected_action": [announcement.pk]})
@@ -131,10 +124,8 @@ def test_the_send_action_is_offered_only_to_those_allowed_to_send(client, mailou
 
 
 def test_the_delivery_log_is_read_only(manager_client):
-    announcement = Announcement.objects.create(issue=make_issue())
-    delivery = Delivery.objects.create(
-        announcement=announcement, subscriber=make_subscriber(), status="failed"
-    )
+    announcement = make_announcement()
+    delivery = make_delivery(announcement=announcement, subscriber=make_subscriber(), status="failed")
     response = manager_client.get(f"/admin/subscriptions/delivery/{delivery.pk}/change/")
     assert response.status_code == 200 and 'name="_save"' not in response.content.decode()
     assert manager_client.get("/admin/subscriptions/delivery/add/").status_code == 403
@@ -142,8 +133,8 @@ def test_the_delivery_log_is_read_only(manager_client):
 
 def test_a_subscribers_page_shows_the_announcements_that_failed_to_reach_them(manager_client):
     subscriber = make_subscriber()
-    announcement = Announcement.objects.create(issue=make_issue())
-    Delivery.objects.create(
+    announcement = make_announcement()
+    make_delivery(
         announcement=announcement,
         subscriber=subscriber,
         status="failed",
@@ -157,9 +148,7 @@ def test_a_subscribers_page_shows_the_announcements_that_failed_to_reach_them(ma
 
 def test_a_manager_edits_a_subscriber_whose_page_lists_deliveries(manager_client):
     subscriber = make_subscriber(language="en")
-    delivery = Delivery.objects.create(
-        announcement=Announcement.objects.create(issue=make_issue()), subscriber=subscriber, status="sent"
-    )
+    delivery = make_delivery(announcement=make_announcement(), subscriber=subscriber, status="sent")
     url = f"{SUBSCRIBERS}{subscriber.pk}/change/"
     form = manager_client.get(url).content.decode()
     assert 'name="deliveries-TOTAL_FORMS"' in form and f'value="{delivery.pk}"' in form

@@ -13,8 +13,7 @@ from subscriptions.eligibility import announceable_issues, issue_announceable, i
 from subscriptions.models import Announcement
 from subscriptions.services import announcement_create, issue_announce
 from tests.editorial_audit import audit_events
-from tests.factories import make_issue
-from tests.subscriptions.helpers import make_subscriber
+from tests.factories import make_issue, make_subscriber
 
 pytestmark = pytest.mark.django_db
 

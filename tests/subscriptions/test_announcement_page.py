@@ -7,9 +7,15 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from outbox.models import Letter
-from subscriptions.models import Announcement, Delivery
-from tests.factories import make_article, make_editor, make_issue, make_user
-from tests.subscriptions.helpers import make_subscriber
+from subscriptions.models import Delivery
+from tests.factories import (
+    make_announcement,
+    make_article,
+    make_editor,
+    make_issue,
+    make_subscriber,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 ANNOUNCEMENTS = "/admin/subscriptions/announcement/"
@@ -24,7 +30,7 @@ def announcement(db):
     issue = make_issue(theme="Water", theme_ru="Вода")
     make_article(issue=issue, title="Rivers that connect", language="uz")
     make_article(issue=issue, title="Реки, которые связывают", language="ru")
-    return Announcement.objects.create(issue=issue)
+    return make_announcement(issue=issue)
 
 
 @pytest.fixture

@@ -3,10 +3,9 @@
 import pytest
 
 from outbox.models import Letter
-from subscriptions.models import Announcement, Delivery
-from tests.factories import make_issue
+from subscriptions.models import Delivery
+from tests.factories import make_announcement, make_subscriber
 from tests.outbox.helpers import SlowMailbox, SmtpServer
-from tests.subscriptions.helpers import make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +37,7 @@ def test_send_now_queues_the_announcement_and_the_worker_sends_it(
     editor_client, settings, task_queue, mailoutbox
 ):
     settings.SUBSCRIPTIONS_SEND_RATE = 0
-    announcement = Announcement.objects.create(issue=make_issue())
+    announcement = make_announcement()
     make_subscriber(), make_subscriber()
     response = editor_client.post(
         "/admin/subscriptions/announcement/",
@@ -55,7 +54,7 @@ def test_a_long_announcement_goes_on_in_a_next_task(settings, task_queue, mailou
     from subscriptions.tasks import announcement_deliver
 
     settings.SUBSCRIPTIONS_SEND_RATE, settings.SUBSCRIPTIONS_TASK_SECONDS = 0, 1e-9  # one letter per run
-    announcement = Announcement.objects.create(issue=make_issue())
+    announcement = make_announcement()
     for _ in range(3):
         make_subscriber()
     announcement_deliver.enqueue(announcement.pk)
@@ -71,7 +70,7 @@ def test_send_now_says_so_when_the_task_failed_at_once(editor_client, monkeypatc
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(tasks, "announcement_send", crash)
-    announcement = Announcement.objects.create(issue=make_issue())
+    announcement = make_announcement()
     response = editor_client.post(
         "/admin/subscriptions/announcement/",
         {"action": "send_now", "_selected_action": [announcement.pk]},

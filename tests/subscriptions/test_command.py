@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from subscriptions.models import Announcement, Delivery
-from tests.factories import make_issue
-from tests.subscriptions.helpers import RefusingBackend, make_subscriber, use_backend
+from tests.factories import make_issue, make_subscriber
+from tests.subscriptions.helpers import RefusingBackend, use_backend
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,15 @@ from django.utils import timezone
 
 from articles.models import Article
 from subscriptions.letters import AnnouncementLetters, confirmation_letter
-from subscriptions.models import Announcement
 from subscriptions.tokens import confirm_token_read, unsubscribe_token_read
-from tests.factories import image_file, make_article, make_issue, make_section
-from tests.subscriptions.helpers import make_subscriber
+from tests.factories import (
+    image_file,
+    make_announcement,
+    make_article,
+    make_issue,
+    make_section,
+    make_subscriber,
+)
 
 pytestmark = pytest.mark.django_db
 SITE = "https://journal.example.uz"
@@ -44,7 +49,7 @@ def announcement():
     make_article(
         issue=issue, section=politics, title="Tomorrow piece", publish_at=timezone.now() + timedelta(days=1)
     )
-    return Announcement.objects.create(issue=issue)
+    return make_announcement(issue=issue)
 
 
 def html_part(message):

@@ -8,17 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from subscriptions import sending, services
-from subscriptions.models import Announcement, Delivery, Subscriber
+from subscriptions.models import Delivery, Subscriber
 from subscriptions.sending import announcement_send
 from subscriptions.services import announcement_create
-from tests.factories import make_issue
-from tests.subscriptions.helpers import (
-    Crash,
-    CrashingBackend,
-    RefusingBackend,
-    make_subscriber,
-    use_backend,
-)
+from tests.factories import make_announcement, make_issue, make_subscriber
+from tests.subscriptions.helpers import Crash, CrashingBackend, RefusingBackend, use_backend
 
 pytestmark = pytest.mark.django_db
 Status = Subscriber.Status
@@ -173,7 +167,7 @@ def test_progress_is_reported_after_each_letter(announcement, mailoutbox):
 def test_an_unpublished_issue_cannot_be_announced_or_sent(mailoutbox):
     with pytest.raises(ValidationError):
         announcement_create(issue=make_issue(is_published=False))
-    announcement = Announcement.objects.create(issue=make_issue(is_published=False))
+    announcement = make_announcement(issue=make_issue(is_published=False))
     make_subscriber()
     with pytest.raises(ValidationError):
         send(announcement)

@@ -11,8 +11,7 @@ from aiosmtpd.controller import Controller
 from subscriptions.models import Delivery, Subscriber
 from subscriptions.sending import announcement_send
 from subscriptions.services import announcement_create
-from tests.factories import make_article, make_issue
-from tests.subscriptions.helpers import make_subscriber
+from tests.factories import make_article, make_issue, make_subscriber
 
 pytestmark = pytest.mark.django_db
 REFUSED = "nobody@example.org"

@@ -6,10 +6,9 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from subscriptions.models import Announcement, Delivery, Subscriber, SubscriberQuerySet
+from subscriptions.models import Delivery, Subscriber, SubscriberQuerySet
 from subscriptions.services import subscriber_confirm, subscriber_subscribe, subscriber_unsubscribe
-from tests.factories import make_issue
-from tests.subscriptions.helpers import make_subscriber
+from tests.factories import make_announcement, make_delivery, make_subscriber
 
 pytestmark = pytest.mark.django_db
 Status = Subscriber.Status
@@ -136,10 +135,10 @@ def test_an_unsubscribed_subscriber_cannot_be_confirmed_by_an_old_link():
 
 def test_unsubscribing_is_immediate_and_drops_queued_letters_but_keeps_failures():
     subscriber = make_subscriber()
-    queued = Announcement.objects.create(issue=make_issue())
-    failed = Announcement.objects.create(issue=make_issue())
-    Delivery.objects.create(announcement=queued, subscriber=subscriber)
-    Delivery.objects.create(announcement=failed, subscriber=subscriber, status="failed", attempts=1)
+    queued = make_announcement()
+    failed = make_announcement()
+    make_delivery(announcement=queued, subscriber=subscriber)
+    make_delivery(announcement=failed, subscriber=subscriber, status="failed", attempts=1)
     subscriber_unsubscribe(subscriber=subscriber)
     subscriber_unsubscribe(subscriber=subscriber)
     assert subscriber.status == Status.UNSUBSCRIBED and subscriber.unsubscribed_at

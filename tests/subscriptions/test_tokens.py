@@ -10,7 +10,7 @@ from subscriptions.tokens import (
     unsubscribe_token_make,
     unsubscribe_token_read,
 )
-from tests.subscriptions.helpers import make_subscriber
+from tests.factories import make_subscriber
 
 pytestmark = pytest.mark.django_db
 WEEK = int(timedelta(days=7).total_seconds())

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from subscriptions.models import Subscriber
 from subscriptions.tokens import confirm_token_make, unsubscribe_token_make
-from tests.subscriptions.helpers import make_subscriber
+from tests.factories import make_subscriber
 
 pytestmark = pytest.mark.django_db
 Status = Subscriber.Status

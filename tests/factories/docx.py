@@ -121,11 +121,3 @@ def make_docx(items, *, extra_parts=None):
         for name, content in parts.items():
             archive.writestr(name, content)
     return out.getvalue()
-
-
-def png_bytes(size=(40, 30), color=(20, 90, 160)):
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, format="PNG")
-    return out.getvalue()
