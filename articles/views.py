@@ -90,7 +90,7 @@ def article_detail(request, slug):
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    articles = Article.objects.published().for_language(get_language()).for_listing().filter(tags=tag)
+    articles = Article.objects.published().for_language(get_language()).for_cards().filter(tags=tag)
     page, articles = lazy_paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
     context = {"tag": tag, "page": page, "articles": articles, "list_topic": listed(f"list:tag:{tag.pk}")}
     return render(request, "articles/tag_detail.html", context)
@@ -98,7 +98,7 @@ def tag_detail(request, slug):
 
 def sponsored_list(request):
     articles = (
-        Article.objects.published().for_language(get_language()).for_listing().filter(is_sponsored=True)
+        Article.objects.published().for_language(get_language()).for_cards().filter(is_sponsored=True)
     )
     page, articles = lazy_paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
     context = {"page": page, "articles": articles, "list_topic": listed("list:sponsored")}

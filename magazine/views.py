@@ -30,7 +30,7 @@ def issue_articles(issue):
     """The issue's table of contents: its published articles, grouped by rubric, in print order."""
     return (
         issue.articles.published()
-        .for_listing()
+        .for_cards(with_issue=False)
         .order_by("section__position", "section__id", "position", "id")
     )
 
@@ -64,7 +64,7 @@ def issue_detail(request, year, numbers):
 
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    articles = section.articles.published().for_language(get_language()).for_listing()
+    articles = section.articles.published().for_language(get_language()).for_cards()
     page, articles = lazy_paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
     return render(
         request,

@@ -1,0 +1,138 @@
+"""The article card of every list (issue contents, section, tag, person and PR pages, related reading).
+
+One Python function rather than a template include per card: a list of 90 cards rendered through
+includes cost most of a cold home page. The markup is the one `_article_card.html` had; every value
+is escaped here (`escape`, `format_html`), nothing a writer typed is marked safe. Load the articles
+with `Article.objects.….for_cards()` so a list costs a fixed number of queries.
+"""
+
+import re
+from itertools import groupby
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info, gettext as _
+
+from magazine.models import Section
+
+from .paywall import is_open_to_everyone
+
+PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+MARKER = "card-slug-marker"
+
+
+class Links:
+    """Addresses of articles, people and issues for one list: each URL pattern reversed once."""
+
+    def __init__(self):
+        self.patterns, self.issues = {}, {}
+
+    def by_slug(self, name, obj):
+        if not PLAIN_SLUG.fullmatch(obj.slug):  # only plain slugs are written unquoted by reverse()
+            return obj.get_absolute_url()
+        if name not in self.patterns:
+            self.patterns[name] = reverse(name, kwargs={"slug": MARKER}).partition(MARKER)[::2]
+        head, tail = self.patterns[name]
+        return f"{head}{obj.slug}{tail}"
+
+    def issue(self, issue):
+        if issue.pk not in self.issues:
+            self.issues[issue.pk] = issue.get_absolute_url()
+        return self.issues[issue.pk]
+
+
+class Cards:
+    """Renders the cards of one list for the active language (`card`, `cards`, `table_of_contents`)."""
+
+    def __init__(self):
+        self.language = get_language()
+        self.now = timezone.now()
+        self.links = Links()
+        self.sections = {section.pk: section for section in Section.menu()}
+        self.words = {
+            "pr": _("PR"),
+            "excerpt": _("Excerpt online"),
+            "interview": _("Interview with"),
+            "other": _("Other"),
+            "soon": _("The table of contents of this issue will appear soon."),
+        }
+        self.language_names = {}
+
+    def language_name(self, code):
+        if code not in self.language_names:
+            self.language_names[code] = get_language_info(code)["name_local"]
+        return self.language_names[code]
+
+    def byline(self, article):
+        if article.interviewee_name:
+            name = escape(article.interviewee_name)
+            if article.interviewee_id:
+                url = self.links.by_slug("articles:person", article.interviewee)
+                name = f'<a class="byline__person" href="{escape(url)}">{name}</a>'
+            return f"{escape(self.words['interview'])} {name}"
+        return ", ".join(
+            f'<a class="byline__person" href="{escape(self.links.by_slug("articles:person", person))}">'
+            f"{escape(person.name)}</a>"
+            for person in article.authors.all()
+        )
+
+    def card(self, article, *, compact=False, heading_level=2):
+        """One card (HTML, safe): title, language, subtitle, badges, byline; on a full card its
+        rubric, issue and lead too."""
+        heading_level = int(heading_level)
+        language = escape(article.language)
+        lang = f' lang="{language}"'
+        classes = "card"
+        if compact:
+            classes += " card--compact"
+        if article.is_sponsored:
+            classes += " card--sponsored"
+        parts = [f'<article class="{classes}">']
+        section = None if compact else self.sections.get(article.section_id)
+        if section is not None:
+            parts.append(f'<p class="card__rubric">{escape(section.name_display)}</p>')
+        url = escape(self.links.by_slug("articles:detail", article))
+        title = f'<a href="{url}"{lang}>{escape(article.title)}</a>'
+        if article.language != self.language:
+            name = escape(self.language_name(article.language))
+            title += f' <span class="card__language"{lang}>({name})</span>'
+        parts.append(f'<h{heading_level} class="card__title">{title}</h{heading_level}>')
+        if article.subtitle:
+            parts.append(f'<p class="card__subtitle"{lang}>{escape(article.subtitle)}</p>')
+        meta = []
+        if article.is_sponsored:
+            meta.append(f'<span class="badge badge--pr">{escape(self.words["pr"])}</span>')
+        if not is_open_to_everyone(article, self.now):
+            meta.append(f'<span class="badge">{escape(self.words["excerpt"])}</span>')
+        meta.append(self.byline(article))
+        if not compact and article.issue_id:
+            issue = article.issue
+            meta.append(f'· <a href="{escape(self.links.issue(issue))}">{escape(issue.label)}</a>')
+        parts.append(f'<p class="card__meta">{" ".join(meta)}</p>')
+        if not compact and article.lead:
+            parts.append(f'<p class="card__lead"{lang}>{escape(article.lead)}</p>')
+        parts.append("</article>")
+        return mark_safe("\n".join(parts))  # built of escaped values above
+
+    def cards(self, articles, **options):
+        return mark_safe("\n".join(self.card(article, **options) for article in articles))
+
+    def table_of_contents(self, articles):
+        """An issue's contents: its articles under their rubrics, in the order given (by rubric)."""
+        rubrics = []
+        for section_id, group in groupby(articles, key=lambda article: article.section_id):
+            section = self.sections.get(section_id)
+            if section is None:
+                title = escape(self.words["other"])
+            else:
+                title = format_html('<a href="{}">{}</a>', section.get_absolute_url(), section.name_display)
+            items = "".join(f"<li>{self.card(a, compact=True, heading_level=4)}</li>" for a in group)
+            rubrics.append(
+                f'<section class="toc__rubric">\n<h3 class="toc__rubric-title">{title}</h3>\n'
+                f'<ul class="toc__list">{items}</ul>\n</section>'
+            )
+        if not rubrics:
+            rubrics.append(f'<p class="empty">{escape(self.words["soon"])}</p>')
+        return mark_safe('<div class="toc">\n' + "\n".join(rubrics) + "\n</div>")
