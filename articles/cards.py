@@ -6,18 +6,26 @@ is escaped here (`escape`, `format_html`), nothing a writer typed is marked safe
 with `Article.objects.….for_cards()` so a list costs a fixed number of queries.
 """
 
+import html
 import re
 from itertools import groupby
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, gettext as _
 
 from magazine.models import Section
 
+from .models import Article, Author
 from .paywall import is_open_to_everyone
+
+
+def escape(text):
+    """Django's `escape` without its lazy-string check: every value here is a plain string."""
+    return html.escape(str(text))
+
 
 PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 MARKER = "card-slug-marker"
@@ -59,6 +67,21 @@ class Cards:
             "soon": _("The table of contents of this issue will appear soon."),
         }
         self.language_names = {}
+        self.authors = None  # {article pk: [Author]} once `load_authors` ran, else each card asks
+
+    def load_authors(self, articles):
+        """The authors of `articles` in one query; each person is one row however many cards name them
+        (recorded as shown, like every Author row loaded)."""
+        pairs = (
+            Article.authors.through.objects.filter(article_id__in=[article.pk for article in articles])
+            .order_by("author__name", "author_id")
+            .values_list("article_id", "author_id", "author__name", "author__slug")
+        )
+        people, self.authors = {}, {article.pk: [] for article in articles}
+        for article_id, author_id, name, slug in pairs:
+            if author_id not in people:
+                people[author_id] = Author.from_db(pairs.db, ["id", "name", "slug"], [author_id, name, slug])
+            self.authors[article_id].append(people[author_id])
 
     def language_name(self, code):
         if code not in self.language_names:
@@ -75,7 +98,7 @@ class Cards:
         return ", ".join(
             f'<a class="byline__person" href="{escape(self.links.by_slug("articles:person", person))}">'
             f"{escape(person.name)}</a>"
-            for person in article.authors.all()
+            for person in (article.authors.all() if self.authors is None else self.authors[article.pk])
         )
 
     def card(self, article, *, compact=False, heading_level=2):
@@ -117,10 +140,14 @@ class Cards:
         return mark_safe("\n".join(parts))  # built of escaped values above
 
     def cards(self, articles, **options):
+        articles = list(articles)
+        self.load_authors(articles)
         return mark_safe("\n".join(self.card(article, **options) for article in articles))
 
     def table_of_contents(self, articles):
         """An issue's contents: its articles under their rubrics, in the order given (by rubric)."""
+        articles = list(articles)
+        self.load_authors(articles)
         rubrics = []
         for section_id, group in groupby(articles, key=lambda article: article.section_id):
             section = self.sections.get(section_id)

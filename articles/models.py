@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, Min, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, Min, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _, pgettext_lazy
@@ -133,16 +133,16 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         )
 
     def for_cards(self, *, with_issue: bool = True) -> Self:
-        """What an article card shows (articles.cards), in a fixed number of queries: the card's
-        columns, its interviewee's address, its issue's label (`with_issue`: not in a table of
-        contents) and its authors' names and addresses. The section comes from `Section.menu()`."""
+        """What an article card shows (articles.cards) in one query: the card's columns, its
+        interviewee's address and its issue's label (`with_issue`: not in a table of contents).
+        The cards load the authors of the whole list in one more query; the section comes from
+        `Section.menu()`."""
         columns = [*CARD_COLUMNS, "interviewee__slug"]
         related = ["interviewee"]
         if with_issue:
             columns += ["issue__year", "issue__number_first", "issue__number_last"]
             related.append("issue")
-        authors = Prefetch("authors", queryset=Author.objects.only("name", "slug"))
-        return self.select_related(*related).only(*columns).prefetch_related(authors)
+        return self.select_related(*related).only(*columns)
 
     def for_language(self, language):
         """One version of each article for a reader of `language`, that language's articles first
@@ -156,11 +156,15 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             .filter(language=language, translation_of__isnull=False)
             .values("translation_of")
         )
-        originals_here = self.model.objects.published().filter(language=language, translation_of__isnull=True)
+        # Per row and through the primary key (not a list of every original in `language`, which
+        # grows with the magazine); only translations are looked up.
+        original_here = self.model.objects.published().filter(
+            pk=OuterRef("translation_of"), language=language, translation_of__isnull=True
+        )
         has_version_here = (
             Q(pk__in=translated_roots)
             | Q(translation_of__in=translated_roots)
-            | Q(translation_of__in=originals_here.values("pk"))
+            | (Q(translation_of__isnull=False) & Q(Exists(original_here)))
         )
         return self.exclude(~Q(language=language) & has_version_here).alias(
             other_language=Case(When(language=language, then=Value(0)), default=Value(1))

@@ -52,7 +52,7 @@ def issue_detail(request, year, numbers):
     issue = get_object_or_404(
         Issue.objects.published(), year=year, number_first=int(first), number_last=int(last) if last else None
     )
-    page, articles = lazy_paginate(request, issue_articles(issue), 60)
+    page, articles = lazy_paginate(request, issue_articles(issue), 60, counted=True)
     context = {
         "issue": issue,
         "page": page,
@@ -65,7 +65,9 @@ def issue_detail(request, year, numbers):
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     articles = section.articles.published().for_language(get_language()).for_cards()
-    page, articles = lazy_paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
+    page, articles = lazy_paginate(
+        request, articles.order_by("other_language", "-publish_at", "-id"), 20, counted=True
+    )
     return render(
         request,
         "magazine/section_detail.html",
