@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, gettext as _
 
+from magazine.cache import depends_on
 from magazine.models import Section
 
 from .models import Article, Author
@@ -37,13 +38,14 @@ class Links:
     def __init__(self):
         self.patterns, self.issues = {}, {}
 
-    def by_slug(self, name, obj):
-        if not PLAIN_SLUG.fullmatch(obj.slug):  # only plain slugs are written unquoted by reverse()
-            return obj.get_absolute_url()
+    def by_slug(self, name, slug):
+        """reverse(name, kwargs={"slug": slug}), as the models' get_absolute_url() say."""
+        if not PLAIN_SLUG.fullmatch(slug):  # only plain slugs are written unquoted by reverse()
+            return reverse(name, kwargs={"slug": slug})
         if name not in self.patterns:
             self.patterns[name] = reverse(name, kwargs={"slug": MARKER}).partition(MARKER)[::2]
         head, tail = self.patterns[name]
-        return f"{head}{obj.slug}{tail}"
+        return f"{head}{slug}{tail}"
 
     def issue(self, issue):
         if issue.pk not in self.issues:
@@ -67,21 +69,26 @@ class Cards:
             "soon": _("The table of contents of this issue will appear soon."),
         }
         self.language_names = {}
-        self.authors = None  # {article pk: [Author]} once `load_authors` ran, else each card asks
+        self.authors = None  # {article pk: [byline link]} once `load_authors` ran, else each card asks
 
     def load_authors(self, articles):
-        """The authors of `articles` in one query; each person is one row however many cards name them
-        (recorded as shown, like every Author row loaded)."""
+        """The bylines of `articles`, their authors loaded in one query: each person's link is made
+        once however many cards name them, and recorded as shown (`person:<pk>`, as a loaded row is)."""
         pairs = (
             Article.authors.through.objects.filter(article_id__in=[article.pk for article in articles])
             .order_by("author__name", "author_id")
             .values_list("article_id", "author_id", "author__name", "author__slug")
         )
-        people, self.authors = {}, {article.pk: [] for article in articles}
+        links, self.authors = {}, {article.pk: [] for article in articles}
         for article_id, author_id, name, slug in pairs:
-            if author_id not in people:
-                people[author_id] = Author.from_db(pairs.db, ["id", "name", "slug"], [author_id, name, slug])
-            self.authors[article_id].append(people[author_id])
+            if author_id not in links:
+                depends_on(f"{Author.cache_topic}:{author_id}")
+                links[author_id] = self.person_link(name, slug)
+            self.authors[article_id].append(links[author_id])
+
+    def person_link(self, name, slug):
+        url = escape(self.links.by_slug("articles:person", slug))
+        return f'<a class="byline__person" href="{url}">{escape(name)}</a>'
 
     def language_name(self, code):
         if code not in self.language_names:
@@ -92,14 +99,12 @@ class Cards:
         if article.interviewee_name:
             name = escape(article.interviewee_name)
             if article.interviewee_id:
-                url = self.links.by_slug("articles:person", article.interviewee)
+                url = self.links.by_slug("articles:person", article.interviewee.slug)
                 name = f'<a class="byline__person" href="{escape(url)}">{name}</a>'
             return f"{escape(self.words['interview'])} {name}"
-        return ", ".join(
-            f'<a class="byline__person" href="{escape(self.links.by_slug("articles:person", person))}">'
-            f"{escape(person.name)}</a>"
-            for person in (article.authors.all() if self.authors is None else self.authors[article.pk])
-        )
+        if self.authors is not None:
+            return ", ".join(self.authors[article.pk])
+        return ", ".join(self.person_link(person.name, person.slug) for person in article.authors.all())
 
     def card(self, article, *, compact=False, heading_level=2):
         """One card (HTML, safe): title, language, subtitle, badges, byline; on a full card its
@@ -116,7 +121,7 @@ class Cards:
         section = None if compact else self.sections.get(article.section_id)
         if section is not None:
             parts.append(f'<p class="card__rubric">{escape(section.name_display)}</p>')
-        url = escape(self.links.by_slug("articles:detail", article))
+        url = escape(self.links.by_slug("articles:detail", article.slug))
         title = f'<a href="{url}"{lang}>{escape(article.title)}</a>'
         if article.language != self.language:
             name = escape(self.language_name(article.language))
