@@ -31,7 +31,7 @@ def related_reading(article):
 
 @register.simple_tag
 def latest_sponsored(count=3):
-    sponsored = Article.objects.published().filter(is_sponsored=True).select_related("section")
+    sponsored = Article.objects.published().filter(is_sponsored=True).only("title", "slug", "language")
 
     def latest():
         depends_on("list:sponsored")

@@ -23,13 +23,15 @@ def render_sidebar(context):
 
 @register.simple_tag
 def latest_issues(count=8):
-    """The newest published issues (the sidebar's widgets share one cached list)."""
-    return remember("latest-issues", lambda: list(Issue.objects.published()[:8]))[:count]
+    """The newest published issues (the sidebar's widgets share one cached list): what they show."""
+    shown = ("year", "number_first", "number_last", "cover", "cover_width", "cover_height", "cover_alt")
+    return remember("latest-issues", lambda: list(Issue.objects.published().only(*shown)[:8]))[:count]
 
 
 @register.simple_tag
 def upcoming_events(count=3):
-    return remember("upcoming-events", lambda: list(Event.objects.upcoming()[:3]))[:count]
+    shown = ("title", "title_ru", "title_en", "starts_at", "place", "place_ru", "place_en")
+    return remember("upcoming-events", lambda: list(Event.objects.upcoming().only(*shown)[:3]))[:count]
 
 
 @register.simple_tag
