@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from . import sidebar
 from .cache import listed
 from .models import Contacts, Event, Issue, Section
 from .pagination import lazy_paginate, paginate
@@ -36,7 +37,7 @@ def issue_articles(issue):
 
 
 def home(request):
-    issue = Issue.objects.published().first()
+    issue = next(iter(sidebar.latest_issues()), None)  # the newest, read once with the sidebar's
     articles = issue_articles(issue) if issue else []
     context = {"issue": issue, "articles": articles, "list_topic": issue and listed(f"list:issue:{issue.pk}")}
     return render(request, "magazine/home.html", context)
@@ -63,7 +64,9 @@ def issue_detail(request, year, numbers):
 
 
 def section_detail(request, slug):
-    section = get_object_or_404(Section, slug=slug)
+    section = next((section for section in Section.menu() if section.slug == slug), None)  # the menu's
+    if section is None:
+        raise Http404("No such section.")
     articles = section.articles.published().for_language(get_language()).for_cards()
     page, articles = lazy_paginate(
         request, articles.order_by("other_language", "-publish_at", "-id"), 20, counted=True

@@ -10,7 +10,7 @@ from django.utils.translation import get_language_info
 from .. import sidebar
 from ..cache import fragment, remember
 from ..images import crop_name, rendition_name, rendition_widths
-from ..models import Contacts, Event, Issue, Section
+from ..models import Contacts, Event, Section
 from ..richtext import sanitize_html
 
 register = template.Library()
@@ -23,9 +23,8 @@ def render_sidebar(context):
 
 @register.simple_tag
 def latest_issues(count=8):
-    """The newest published issues (the sidebar's widgets share one cached list): what they show."""
-    shown = ("year", "number_first", "number_last", "cover", "cover_width", "cover_height", "cover_alt")
-    return remember("latest-issues", lambda: list(Issue.objects.published().only(*shown)[:8]))[:count]
+    """The newest published issues (the sidebar's widgets and the home page share one list)."""
+    return sidebar.latest_issues()[:count]
 
 
 @register.simple_tag
