@@ -2,7 +2,7 @@
 
 One Python function rather than a template include per card: a list of 90 cards rendered through
 includes cost most of a cold home page. The markup is the one `_article_card.html` had; every value
-is escaped here (`escape`, `format_html`), nothing a writer typed is marked safe. Load the articles
+is escaped here (`escape`), nothing a writer typed is marked safe. Load the articles
 with `Article.objects.….for_cards()` so a list costs a fixed number of queries.
 """
 
@@ -12,7 +12,6 @@ from itertools import groupby
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, gettext as _
 
@@ -33,23 +32,25 @@ MARKER = "card-slug-marker"
 
 
 class Links:
-    """Addresses of articles, people and issues for one list: each URL pattern reversed once."""
+    """Addresses (escaped for HTML) of articles, people, sections and issues for one list: each URL
+    pattern reversed once."""
 
     def __init__(self):
         self.patterns, self.issues = {}, {}
 
     def by_slug(self, name, slug):
-        """reverse(name, kwargs={"slug": slug}), as the models' get_absolute_url() say."""
+        """reverse(name, kwargs={"slug": slug}), as the models' get_absolute_url() say, escaped."""
         if not PLAIN_SLUG.fullmatch(slug):  # only plain slugs are written unquoted by reverse()
-            return reverse(name, kwargs={"slug": slug})
+            return escape(reverse(name, kwargs={"slug": slug}))
         if name not in self.patterns:
-            self.patterns[name] = reverse(name, kwargs={"slug": MARKER}).partition(MARKER)[::2]
+            head, _, tail = reverse(name, kwargs={"slug": MARKER}).partition(MARKER)
+            self.patterns[name] = escape(head), escape(tail)
         head, tail = self.patterns[name]
-        return f"{head}{slug}{tail}"
+        return f"{head}{slug}{tail}"  # a plain slug needs no escaping
 
     def issue(self, issue):
         if issue.pk not in self.issues:
-            self.issues[issue.pk] = issue.get_absolute_url()
+            self.issues[issue.pk] = escape(issue.get_absolute_url())
         return self.issues[issue.pk]
 
 
@@ -61,12 +62,12 @@ class Cards:
         self.now = timezone.now()
         self.links = Links()
         self.sections = {section.pk: section for section in Section.menu()}
-        self.words = {
-            "pr": _("PR"),
-            "excerpt": _("Excerpt online"),
-            "interview": _("Interview with"),
-            "other": _("Other"),
-            "soon": _("The table of contents of this issue will appear soon."),
+        self.words = {  # escaped once
+            "pr": escape(_("PR")),
+            "excerpt": escape(_("Excerpt online")),
+            "interview": escape(_("Interview with")),
+            "other": escape(_("Other")),
+            "soon": escape(_("The table of contents of this issue will appear soon.")),
         }
         self.language_names = {}
         self.authors = None  # {article pk: [byline link]} once `load_authors` ran, else each card asks
@@ -87,7 +88,7 @@ class Cards:
             self.authors[article_id].append(links[author_id])
 
     def person_link(self, name, slug):
-        url = escape(self.links.by_slug("articles:person", slug))
+        url = self.links.by_slug("articles:person", slug)
         return f'<a class="byline__person" href="{url}">{escape(name)}</a>'
 
     def language_name(self, code):
@@ -100,8 +101,8 @@ class Cards:
             name = escape(article.interviewee_name)
             if article.interviewee_id:
                 url = self.links.by_slug("articles:person", article.interviewee.slug)
-                name = f'<a class="byline__person" href="{escape(url)}">{name}</a>'
-            return f"{escape(self.words['interview'])} {name}"
+                name = f'<a class="byline__person" href="{url}">{name}</a>'
+            return f"{self.words['interview']} {name}"
         if self.authors is not None:
             return ", ".join(self.authors[article.pk])
         return ", ".join(self.person_link(person.name, person.slug) for person in article.authors.all())
@@ -121,7 +122,7 @@ class Cards:
         section = None if compact else self.sections.get(article.section_id)
         if section is not None:
             parts.append(f'<p class="card__rubric">{escape(section.name_display)}</p>')
-        url = escape(self.links.by_slug("articles:detail", article.slug))
+        url = self.links.by_slug("articles:detail", article.slug)
         title = f'<a href="{url}"{lang}>{escape(article.title)}</a>'
         if article.language != self.language:
             name = escape(self.language_name(article.language))
@@ -131,13 +132,13 @@ class Cards:
             parts.append(f'<p class="card__subtitle"{lang}>{escape(article.subtitle)}</p>')
         meta = []
         if article.is_sponsored:
-            meta.append(f'<span class="badge badge--pr">{escape(self.words["pr"])}</span>')
+            meta.append(f'<span class="badge badge--pr">{self.words["pr"]}</span>')
         if not is_open_to_everyone(article, self.now):
-            meta.append(f'<span class="badge">{escape(self.words["excerpt"])}</span>')
+            meta.append(f'<span class="badge">{self.words["excerpt"]}</span>')
         meta.append(self.byline(article))
         if not compact and article.issue_id:
             issue = article.issue
-            meta.append(f'· <a href="{escape(self.links.issue(issue))}">{escape(issue.label)}</a>')
+            meta.append(f'· <a href="{self.links.issue(issue)}">{escape(issue.label)}</a>')
         parts.append(f'<p class="card__meta">{" ".join(meta)}</p>')
         if not compact and article.lead:
             parts.append(f'<p class="card__lead"{lang}>{escape(article.lead)}</p>')
@@ -157,14 +158,15 @@ class Cards:
         for section_id, group in groupby(articles, key=lambda article: article.section_id):
             section = self.sections.get(section_id)
             if section is None:
-                title = escape(self.words["other"])
+                title = self.words["other"]
             else:
-                title = format_html('<a href="{}">{}</a>', section.get_absolute_url(), section.name_display)
+                url = self.links.by_slug("magazine:section-detail", section.slug)
+                title = f'<a href="{url}">{escape(section.name_display)}</a>'
             items = "".join(f"<li>{self.card(a, compact=True, heading_level=4)}</li>" for a in group)
             rubrics.append(
                 f'<section class="toc__rubric">\n<h3 class="toc__rubric-title">{title}</h3>\n'
                 f'<ul class="toc__list">{items}</ul>\n</section>'
             )
         if not rubrics:
-            rubrics.append(f'<p class="empty">{escape(self.words["soon"])}</p>')
+            rubrics.append(f'<p class="empty">{self.words["soon"]}</p>')
         return mark_safe('<div class="toc">\n' + "\n".join(rubrics) + "\n</div>")
