@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, gettext as _
 
 from magazine.cache import depends_on
-from magazine.models import Section
+from magazine.models import Issue, Section
 
 from .models import Article, Author
 from .paywall import is_open_to_everyone
@@ -54,6 +54,31 @@ class Links:
         return self.issues[issue.pk]
 
 
+class CardRow:
+    """An article as its card shows it, from a row of `for_cards()` (no Article instance)."""
+
+    __slots__ = (
+        "pk", "title", "subtitle", "slug", "lead", "language", "is_sponsored", "access", "opens_at",
+        "interviewee_id", "interviewee_name", "interviewee_slug", "issue_id", "section_id", "issue",
+    )  # fmt: skip
+
+    def __init__(self, values, issue):
+        self.pk, self.title, self.subtitle = values["id"], values["title"], values["subtitle"]
+        self.slug, self.lead, self.language = values["slug"], values["lead"], values["language"]
+        self.is_sponsored, self.access, self.opens_at = (
+            values["is_sponsored"],
+            values["access"],
+            values["opens_at"],
+        )
+        self.interviewee_id, self.interviewee_name = values["interviewee_id"], values["interviewee_name"]
+        self.interviewee_slug = values["interviewee__slug"]
+        self.issue_id, self.section_id, self.issue = values["issue_id"], values["section_id"], issue
+
+    @property
+    def is_print_first(self):
+        return self.access == Article.Access.PRINT_FIRST
+
+
 class Cards:
     """Renders the cards of one list for the active language (`card`, `cards`, `table_of_contents`)."""
 
@@ -71,6 +96,33 @@ class Cards:
         }
         self.language_names = {}
         self.authors = None  # {article pk: [byline link]} once `load_authors` ran, else each card asks
+        self.issues = {}
+
+    def rows(self, articles):
+        """The cards' articles: rows of `for_cards()` (recorded as shown, as loaded rows are:
+        `article:<pk>`, and `person:<pk>` of the interviewee) or Articles."""
+        rows = []
+        for article in articles:
+            if isinstance(article, dict):
+                depends_on(f"{Article.cache_topic}:{article['id']}")
+                if article["interviewee_id"] is not None:  # the card links to the person's page
+                    depends_on(f"{Author.cache_topic}:{article['interviewee_id']}")
+                article = CardRow(article, self.issue_of(article))
+            rows.append(article)
+        return rows
+
+    def issue_of(self, values):
+        """The issue a full card links to (its label and address: the Issue model says them)."""
+        if values["issue_id"] is None or values.get("issue__year") is None:
+            return None
+        if values["issue_id"] not in self.issues:
+            self.issues[values["issue_id"]] = Issue(
+                pk=values["issue_id"],
+                year=values["issue__year"],
+                number_first=values["issue__number_first"],
+                number_last=values["issue__number_last"],
+            )
+        return self.issues[values["issue_id"]]
 
     def load_authors(self, articles):
         """The bylines of `articles`, their authors loaded in one query: each person's link is made
@@ -100,7 +152,8 @@ class Cards:
         if article.interviewee_name:
             name = escape(article.interviewee_name)
             if article.interviewee_id:
-                url = self.links.by_slug("articles:person", article.interviewee.slug)
+                slug = article.interviewee_slug if isinstance(article, CardRow) else article.interviewee.slug
+                url = self.links.by_slug("articles:person", slug)
                 name = f'<a class="byline__person" href="{url}">{name}</a>'
             return f"{self.words['interview']} {name}"
         if self.authors is not None:
@@ -136,8 +189,7 @@ class Cards:
         if not is_open_to_everyone(article, self.now):
             meta.append(f'<span class="badge">{self.words["excerpt"]}</span>')
         meta.append(self.byline(article))
-        if not compact and article.issue_id:
-            issue = article.issue
+        if not compact and article.issue_id and (issue := article.issue) is not None:
             meta.append(f'· <a href="{self.links.issue(issue)}">{escape(issue.label)}</a>')
         parts.append(f'<p class="card__meta">{" ".join(meta)}</p>')
         if not compact and article.lead:
@@ -146,13 +198,13 @@ class Cards:
         return mark_safe("\n".join(parts))  # built of escaped values above
 
     def cards(self, articles, **options):
-        articles = list(articles)
+        articles = self.rows(articles)
         self.load_authors(articles)
         return mark_safe("\n".join(self.card(article, **options) for article in articles))
 
     def table_of_contents(self, articles):
         """An issue's contents: its articles under their rubrics, in the order given (by rubric)."""
-        articles = list(articles)
+        articles = self.rows(articles)
         self.load_authors(articles)
         rubrics = []
         for section_id, group in groupby(articles, key=lambda article: article.section_id):

@@ -132,17 +132,16 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             .defer(*SEARCH_COLUMNS)
         )
 
-    def for_cards(self, *, with_issue: bool = True) -> Self:
-        """What an article card shows (articles.cards) in one query: the card's columns, its
-        interviewee's address and its issue's label (`with_issue`: not in a table of contents).
-        The cards load the authors of the whole list in one more query; the section comes from
-        `Section.menu()`."""
-        columns = [*CARD_COLUMNS, "interviewee__slug"]
-        related = ["interviewee"]
+    def for_cards(self, *, with_issue=True):
+        """What an article card shows (articles.cards) in one query, as values: the card's columns,
+        its interviewee's address and its issue's label (`with_issue`: not in a table of contents).
+        The rows are dicts, not Article rows (half the cost of a list of 90 cards): the cards record
+        `article:<pk>` for each. They load the authors of the whole list in one more query; the
+        section comes from `Section.menu()`."""
+        columns = [*CARD_COLUMNS]
         if with_issue:
             columns += ["issue__year", "issue__number_first", "issue__number_last"]
-            related.append("issue")
-        return self.select_related(*related).only(*columns)
+        return self.values(*columns)
 
     def for_language(self, language):
         """One version of each article for a reader of `language`, that language's articles first
@@ -412,8 +411,9 @@ class Article(RowsShownInCache, CoverFocalPoint, TimeStampedModel):
 
 
 SEARCH_COLUMNS = ("search_text", "search_vector", "full_search_text", "full_search_vector")
-# The columns an article card reads (articles.cards); the ordering columns of the lists, too.
+# What an article card reads (articles.cards: `for_cards()`).
 CARD_COLUMNS = (
+    "id",
     "title",
     "subtitle",
     "slug",
@@ -422,12 +422,11 @@ CARD_COLUMNS = (
     "is_sponsored",
     "access",
     "opens_at",
+    "interviewee_id",
     "interviewee_name",
+    "interviewee__slug",
     "issue_id",
     "section_id",
-    "translation_of_id",
-    "publish_at",
-    "position",
 )
 
 

@@ -85,3 +85,17 @@ def test_cold_list_pages_cost_the_same_for_3_or_40_articles(
     for url, bound in bounds.items():
         with django_assert_max_num_queries(bound):
             assert client.get(url).status_code == 200, url
+
+
+def test_the_cards_record_the_articles_and_people_they_show():
+    from articles.cards import Cards
+    from magazine.cache.topics import Recording
+
+    person = make_author()
+    shown = make_article(authors=[person], issue=make_issue())
+    guest = make_author()
+    interview = make_article(interviewee=guest, interviewee_name="Guest")
+    with Recording() as recording:
+        Cards().cards(Article.objects.filter(pk__in=[shown.pk, interview.pk]).for_cards())
+    topics = {f"article:{shown.pk}", f"article:{interview.pk}", f"person:{person.pk}", f"person:{guest.pk}"}
+    assert topics <= recording.topics
