@@ -2,8 +2,9 @@
 
 One Python function rather than a template include per card: a list of 90 cards rendered through
 includes cost most of a cold home page. The markup is the one `_article_card.html` had; every value
-is escaped here (`escape`), nothing a writer typed is marked safe. Load the articles
-with `Article.objects.….for_cards()` so a list costs a fixed number of queries.
+is escaped here (`escape`), nothing a writer typed is marked safe. Load the articles with
+`Article.objects.….for_cards()` (rows of values, recorded as shown by the cards: magazine.cache) so
+a list costs a fixed number of queries; Article instances are taken too (related reading).
 """
 
 import html
@@ -57,22 +58,16 @@ class Links:
 class CardRow:
     """An article as its card shows it, from a row of `for_cards()` (no Article instance)."""
 
-    __slots__ = (
-        "pk", "title", "subtitle", "slug", "lead", "language", "is_sponsored", "access", "opens_at",
-        "interviewee_id", "interviewee_name", "interviewee_slug", "issue_id", "section_id", "issue",
+    COLUMNS = (  # named as in CARD_COLUMNS
+        "title", "subtitle", "slug", "lead", "language", "is_sponsored", "access", "opens_at",
+        "interviewee_id", "interviewee_name", "issue_id", "section_id",
     )  # fmt: skip
+    __slots__ = ("pk", "interviewee_slug", "issue", *COLUMNS)
 
     def __init__(self, values, issue):
-        self.pk, self.title, self.subtitle = values["id"], values["title"], values["subtitle"]
-        self.slug, self.lead, self.language = values["slug"], values["lead"], values["language"]
-        self.is_sponsored, self.access, self.opens_at = (
-            values["is_sponsored"],
-            values["access"],
-            values["opens_at"],
-        )
-        self.interviewee_id, self.interviewee_name = values["interviewee_id"], values["interviewee_name"]
-        self.interviewee_slug = values["interviewee__slug"]
-        self.issue_id, self.section_id, self.issue = values["issue_id"], values["section_id"], issue
+        self.pk, self.interviewee_slug, self.issue = values["id"], values["interviewee__slug"], issue
+        for name in self.COLUMNS:
+            setattr(self, name, values[name])
 
     @property
     def is_print_first(self):
