@@ -28,7 +28,7 @@ def person_articles(person, language):
     return (
         published.filter(Q(pk__in=roots) | Q(translation_of__in=roots))
         .for_language(language)
-        .for_listing()
+        .for_cards()
         .order_by("-publish_at", "-id")
     )
 

@@ -101,17 +101,19 @@ def article_detail(request, slug):
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    articles = Article.objects.published().for_language(get_language()).for_listing().filter(tags=tag)
-    page, articles = lazy_paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
+    articles = Article.objects.published().for_language(get_language()).for_cards().filter(tags=tag)
+    page, articles = lazy_paginate(
+        request, articles.order_by("other_language", "-publish_at", "-id"), 20, counted=True
+    )
     context = {"tag": tag, "page": page, "articles": articles, "list_topic": listed(f"list:tag:{tag.pk}")}
     return render(request, "articles/tag_detail.html", context)
 
 
 def sponsored_list(request):
-    articles = (
-        Article.objects.published().for_language(get_language()).for_listing().filter(is_sponsored=True)
+    articles = Article.objects.published().for_language(get_language()).for_cards().filter(is_sponsored=True)
+    page, articles = lazy_paginate(
+        request, articles.order_by("other_language", "-publish_at", "-id"), 20, counted=True
     )
-    page, articles = lazy_paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
     context = {"page": page, "articles": articles, "list_topic": listed("list:sponsored")}
     return render(request, "articles/sponsored_list.html", context)
 

@@ -8,9 +8,12 @@ def paginate(request, object_list, per_page):
     return Paginator(object_list, per_page).get_page(request.GET.get("page"))
 
 
-def lazy_paginate(request, object_list, per_page):
-    """(page, its objects), counted and loaded only if the template renders them (not on a fragment hit)."""
-    page = SimpleLazyObject(lambda: paginate(request, object_list, per_page))
+def lazy_paginate(request, object_list, per_page, *, counted=False):
+    """(page, its objects), counted and loaded only if the template renders them (not on a fragment hit).
+
+    `counted`: the total comes with the rows, in one query (`paginate_counted`)."""
+    how = paginate_counted if counted else paginate
+    page = SimpleLazyObject(lambda: how(request, object_list, per_page))
     return page, SimpleLazyObject(lambda: page.object_list)
 
 

@@ -1,4 +1,8 @@
-"""The sidebar's widgets: templates registered by the apps that own them, shown in `order`."""
+"""The sidebar's widgets: templates registered by the apps that own them, shown in `order`; and the
+site's data they show, each read once per request (kept while unchanged: sitecache)."""
+
+from issues.models import Issue
+from sitecache import remember
 
 _widgets = []
 
@@ -11,6 +15,12 @@ def register(template_name, *, order=100):
 
 def widgets():
     return [name for _, name in sorted(_widgets)]
+
+
+def latest_issues():
+    """The 8 newest published issues (the sidebar's issue and archive widgets; the home page shows
+    the first whole)."""
+    return remember("latest-issues", lambda: list(Issue.objects.published()[:8]))
 
 
 register("magazine/_sidebar_issue.html", order=10)

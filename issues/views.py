@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from issues import sidebar
 from issues.models import Contacts, Event, Issue, Section
 from issues.pagination import lazy_paginate, paginate
 from sitecache import listed
@@ -30,13 +31,13 @@ def issue_articles(issue):
     """The issue's table of contents: its published articles, grouped by rubric, in print order."""
     return (
         issue.articles.published()
-        .for_listing()
+        .for_cards(with_issue=False)
         .order_by("section__position", "section__id", "position", "id")
     )
 
 
 def home(request):
-    issue = Issue.objects.published().first()
+    issue = next(iter(sidebar.latest_issues()), None)  # the newest, read once with the sidebar's
     articles = issue_articles(issue) if issue else []
     context = {"issue": issue, "articles": articles, "list_topic": issue and listed(f"list:issue:{issue.pk}")}
     return render(request, "magazine/home.html", context)
@@ -52,7 +53,7 @@ def issue_detail(request, year, numbers):
     issue = get_object_or_404(
         Issue.objects.published(), year=year, number_first=int(first), number_last=int(last) if last else None
     )
-    page, articles = lazy_paginate(request, issue_articles(issue), 60)
+    page, articles = lazy_paginate(request, issue_articles(issue), 60, counted=True)
     context = {
         "issue": issue,
         "page": page,
@@ -63,9 +64,13 @@ def issue_detail(request, year, numbers):
 
 
 def section_detail(request, slug):
-    section = get_object_or_404(Section, slug=slug)
-    articles = section.articles.published().for_language(get_language()).for_listing()
-    page, articles = lazy_paginate(request, articles.order_by("other_language", "-publish_at", "-id"), 20)
+    section = next((section for section in Section.menu() if section.slug == slug), None)  # the menu's
+    if section is None:
+        raise Http404("No such section.")
+    articles = section.articles.published().for_language(get_language()).for_cards()
+    page, articles = lazy_paginate(
+        request, articles.order_by("other_language", "-publish_at", "-id"), 20, counted=True
+    )
     return render(
         request,
         "magazine/section_detail.html",

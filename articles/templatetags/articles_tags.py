@@ -10,6 +10,7 @@ from django.utils.translation import get_language, gettext as _, override
 from sitecache import depends_on, remember
 
 from .. import extensions
+from ..cards import Cards
 from ..models import Article
 from ..paywall import is_open_to_everyone
 from ..related import related_articles
@@ -30,13 +31,31 @@ def related_reading(article):
 
 @register.simple_tag
 def latest_sponsored(count=3):
-    sponsored = Article.objects.published().filter(is_sponsored=True).select_related("section")
+    sponsored = Article.objects.published().filter(is_sponsored=True).only("title", "slug", "language")
 
     def latest():
         depends_on("list:sponsored")
         return list(sponsored[:3])
 
     return remember("latest-sponsored", latest)[:count]
+
+
+@register.simple_tag
+def article_cards(articles, heading_level=2):
+    """The cards of a list (articles.cards), loaded with `for_cards()`."""
+    return Cards().cards(articles, heading_level=heading_level)
+
+
+@register.simple_tag
+def article_card(article, compact=False, heading_level=2):
+    """One card, for a template that shows cards one at a time (`_article_card.html`)."""
+    return Cards().card(article, compact=bool(compact), heading_level=heading_level or 2)
+
+
+@register.simple_tag
+def table_of_contents(articles):
+    """An issue's contents: compact cards under their rubrics (ordered by rubric)."""
+    return Cards().table_of_contents(articles)
 
 
 @register.filter

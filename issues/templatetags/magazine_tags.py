@@ -9,7 +9,7 @@ from django.utils.translation import get_language_info
 
 from images.processing import crop_name, rendition_name, rendition_widths
 from issues import sidebar
-from issues.models import Contacts, Event, Issue, Section
+from issues.models import Contacts, Event, Section
 from richtext.sanitize import sanitize_html
 from sitecache import fragment, remember
 
@@ -23,13 +23,14 @@ def render_sidebar(context):
 
 @register.simple_tag
 def latest_issues(count=8):
-    """The newest published issues (the sidebar's widgets share one cached list)."""
-    return remember("latest-issues", lambda: list(Issue.objects.published()[:8]))[:count]
+    """The newest published issues (the sidebar's widgets and the home page share one list)."""
+    return sidebar.latest_issues()[:count]
 
 
 @register.simple_tag
 def upcoming_events(count=3):
-    return remember("upcoming-events", lambda: list(Event.objects.upcoming()[:3]))[:count]
+    shown = ("title", "title_ru", "title_en", "starts_at", "place", "place_ru", "place_en")
+    return remember("upcoming-events", lambda: list(Event.objects.upcoming().only(*shown)[:3]))[:count]
 
 
 @register.simple_tag

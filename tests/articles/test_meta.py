@@ -108,6 +108,6 @@ def test_sponsored_article_is_labelled_and_its_links_are_sponsored(client):
 def test_pr_page_lists_only_sponsored_articles(client, django_assert_max_num_queries):
     make_article(title="Partner story", is_sponsored=True)
     make_article(title="Editorial story")
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(12):
         html = client.get("/uz/pr/").content.decode()
     assert "Partner story" in html and "Editorial story" not in html.split("<main")[1].split("</main>")[0]

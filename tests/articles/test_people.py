@@ -127,7 +127,7 @@ def test_a_person_page_costs_a_fixed_number_of_queries(
             make_article(authors=[person, other], tags=["a", "b"], issue=make_issue())
         else:
             make_article(interviewee=person, interviewee_name="X")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(14):
         assert client.get(person.get_absolute_url()).status_code == 200
 
 

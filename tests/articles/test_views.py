@@ -91,8 +91,8 @@ def test_tag_page_lists_published_articles_with_the_tag(client):
 def test_tag_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries, count):
     for _ in range(count):
         make_article(tags=["energy"], issue=make_issue(), section=make_section(), authors=[make_author()])
-    # 16 with the institutions' networks, read once into the cache (institutions.lookup).
-    with django_assert_max_num_queries(16):
+    # 13 with the institutions' networks, read once into the cache (institutions.lookup).
+    with django_assert_max_num_queries(13):
         assert client.get("/uz/tags/energy/").status_code == 200
 
 

@@ -102,7 +102,7 @@ def test_list_pages_cost_a_fixed_number_of_queries(client, django_assert_max_num
         make_article(issue=issue, section=sections[n % 3], tags=["x"])
         make_issue()
     for url in ["/uz/", "/uz/issues/", "/uz/issues/2025/2/", f"/uz/sections/{sections[0].slug}/"]:
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200, url
 
 
