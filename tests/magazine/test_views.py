@@ -1,6 +1,7 @@
 import pytest
 
 from issues.models import Contacts
+from sitecache.topics import check_boundary
 from tests.factories import make_article, make_issue, make_section
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +102,9 @@ def test_list_pages_cost_a_fixed_number_of_queries(client, django_assert_max_num
     for n in range(count):
         make_article(issue=issue, section=sections[n % 3], tags=["x"])
         make_issue()
+    # The scheduled moments are looked up again by the first request after a change (how many queries
+    # depends on which moments passed meanwhile): that is the change's cost, not the page's.
+    check_boundary()
     for url in ["/uz/", "/uz/issues/", "/uz/issues/2025/2/", f"/uz/sections/{sections[0].slug}/"]:
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200, url
