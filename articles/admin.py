@@ -12,13 +12,13 @@ from taggit.models import Tag
 
 from desk.mixin import DeskAdminMixin
 from desk.widgets import THUMBNAIL_LABEL, ImagePreviewInput, thumbnail
-from issues.admin import IssueAdmin, SingleRowAdmin
+from issues.admin import SingleRowAdmin, register_issue_inline
 from revisions.admin_autosave import AutosaveAdminMixin
 from revisions.admin_revisions import RevisionAdminMixin
 
 from .admin_import import WordImportAdminMixin
 from .models import Article, ArticleBlock, Author, EmbargoSettings
-from .services import REVISION_RELATED, article_publish, person_merge
+from .services import REVISION_RELATED, article_publication_audit, article_publish, person_merge
 from .tagging import TagNamesField
 
 
@@ -264,6 +264,11 @@ class ArticleAdmin(
         }
         return format_html('<span class="publication publication--{}">{}</span>', state, labels[state])
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "status" in form.changed_data and obj.status == Article.Status.PUBLISHED:
+            article_publication_audit(article=obj, by=request.user)  # its revision: RevisionAdminMixin
+
     @admin.action(description=_("Publish selected articles now"), permissions=["change"])
     def publish_now(self, request, queryset):
         now, count = timezone.now(), 0
@@ -273,16 +278,36 @@ class ArticleAdmin(
         self.message_user(request, ngettext("%d article published.", "%d articles published.", count) % count)
 
 
+class IssueArticlesFormSet(forms.BaseInlineFormSet):
+    """An issue's articles; one published here (its status changed) gets its audit record."""
+
+    publisher = None  # the user saving the issue, set by IssueArticleInline.get_formset
+
+    def save(self, commit=True):
+        saved = super().save(commit)
+        changed = [a for a, fields in self.changed_objects if "status" in fields] + self.new_objects
+        for article in changed:
+            if article.status == Article.Status.PUBLISHED:
+                article_publication_audit(article=article, by=self.publisher)
+        return saved
+
+
 class IssueArticleInline(admin.TabularInline):
     model = Article
+    formset = IssueArticlesFormSet
     fields = ["title", "section", "position", "status", "access"]
     extra = 0
     add_text = _("Add an article")
     show_change_link = True
     ordering = ["position", "id"]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)  # a new class each request
+        formset.publisher = request.user
+        return formset
 
-IssueAdmin.inlines = [*IssueAdmin.inlines, IssueArticleInline]
+
+register_issue_inline(IssueArticleInline)
 
 
 @admin.register(EmbargoSettings)

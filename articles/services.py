@@ -26,8 +26,13 @@ def article_publish(*, article: Article, by=None, now=None) -> Article:
     article.status, article.publish_at = Article.Status.PUBLISHED, now or timezone.now()
     article.save(update_fields=["status", "publish_at", "updated_at"])
     revision_create(obj=article, user=by, related=REVISION_RELATED, comment=_("Published now."))
-    audit("article_published", by=by, detail=f"article #{article.pk} {article}")
+    article_publication_audit(article=article, by=by)
     return article
+
+
+def article_publication_audit(*, article: Article, by=None) -> None:
+    """The audit record of `article` becoming published (the action above, or the change form's status)."""
+    audit("article_published", by=by, detail=f"article #{article.pk} {article}")
 
 
 @transaction.atomic

@@ -71,6 +71,16 @@ class SingleRowAdmin(admin.ModelAdmin):
         return False
 
 
+# Inlines that other apps show on an issue's page (the articles app: its table of contents). The domain
+# app imports none of them; they register from their admin modules (`register_issue_inline`).
+ISSUE_INLINES = []
+
+
+def register_issue_inline(inline):
+    if inline not in ISSUE_INLINES:
+        ISSUE_INLINES.append(inline)
+
+
 @admin.register(Issue)
 class IssueAdmin(DeskAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
     form = IssueForm
@@ -105,7 +115,8 @@ class IssueAdmin(DeskAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
             },
         ),
     ]
-    inlines = []  # the articles app adds its inline (magazine must not import articles)
+    def get_inlines(self, request, obj):
+        return [*self.inlines, *ISSUE_INLINES]
 
     @admin.display(description=_("issue"), ordering="-year")
     def label(self, obj):

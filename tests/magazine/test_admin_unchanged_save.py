@@ -135,7 +135,7 @@ def parent_key(inline_model, parent_model, fk_name=None):
 def stored_state(model_admin, obj):
     """`obj` as stored, with the rows its admin edits inline."""
     children = {}
-    for inline in model_admin.inlines:
+    for inline in model_admin.get_inlines(None, obj):
         key = parent_key(inline.model, model_admin.model, inline.fk_name)
         rows = inline.model._default_manager.filter(**{key.name: obj}).order_by("pk")
         children[inline.model._meta.label] = [stored_row(row) for row in rows]
