@@ -226,8 +226,8 @@ class ArticleAdmin(
     ]
 
     class Media:
-        js = ["issues/admin/desk.js", "articles/admin/blocks.js"]
-        css = {"all": ["issues/admin/desk.css"]}
+        js = ["magazine/admin/desk.js", "articles/admin/blocks.js"]
+        css = {"all": ["magazine/admin/desk.css"]}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":

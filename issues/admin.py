@@ -21,8 +21,8 @@ ISSUE_LABEL = re.compile(r"^(?P<first>\d{1,2})(?:-(?P<last>\d{1,2}))?(?:\s*[/ ]\
 class DeskMedia:
     """The change forms' script (warning before leaving unsaved changes, focal points) and styles."""
 
-    js = ["issues/admin/desk.js"]
-    css = {"all": ["issues/admin/desk.css"]}
+    js = ["magazine/admin/desk.js"]
+    css = {"all": ["magazine/admin/desk.css"]}
 
 
 class IssueForm(StaleEditForm):

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from tests.magazine.test_processes import (
+from tests.sitecache.test_processes import (
     Site,
     alternate,
     database_url,

@@ -99,7 +99,7 @@ def test_the_issue_form_shows_the_cover_with_its_focal_point_fields(editor_clien
     issue.cover.save("c.jpg", image_file(), save=True)
     html = editor_client.get(f"/admin/magazine/issue/{issue.pk}/change/").content.decode()
     assert 'class="image-preview" data-focus-of="id_cover"' in html and "-w480.webp" in html
-    assert 'id="id_cover_focus_x"' in html and "issues/admin/desk.js" in html
+    assert 'id="id_cover_focus_x"' in html and "magazine/admin/desk.js" in html
 
 
 def test_the_issue_list_shows_cover_thumbnails(editor_client):
