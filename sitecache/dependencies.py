@@ -7,14 +7,19 @@ model nobody thought about is never served stale. Models that readers never see 
 list (revisions, autosaves).
 """
 
+from collections.abc import Callable, Iterable
+
 from django.conf import settings
+from django.db import models
 
 from sitecache.topics import SITE, changed, depends_on
 
-_registry = {}
+# model -> topics_of(instance, **kwargs): the topics a change of one of its rows moves.
+TopicsOf = Callable[..., Iterable[str]]
+_registry: dict[type[models.Model], TopicsOf] = {}
 
 
-def register_topics(model, topics_of):
+def register_topics(model: type[models.Model], topics_of: TopicsOf) -> None:
     """`topics_of(instance, **kwargs)` names what a change of `instance` (a row of `model`) makes stale."""
     _registry[model] = topics_of
 

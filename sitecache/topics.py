@@ -11,6 +11,7 @@ topic versions are read at the end; otherwise it is served but not kept.
 """
 
 import secrets
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 
@@ -22,15 +23,19 @@ from django.utils import timezone
 SITE = "site"  # every piece depends on it: what every page shows (menu, sidebar, settings)
 EPOCH = "epoch"  # moved first by every change (see above)
 BOUNDARY_KEY = "topics:next-boundary"
-_boundaries = []  # (next_moment(now), topics_between(start, end))
+# A kind of scheduled moment: next_moment(now) -> the next one after `now` or None, and
+# topics_between(start, end) -> the topics of the moments of this kind from `start` to `end`.
+NextMoment = Callable[[datetime], datetime | None]
+TopicsBetween = Callable[[datetime, datetime], Iterable[str]]
+_boundaries: list[tuple[NextMoment, TopicsBetween]] = []
 # The versions read during the current request ({topic: version}); None outside a request.
 _request_memo = ContextVar("cache_topics_request_memo", default=None)
 _request_epoch = ContextVar("cache_topics_request_epoch", default=None)
 # The open recordings, innermost last: each a set of topic names.
-_recordings = ContextVar("cache_topics_recordings", default=())
+_recordings: ContextVar[tuple[set[str], ...]] = ContextVar("cache_topics_recordings", default=())
 
 
-def topic_key(topic):
+def topic_key(topic: str) -> str:
     return f"topic:{topic}"
 
 
@@ -53,15 +58,15 @@ def _look_again_from(moment):
         cache.set(BOUNDARY_KEY, moment.timestamp(), timeout=None)
 
 
-def changed(*topics):
+def changed(*topics: str) -> None:
     """Make stale every piece showing one of `topics`: now, and again when the transaction commits
     (a piece made between the two read the rows from before the commit and must not outlive it)."""
-    topics = sorted(set(topics))
-    _move(topics)
-    transaction.on_commit(lambda: _move(topics))
+    names = sorted(set(topics))
+    _move(names)
+    transaction.on_commit(lambda: _move(names))
 
 
-def versions(topics):
+def versions(topics: Iterable[str]) -> dict[str, int]:
     """{topic: current version} (one round trip for those not yet read in this request)."""
     memo = _request_memo.get()
     found = {topic: memo[topic] for topic in topics if topic in memo} if memo is not None else {}
@@ -79,7 +84,7 @@ def versions(topics):
     return found
 
 
-def checked_boundary():
+def checked_boundary() -> None:
     """Check the scheduled moments once a request, before the first stored piece is judged current
     (a request that finds nothing stored has nothing to judge: with no cache, no query is spent)."""
     memo = _request_memo.get()
@@ -93,14 +98,14 @@ class Topic(str):
     """A topic's name given to `{% fragment %}` as one of its parts: the fragment depends on it."""
 
 
-def listed(name):
+def listed(name: str) -> "Topic":
     """Record that what is being made shows the list `name` (e.g. "list:issue:7"); return it as a
     Topic for the {% fragment %} that renders the list."""
     depends_on(name)
     return Topic(name)
 
 
-def depends_on(*topics):
+def depends_on(*topics: str) -> None:
     """Declare that what is being made shows `topics` (no cost outside a recording)."""
     for recording in _recordings.get():
         recording.update(topics)
@@ -158,7 +163,7 @@ def close_request(tokens):
     _request_epoch.reset(tokens[1])
 
 
-def register_boundary(next_moment, topics_between):
+def register_boundary(next_moment: NextMoment, topics_between: TopicsBetween) -> None:
     """`next_moment(now)`: the next datetime after `now` at which some page changes by itself, or None.
 
     `topics_between(start, end)` names the topics of the moments of this kind from `start` to `end`;
@@ -167,7 +172,7 @@ def register_boundary(next_moment, topics_between):
     _boundaries.append((next_moment, topics_between))
 
 
-def check_boundary(now=None):
+def check_boundary(now: datetime | None = None) -> None:
     """Once the next scheduled moment has passed, move the topics of what changed since (no cron job).
 
     The stored moment is the next one, or the time of a change that may have added one (so the
@@ -186,5 +191,5 @@ def check_boundary(now=None):
             _move(sorted(topics))  # which looks again from now: stored below
         for n in passed:  # the other kinds' next moments are still ahead
             moments[n] = _boundaries[n][0](now)
-    moments = [moment for moment in moments if moment is not None]
-    cache.set(BOUNDARY_KEY, min(moments).timestamp() if moments else "none", timeout=None)
+    ahead = [moment for moment in moments if moment is not None]
+    cache.set(BOUNDARY_KEY, min(ahead).timestamp() if ahead else "none", timeout=None)
