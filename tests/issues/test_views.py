@@ -169,3 +169,29 @@ def test_a_section_page_lists_the_versions_for_its_language_newest_first_page_by
     assert last.number == 3 and [row["title"] for row in last.object_list] == expected[40:]
     empty = client.get(f"/uz/sections/{other.slug}/?page=2").context["page"]
     assert empty.number == 1 and empty.paginator.count == 1
+
+
+def test_the_shells_queries_compiled_once_ask_for_the_moment_of_each_call():
+    """issues.prepared: the same rows as the ORM's query for every moment, the SQL compiled once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from issues.models import Event
+    from issues.templatetags.magazine_tags import UPCOMING_EVENTS
+    from tests.factories import make_event
+
+    for days in (-2, 1, 4, 9, 15):
+        make_event(in_days=days)
+    make_event(in_days=-1, ends_at=timezone.now() + timedelta(days=1))
+    make_event(in_days=2, is_published=False)
+    compiled = None
+    for offset in (-3, 0, 3, 10, 20):
+        now = timezone.now() + timedelta(days=offset)
+        expected = list(Event.objects.upcoming(now)[:3])
+        assert UPCOMING_EVENTS(now) == expected and [e.title for e in UPCOMING_EVENTS(now)] == [
+            e.title for e in expected
+        ]
+        compiled = compiled or UPCOMING_EVENTS.compiled.copy()
+        assert UPCOMING_EVENTS.compiled == compiled
+    assert [e.title for e in UPCOMING_EVENTS()] == [e.title for e in Event.objects.upcoming()[:3]]
