@@ -165,11 +165,9 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             | Q(translation_of__in=translated_roots)
             | (Q(translation_of__isnull=False) & Q(Exists(original_here)))
         )
-        return self.exclude(~Q(language=language) & has_version_here).language_first(language)
-
-    def language_first(self, language):
-        """The alias `other_language` (0 for an article in `language`, else 1) to order by."""
-        return self.alias(other_language=Case(When(language=language, then=Value(0)), default=Value(1)))
+        return self.exclude(~Q(language=language) & has_version_here).alias(
+            other_language=Case(When(language=language, then=Value(0)), default=Value(1))
+        )
 
     def scheduled(self, now: datetime | None = None) -> Self:
         return self.filter(status=self.model.Status.PUBLISHED, publish_at__gt=now or timezone.now())

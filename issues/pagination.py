@@ -1,7 +1,7 @@
 from math import ceil
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Func, IntegerField, Subquery, Window
+from django.db.models import Count, Window
 from django.utils.functional import SimpleLazyObject
 
 
@@ -14,7 +14,7 @@ def lazy_paginate(request, object_list, per_page, *, counted=False, rows=None):
     """(page, its objects), counted and loaded only if the template renders them (not on a fragment hit).
 
     `counted`: the total comes with the rows, in one query (`paginate_counted`).
-    `rows`: the page's rows are these, for the keys `object_list` orders (`paginate_by_keys`)."""
+    `rows`: the page's rows are these, for the keys `object_list` chooses (`paginate_by_keys`)."""
     if rows is not None:
         page = SimpleLazyObject(lambda: paginate_by_keys(request, object_list, rows, per_page))
     else:
@@ -60,32 +60,35 @@ def paginate_counted(request, queryset, per_page):
     return Paginator(CountedRows(rows, total, offset), per_page).get_page(number)
 
 
-class RowCount(Func):
-    """COUNT(*) of a subquery's rows, as a plain expression (no GROUP BY added around it)."""
-
-    template = "COUNT(*)"
-    output_field = IntegerField()
+def key_of(row):
+    """The primary key of a model instance or of a row of values (its "id", or "pk")."""
+    if isinstance(row, dict):
+        return row["id"] if "id" in row else row["pk"]
+    return row.pk
 
 
 def paginate_by_keys(request, keys, rows, per_page):
-    """paginate_counted() in one query that reads only the page's rows: `keys` (a queryset that
-    filters and orders the list) chooses the page's primary keys and counts the list, both from an
-    index when one covers it, and `rows` (a queryset of the same model, ordered as `keys` is) loads
-    what is shown of those keys only; the list's other rows are never read nor sorted.
+    """paginate_counted() that reads only the page's rows, in two queries: `keys` (a queryset that
+    filters and orders the list) gives the page's primary keys with the list's total, from an index
+    alone when one covers its filters and order; then `rows` (a queryset of the same model: what is
+    shown) loads those rows only, by primary key, put in the keys' order. The list's other rows are
+    never read nor sorted (one query with the rows would carry the list's whole filter twice, for
+    the keys and for the count: more to build and plan than the second query costs).
     """
     number = requested_number(request)
-    count = Subquery(keys.order_by().values(total_rows=RowCount()))
+    counted = keys.annotate(total_rows=Window(Count("pk"))).values_list("pk", "total_rows")
 
     def page_rows(number):
         offset = (number - 1) * per_page
-        page_keys = keys.values("pk")[offset : offset + per_page]
-        return list(rows.filter(pk__in=page_keys).annotate(total_rows=count)), offset
+        chosen = list(counted[offset : offset + per_page])
+        if not chosen:
+            return [], 0, offset
+        loaded = {key_of(row): row for row in rows.filter(pk__in=[pk for pk, _ in chosen])}
+        return [loaded[pk] for pk, _ in chosen], chosen[0][1], offset
 
-    found, offset = page_rows(number) if number <= MAX_DIRECT_PAGE else ([], 0)
-    if found:
-        total = found[0]["total_rows"] if isinstance(found[0], dict) else found[0].total_rows
-    else:  # nothing at all, or past the end: count, then the nearest real page
+    found, total, offset = page_rows(number) if number <= MAX_DIRECT_PAGE else ([], 0, 0)
+    if not found:  # nothing at all, or past the end: count, then the nearest real page
         total = keys.count()
         number = max(min(number, ceil(total / per_page)), 1)
-        found, offset = page_rows(number) if total else ([], 0)
+        found, total, offset = page_rows(number) if total else ([], 0, 0)
     return Paginator(CountedRows(found, total, offset), per_page).get_page(number)

@@ -69,9 +69,9 @@ def section_detail(request, slug):
         raise Http404("No such section.")
     language, order = get_language(), ("other_language", "-publish_at", "-id")
     listed_here = section.articles.published().for_language(language).order_by(*order)
-    # The page's 20 articles and the count come from an index (article_section_language); only
-    # those 20 rows are read, not every article of the section.
-    rows = section.articles.language_first(language).for_cards().order_by(*order)
+    # The page's 20 keys and the count come from an index alone (article_section_language); only
+    # those 20 articles are then read, not every article of the section.
+    rows = section.articles.for_cards().order_by()
     page, articles = lazy_paginate(request, listed_here, 20, rows=rows)
     return render(
         request,
