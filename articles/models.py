@@ -325,6 +325,13 @@ class Article(RowsShownInCache, CoverFocalPoint, TimeStampedModel):
                 fields=["-publish_at"], name="article_sponsored_publish", condition=Q(is_sponsored=True)
             ),
             models.Index(fields=["opens_at"], name="article_opens", condition=Q(access="print_first")),
+            # A section's list (issues.views.section_detail) is chosen and counted from this index
+            # alone: its key columns are every column the list's filters and order read.
+            models.Index(
+                fields=["section", "language", "-publish_at", "-id", "issue", "translation_of"],
+                name="article_section_language",
+                condition=Q(status="published"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -115,6 +115,7 @@ class IssueAdmin(DeskAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
             },
         ),
     ]
+
     def get_inlines(self, request, obj):
         return [*self.inlines, *ISSUE_INLINES]
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
 
 from images.processing import CleanImageField, UploadTo, make_crops
+from issues.prepared import Prepared
 from richtext.sanitize import RichTextField
 from sitecache import SITE, changed, remember
 
@@ -215,7 +216,7 @@ class Section(models.Model):
     @classmethod
     def menu(cls):
         """Every section in menu order, kept until the content changes (the menu, the search filter)."""
-        return remember("sections", lambda: list(cls.objects.all()))
+        return remember("sections", MENU)
 
     @property
     def name_display(self):
@@ -247,7 +248,7 @@ class Contacts(models.Model):
 
     @classmethod
     def load(cls):
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+        return next(iter(CONTACTS()), None) or cls(pk=1)
 
     @property
     def address_display(self):
@@ -350,3 +351,8 @@ class Event(TimeStampedModel):
     @property
     def description_display(self):
         return translated(self, "description")
+
+
+# The menu's and the sidebar's queries, compiled once per process (issues.prepared).
+MENU = Prepared(lambda now: Section.objects.all())
+CONTACTS = Prepared(lambda now: Contacts.objects.filter(pk=1).order_by("pk")[:1])

@@ -1,3 +1,5 @@
+from math import ceil
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.utils.functional import SimpleLazyObject
@@ -8,12 +10,16 @@ def paginate(request, object_list, per_page):
     return Paginator(object_list, per_page).get_page(request.GET.get("page"))
 
 
-def lazy_paginate(request, object_list, per_page, *, counted=False):
+def lazy_paginate(request, object_list, per_page, *, counted=False, rows=None):
     """(page, its objects), counted and loaded only if the template renders them (not on a fragment hit).
 
-    `counted`: the total comes with the rows, in one query (`paginate_counted`)."""
-    how = paginate_counted if counted else paginate
-    page = SimpleLazyObject(lambda: how(request, object_list, per_page))
+    `counted`: the total comes with the rows, in one query (`paginate_counted`).
+    `rows`: the page's rows are these, for the keys `object_list` chooses (`paginate_by_keys`)."""
+    if rows is not None:
+        page = SimpleLazyObject(lambda: paginate_by_keys(request, object_list, rows, per_page))
+    else:
+        how = paginate_counted if counted else paginate
+        page = SimpleLazyObject(lambda: how(request, object_list, per_page))
     return page, SimpleLazyObject(lambda: page.object_list)
 
 
@@ -33,12 +39,17 @@ class CountedRows:
         return self.rows[window.start - self.offset : window.stop - self.offset]
 
 
+def requested_number(request):
+    """?page= as a number of at least 1 (1 if it is not a number)."""
+    try:
+        return max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        return 1
+
+
 def paginate_counted(request, queryset, per_page):
     """paginate() in one query: the total comes with the rows (COUNT(*) OVER ()), e.g. for search."""
-    try:
-        number = max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
-        number = 1
+    number = requested_number(request)
     if number > MAX_DIRECT_PAGE:  # no such page: counting finds the last one (and keeps OFFSET in range)
         return paginate(request, queryset, per_page)
     offset = (number - 1) * per_page
@@ -47,3 +58,37 @@ def paginate_counted(request, queryset, per_page):
         return paginate(request, queryset, per_page)
     total = rows[0]["total_rows"] if isinstance(rows[0], dict) else rows[0].total_rows
     return Paginator(CountedRows(rows, total, offset), per_page).get_page(number)
+
+
+def key_of(row):
+    """The primary key of a model instance or of a row of values (its "id", or "pk")."""
+    if isinstance(row, dict):
+        return row["id"] if "id" in row else row["pk"]
+    return row.pk
+
+
+def paginate_by_keys(request, keys, rows, per_page):
+    """paginate_counted() that reads only the page's rows, in two queries: `keys` (a queryset that
+    filters and orders the list) gives the page's primary keys with the list's total, from an index
+    alone when one covers its filters and order; then `rows` (a queryset of the same model: what is
+    shown) loads those rows only, by primary key, put in the keys' order. The list's other rows are
+    never read nor sorted (one query with the rows would carry the list's whole filter twice, for
+    the keys and for the count: more to build and plan than the second query costs).
+    """
+    number = requested_number(request)
+    counted = keys.annotate(total_rows=Window(Count("pk"))).values_list("pk", "total_rows")
+
+    def page_rows(number):
+        offset = (number - 1) * per_page
+        chosen = list(counted[offset : offset + per_page])
+        if not chosen:
+            return [], 0, offset
+        loaded = {key_of(row): row for row in rows.filter(pk__in=[pk for pk, _ in chosen])}
+        return [loaded[pk] for pk, _ in chosen], chosen[0][1], offset
+
+    found, total, offset = page_rows(number) if number <= MAX_DIRECT_PAGE else ([], 0, 0)
+    if not found:  # nothing at all, or past the end: count, then the nearest real page
+        total = keys.count()
+        number = max(min(number, ceil(total / per_page)), 1)
+        found, total, offset = page_rows(number) if total else ([], 0, 0)
+    return Paginator(CountedRows(found, total, offset), per_page).get_page(number)

@@ -2,6 +2,7 @@
 site's data they show, each read once per request (kept while unchanged: sitecache)."""
 
 from issues.models import Issue
+from issues.prepared import Prepared
 from sitecache import remember
 
 _widgets = []
@@ -20,7 +21,10 @@ def widgets():
 def latest_issues():
     """The 8 newest published issues (the sidebar's issue and archive widgets; the home page shows
     the first whole)."""
-    return remember("latest-issues", lambda: list(Issue.objects.published()[:8]))
+    return remember("latest-issues", LATEST_ISSUES)
+
+
+LATEST_ISSUES = Prepared(lambda now: Issue.objects.published()[:8])
 
 
 register("magazine/_sidebar_issue.html", order=10)

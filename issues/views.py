@@ -67,10 +67,12 @@ def section_detail(request, slug):
     section = next((section for section in Section.menu() if section.slug == slug), None)  # the menu's
     if section is None:
         raise Http404("No such section.")
-    articles = section.articles.published().for_language(get_language()).for_cards()
-    page, articles = lazy_paginate(
-        request, articles.order_by("other_language", "-publish_at", "-id"), 20, counted=True
-    )
+    language, order = get_language(), ("other_language", "-publish_at", "-id")
+    listed_here = section.articles.published().for_language(language).order_by(*order)
+    # The page's 20 keys and the count come from an index alone (article_section_language); only
+    # those 20 articles are then read, not every article of the section.
+    rows = section.articles.for_cards().order_by()
+    page, articles = lazy_paginate(request, listed_here, 20, rows=rows)
     return render(
         request,
         "magazine/section_detail.html",

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext as _, override
 
+from issues.prepared import Prepared
 from sitecache import depends_on, remember
 
 from .. import extensions
@@ -31,13 +32,16 @@ def related_reading(article):
 
 @register.simple_tag
 def latest_sponsored(count=3):
-    sponsored = Article.objects.published().filter(is_sponsored=True).only("title", "slug", "language")
-
     def latest():
         depends_on("list:sponsored")
-        return list(sponsored[:3])
+        return LATEST_SPONSORED()
 
     return remember("latest-sponsored", latest)[:count]
+
+
+LATEST_SPONSORED = Prepared(
+    lambda now: Article.objects.published(now).filter(is_sponsored=True).only("title", "slug", "language")[:3]
+)
 
 
 @register.simple_tag

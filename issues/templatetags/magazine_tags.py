@@ -10,6 +10,7 @@ from django.utils.translation import get_language_info
 from images.processing import crop_name, rendition_name, rendition_widths
 from issues import sidebar
 from issues.models import Contacts, Event, Section
+from issues.prepared import Prepared
 from richtext.sanitize import sanitize_html
 from sitecache import fragment, remember
 
@@ -29,8 +30,14 @@ def latest_issues(count=8):
 
 @register.simple_tag
 def upcoming_events(count=3):
-    shown = ("title", "title_ru", "title_en", "starts_at", "place", "place_ru", "place_en")
-    return remember("upcoming-events", lambda: list(Event.objects.upcoming().only(*shown)[:3]))[:count]
+    return remember("upcoming-events", UPCOMING_EVENTS)[:count]
+
+
+UPCOMING_EVENTS = Prepared(
+    lambda now: Event.objects.upcoming(now).only(
+        "title", "title_ru", "title_en", "starts_at", "place", "place_ru", "place_en"
+    )[:3]
+)
 
 
 @register.simple_tag

@@ -130,3 +130,68 @@ def test_pages_link_the_icon(client):
     from django.contrib.staticfiles import finders
 
     assert finders.find("magazine/favicon.ico")  # collected with the static files, under a versioned name
+
+
+def test_a_section_page_lists_the_versions_for_its_language_newest_first_page_by_page(client):
+    """Every page of a section: that language's versions first, each part newest first (ties by
+    id), a translation instead of its original, and the nearest real page past the end."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import Article
+
+    section, other = make_section(), make_section()
+    moment = timezone.now() - timedelta(days=30)
+    for n in range(47):
+        language = ["uz", "ru", "en"][n % 3]
+        published = moment + timedelta(hours=n // 2)
+        article = make_article(section=section, language=language, publish_at=published)
+        if n % 5 == 0 and language != "uz":
+            make_article(section=section, language="uz", translation_of=article, publish_at=moment)
+    make_article(section=other, language="uz")
+    make_article(section=section, language="uz", status=Article.Status.DRAFT)
+    expected = list(
+        Article.objects.filter(section=section)
+        .published()
+        .for_language("uz")
+        .order_by("other_language", "-publish_at", "-id")
+        .values_list("title", flat=True)
+    )
+    assert len(expected) == 47
+    shown = []
+    for number in (1, 2, 3):
+        page = client.get(f"/uz/sections/{section.slug}/?page={number}").context["page"]
+        assert page.number == number and page.paginator.count == 47 and page.paginator.num_pages == 3
+        shown += [row["title"] for row in page.object_list]
+    assert shown == expected
+    last = client.get(f"/uz/sections/{section.slug}/?page=9").context["page"]
+    assert last.number == 3 and [row["title"] for row in last.object_list] == expected[40:]
+    empty = client.get(f"/uz/sections/{other.slug}/?page=2").context["page"]
+    assert empty.number == 1 and empty.paginator.count == 1
+
+
+def test_the_shells_queries_compiled_once_ask_for_the_moment_of_each_call():
+    """issues.prepared: the same rows as the ORM's query for every moment, the SQL compiled once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from issues.models import Event
+    from issues.templatetags.magazine_tags import UPCOMING_EVENTS
+    from tests.factories import make_event
+
+    for days in (-2, 1, 4, 9, 15):
+        make_event(in_days=days)
+    make_event(in_days=-1, ends_at=timezone.now() + timedelta(days=1))
+    make_event(in_days=2, is_published=False)
+    compiled = None
+    for offset in (-3, 0, 3, 10, 20):
+        now = timezone.now() + timedelta(days=offset)
+        expected = list(Event.objects.upcoming(now)[:3])
+        assert UPCOMING_EVENTS(now) == expected and [e.title for e in UPCOMING_EVENTS(now)] == [
+            e.title for e in expected
+        ]
+        compiled = compiled or UPCOMING_EVENTS.compiled.copy()
+        assert UPCOMING_EVENTS.compiled == compiled
+    assert [e.title for e in UPCOMING_EVENTS()] == [e.title for e in Event.objects.upcoming()[:3]]
