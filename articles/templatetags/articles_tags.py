@@ -25,8 +25,15 @@ def below_article_templates():
 
 @register.simple_tag
 def related_reading(article):
-    """Related reading under `article` for a reader of the active language (articles.related)."""
-    return related_articles(article, get_language())
+    """Related reading under `article` for a reader of the active language (articles.related): its
+    compact cards as `<li>` items (HTML, safe), or "" when there is none."""
+    related = related_articles(article, get_language())
+    if not related:
+        return ""
+    cards = Cards()
+    rows = cards.rows(related)
+    cards.load_authors(rows)
+    return mark_safe("".join(f"<li>{cards.card(row, compact=True, heading_level=3)}</li>" for row in rows))
 
 
 @register.simple_tag
