@@ -127,7 +127,7 @@ def test_the_article_page_with_related_reading_costs_a_fixed_number_of_queries(
         make_article(
             tags=["water"], authors=[person, make_author()], interviewee=make_author(), issue=make_issue()
         )
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(17):
         html = client.get(article.get_absolute_url()).content.decode()
     assert html.count('class="card card--compact') == 4
     with django_assert_max_num_queries(0):
