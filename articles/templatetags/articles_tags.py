@@ -56,12 +56,6 @@ def article_cards(articles, heading_level=2):
 
 
 @register.simple_tag
-def article_card(article, compact=False, heading_level=2):
-    """One card, for a template that shows cards one at a time (`_article_card.html`)."""
-    return Cards().card(article, compact=bool(compact), heading_level=heading_level or 2)
-
-
-@register.simple_tag
 def table_of_contents(articles):
     """An issue's contents: compact cards under their rubrics (ordered by rubric)."""
     return Cards().table_of_contents(articles)
