@@ -140,7 +140,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         section comes from `Section.menu()`."""
         columns = [*CARD_COLUMNS]
         if with_issue:
-            columns += ["issue__year", "issue__number_first", "issue__number_last"]
+            columns += ISSUE_COLUMNS
         return self.values(*columns)
 
     def for_language(self, language):
@@ -435,6 +435,8 @@ CARD_COLUMNS = (
     "issue_id",
     "section_id",
 )
+# The issue a full card links to (its label and address), by `for_cards(with_issue=True)`.
+ISSUE_COLUMNS = ("issue__year", "issue__number_first", "issue__number_last")
 
 
 class EmbargoSettings(SettingsRow):

@@ -8,7 +8,7 @@ from taggit.models import TaggedItem
 
 from sitecache import depends_on
 
-from .models import SEARCH_COLUMNS, Article, versions_for_language
+from .models import CARD_COLUMNS, ISSUE_COLUMNS, Article, versions_for_language
 
 RELATED_COUNT = 4
 # How many of the newest related version groups are weighed (the reader's language first among them).
@@ -19,8 +19,10 @@ def related_articles(article, language, *, count=RELATED_COUNT):
     """Up to `count` other published articles sharing a tag, the section or a person with `article`:
     never it or one of its versions, one version of each, the reader's `language` first, newest first.
 
-    Uses the article's prefetched tags and authors; costs three queries: the versions of the newest
-    related groups (light rows), the chosen ones, their authors.
+    Rows of the card's columns (as `for_cards()` gives them: articles.cards records them as shown),
+    not Article instances. Uses the article's prefetched tags and authors; costs one query: the
+    versions of the newest related groups with their cards' columns (the cards load their authors in
+    one more: `related_cards`).
     """
     tag_ids = [tag.pk for tag in article.tags.all()]
     people_ids = [person.pk for person in article.authors.all()]
@@ -60,13 +62,21 @@ def related_articles(article, language, *, count=RELATED_COUNT):
     )
     # Compiled once: the ORM would compile it again for each half of the union.
     newest = RawSQL(*newest.query.sql_with_params())
-    columns = ("pk", "translation_of_id", "language", "publish_at")
-    originals = published.filter(pk__in=newest).order_by().values_list(*columns, named=True)
-    translations = published.filter(translation_of__in=newest).order_by().values_list(*columns, named=True)
-    # Light rows for the choice; only the chosen are loaded whole (and so recorded as shown).
-    chosen = [row.pk for row in versions_for_language(originals.union(translations), language)[:count]]
-    if not chosen:
-        return []
-    loaded = Article.objects.filter(pk__in=chosen).select_related("issue", "section", "interviewee")
-    loaded = {version.pk: version for version in loaded.defer(*SEARCH_COLUMNS).prefetch_related("authors")}
-    return [loaded[pk] for pk in chosen]
+    # The card's columns come with the rows the choice is made from: a few dozen light rows, and no
+    # second query for the chosen ones.
+    columns = (*CARD_COLUMNS, *ISSUE_COLUMNS, "translation_of_id", "publish_at")
+    originals = published.filter(pk__in=newest).order_by().values(*columns)
+    translations = published.filter(translation_of__in=newest).order_by().values(*columns)
+    rows = [Version(values) for values in originals.union(translations)]
+    return [row.values for row in versions_for_language(rows, language)[:count]]
+
+
+class Version:
+    """A row of values as `versions_for_language` reads an article (pk, language, group, date)."""
+
+    __slots__ = ("values", "pk", "translation_of_id", "language", "publish_at")
+
+    def __init__(self, values):
+        self.values, self.pk = values, values["id"]
+        self.translation_of_id, self.language = values["translation_of_id"], values["language"]
+        self.publish_at = values["publish_at"]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -6,14 +7,15 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from issues.pagination import lazy_paginate, paginate_counted
 from sitecache import depends_on, fragments, listed, mark_private, remember
 
 from .forms import SearchForm
-from .models import SEARCH_COLUMNS, Article
+from .models import SEARCH_COLUMNS, Article, Author
 from .paywall import article_access, can_preview, preview_cut, public_summary, visible_blocks
+from .rows import in_order, keep_prefetched, rows_of
 from .search.query import MAX_RANKED, no_results, search_articles
 from .search.snippets import snippet
 from .search.words import MAX_QUERY_LENGTH
@@ -47,15 +49,36 @@ def language_urls(article):
     return switcher, alternates
 
 
+# What the page shows of an article's authors and tags (in each model's field order), read with the
+# article in its own query (articles.rows): ordered as `prefetch_related` ordered them.
+AUTHOR_COLUMNS = ("id", "name", "slug")
+TAG_COLUMNS = ("id", "name", "slug")
+
+
 def load_article(articles, slug):
-    """The article with what its page shows of it: (article, switcher URLs, hreflang URLs, summary)."""
+    """The article with what its page shows of it: (article, switcher URLs, hreflang URLs, summary).
+
+    One query: its issue, section and interviewee joined, its authors (by name) and tags (by their
+    primary key, the order their prefetch query gave) as JSON rows (articles.rows), kept as
+    `prefetch_related` keeps them."""
+    authored = Article.authors.through.objects
+    tagged = TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Article))
     article = get_object_or_404(
         articles.select_related("issue", "section", "interviewee")
-        .prefetch_related("authors", "tags")
         .defer(*SEARCH_COLUMNS)  # the indexed texts: the whole text again, never shown
-        .annotate(has_translations=Exists(Article.objects.published().filter(translation_of=OuterRef("pk")))),
+        .annotate(
+            has_translations=Exists(Article.objects.published().filter(translation_of=OuterRef("pk"))),
+            author_rows=rows_of(
+                authored, "article", ["author_id", "author__name", "author__slug"], "author__name"
+            ),
+            tag_rows=rows_of(tagged, "object_id", ["tag_id", "tag__name", "tag__slug"], "tag_id"),
+        ),
         slug=slug,
     )
+    authors = in_order(article.author_rows, 1)
+    keep_prefetched(article, "authors", Author, AUTHOR_COLUMNS, authors)
+    keep_prefetched(article, "tags", Tag, TAG_COLUMNS, in_order(article.tag_rows, 0))
+    del article.author_rows, article.tag_rows
     return article, *language_urls(article), public_summary(article)
 
 

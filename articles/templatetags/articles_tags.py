@@ -3,11 +3,13 @@ from urllib.parse import quote, urlencode
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html
+from django.template.loader import render_to_string
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext as _, override
 
 from issues.prepared import Prepared
+from issues.templatetags.magazine_tags import picture
 from sitecache import depends_on, remember
 
 from .. import extensions
@@ -26,8 +28,15 @@ def below_article_templates():
 
 @register.simple_tag
 def related_reading(article):
-    """Related reading under `article` for a reader of the active language (articles.related)."""
-    return related_articles(article, get_language())
+    """Related reading under `article` for a reader of the active language (articles.related): its
+    compact cards as `<li>` items (HTML, safe), or "" when there is none."""
+    related = related_articles(article, get_language())
+    if not related:
+        return ""
+    cards = Cards()
+    rows = cards.rows(related)
+    cards.load_authors(rows)
+    return mark_safe("".join(f"<li>{cards.card(row, compact=True, heading_level=3)}</li>" for row in rows))
 
 
 @register.simple_tag
@@ -51,12 +60,6 @@ def article_cards(articles, heading_level=2):
 
 
 @register.simple_tag
-def article_card(article, compact=False, heading_level=2):
-    """One card, for a template that shows cards one at a time (`_article_card.html`)."""
-    return Cards().card(article, compact=bool(compact), heading_level=heading_level or 2)
-
-
-@register.simple_tag
 def table_of_contents(articles):
     """An issue's contents: compact cards under their rubrics (ordered by rubric)."""
     return Cards().table_of_contents(articles)
@@ -66,6 +69,47 @@ def table_of_contents(articles):
 def excerpt_only(article):
     """True while anyone gets only the excerpt of `article` online (print-first, embargo not over)."""
     return not is_open_to_everyone(article)
+
+
+@register.simple_tag
+def article_blocks(blocks, article):
+    """The blocks of the article page (HTML, safe), in the markup the template `_block.html` had:
+    built in Python rather than by a template included once per block (an article may have a hundred)."""
+    words = {"question": escape(_("Question")), "answer": _("Answer")}
+    return mark_safe("".join(block_html(block, article, words) for block in blocks))
+
+
+@register.simple_tag
+def article_block(block, article):
+    """One block of the article page (an editor's preview, which marks where the excerpt ends)."""
+    return article_blocks([block], article)
+
+
+def block_html(block, article, words):
+    """A block of the page: the body is sanitized rich text (on save), the rest escaped."""
+    kind = block.kind
+    if kind == "image":
+        sizes = "(min-width: 900px) 720px, 100vw"
+        image = picture(block.image, block.image_width, block.image_height, block.image_alt, sizes)
+        image = render_to_string("includes/_picture.html", image)
+        caption = f"<figcaption>{escape(block.caption)}</figcaption>" if block.caption else ""
+        return f'\n<figure class="figure">{image}{caption}</figure>\n'
+    body = sponsored_links(block.body, article)
+    if kind == "question":
+        return (
+            f'\n<div class="qa qa--question"><p class="qa__speaker">{words["question"]}</p>'
+            f'<div class="qa__text rich">{body}</div></div>\n'
+        )
+    if kind == "answer":
+        speaker = escape(block.caption or article.interviewee_name or words["answer"])
+        return (
+            f'\n<div class="qa qa--answer"><p class="qa__speaker">{speaker}</p>'
+            f'<div class="qa__text rich">{body}</div></div>\n'
+        )
+    if kind == "quote":
+        caption = f"<figcaption>{escape(block.caption)}</figcaption>" if block.caption else ""
+        return f'\n<figure class="pullquote"><blockquote class="rich">{body}</blockquote>{caption}</figure>\n'
+    return f'\n<div class="rich">{body}</div>\n'
 
 
 @register.filter

@@ -108,11 +108,12 @@ def test_article_page_costs_a_fixed_number_of_queries(
         authors=[make_author(), make_author()],
         blocks=[("text", f"<p>{n}</p>") for n in range(block_count)],
     )
-    # Cold: the article, its parts, related reading, comments (without any: the first
-    # page and the counts; with some: the first page with the counts, the replies), sidebar,
+    # Cold: the article with its authors and tags, its blocks, related reading (2), comments
+    # (without any: the first page and the counts; with some: the first page with the counts, the
+    # replies), the article's content type (once per process; a test clears it), sidebar,
     # menu, the moments pages change by themselves (articles scheduled and opening, events starting and
     # ending), the institutions' networks.
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(16):
         assert client.get(article.get_absolute_url()).status_code == 200
     # Warm: the article and the shared fragments are kept per content version.
     with django_assert_max_num_queries(0):
