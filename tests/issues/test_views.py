@@ -195,3 +195,21 @@ def test_the_shells_queries_compiled_once_ask_for_the_moment_of_each_call():
         compiled = compiled or UPCOMING_EVENTS.compiled.copy()
         assert UPCOMING_EVENTS.compiled == compiled
     assert [e.title for e in UPCOMING_EVENTS()] == [e.title for e in Event.objects.upcoming()[:3]]
+
+
+@pytest.mark.django_db
+def test_a_prepared_query_that_asks_the_clock_itself_is_refused():
+    """A build that ignores its `now` (and asks the clock) would be frozen at its first call."""
+    from django.utils import timezone
+
+    from articles.models import Article
+    from issues.models import Event
+    from issues.prepared import Prepared
+
+    frozen = Prepared(lambda now: Event.objects.upcoming(timezone.now())[:3])
+    with pytest.raises(ValueError, match="depend on the `now`"):
+        frozen()
+    joined = Prepared(lambda now: Article.objects.published(now).select_related("section")[:3])
+    with pytest.raises(ValueError, match="select_related"):
+        joined()
+    assert Prepared(lambda now: Event.objects.upcoming(now)[:3])() == []
