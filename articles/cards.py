@@ -4,7 +4,7 @@ One Python function rather than a template include per card: a list of 90 cards 
 includes cost most of a cold home page. The markup is the one `_article_card.html` had; every value
 is escaped here (`escape`), nothing a writer typed is marked safe. Load the articles with
 `Article.objects.….for_cards()` (rows of values, recorded as shown by the cards: sitecache) so
-a list costs a fixed number of queries; Article instances are taken too (related reading).
+a list costs a fixed number of queries; related reading gives rows of the same columns.
 """
 
 import html
@@ -90,20 +90,19 @@ class Cards:
             "soon": escape(_("The table of contents of this issue will appear soon.")),
         }
         self.language_names = {}
-        self.authors = None  # {article pk: [byline link]} once `load_authors` ran, else each card asks
+        self.authors = {}  # {article pk: [byline link]}: `rows` loads them
         self.issues = {}
 
     def rows(self, articles):
-        """The cards' articles: rows of `for_cards()` (recorded as shown, as loaded rows are:
-        `article:<pk>`, and `person:<pk>` of the interviewee) or Articles."""
+        """The cards of `articles`, rows of `for_cards()`, recorded as shown as loaded rows are
+        (`article:<pk>`, and `person:<pk>` of the interviewee), their authors loaded in one query."""
         rows = []
-        for article in articles:
-            if isinstance(article, dict):
-                depends_on(f"{Article.cache_topic}:{article['id']}")
-                if article["interviewee_id"] is not None:  # the card links to the person's page
-                    depends_on(f"{Author.cache_topic}:{article['interviewee_id']}")
-                article = CardRow(article, self.issue_of(article))
-            rows.append(article)
+        for values in articles:
+            depends_on(f"{Article.cache_topic}:{values['id']}")
+            if values["interviewee_id"] is not None:  # the card links to the person's page
+                depends_on(f"{Author.cache_topic}:{values['interviewee_id']}")
+            rows.append(CardRow(values, self.issue_of(values)))
+        self.load_authors(rows)
         return rows
 
     def issue_of(self, values):
@@ -147,13 +146,10 @@ class Cards:
         if article.interviewee_name:
             name = escape(article.interviewee_name)
             if article.interviewee_id:
-                slug = article.interviewee_slug if isinstance(article, CardRow) else article.interviewee.slug
-                url = self.links.by_slug("articles:person", slug)
+                url = self.links.by_slug("articles:person", article.interviewee_slug)
                 name = f'<a class="byline__person" href="{url}">{name}</a>'
             return f"{self.words['interview']} {name}"
-        if self.authors is not None:
-            return ", ".join(self.authors[article.pk])
-        return ", ".join(self.person_link(person.name, person.slug) for person in article.authors.all())
+        return ", ".join(self.authors[article.pk])
 
     def card(self, article, *, compact=False, heading_level=2):
         """One card (HTML, safe): title, language, subtitle, badges, byline; on a full card its
@@ -192,15 +188,14 @@ class Cards:
         parts.append("</article>")
         return mark_safe("\n".join(parts))  # built of escaped values above
 
-    def cards(self, articles, **options):
-        articles = self.rows(articles)
-        self.load_authors(articles)
-        return mark_safe("\n".join(self.card(article, **options) for article in articles))
+    def cards(self, articles, *, items=False, **options):
+        """The cards of `articles`, one after another, or each in an `<li>` (`items`)."""
+        cards = (self.card(article, **options) for article in self.rows(articles))
+        return mark_safe("".join(f"<li>{card}</li>" for card in cards) if items else "\n".join(cards))
 
     def table_of_contents(self, articles):
         """An issue's contents: its articles under their rubrics, in the order given (by rubric)."""
         articles = self.rows(articles)
-        self.load_authors(articles)
         rubrics = []
         for section_id, group in groupby(articles, key=lambda article: article.section_id):
             section = self.sections.get(section_id)

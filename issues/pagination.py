@@ -84,7 +84,8 @@ def paginate_by_keys(request, keys, rows, per_page):
         if not chosen:
             return [], 0, offset
         loaded = {key_of(row): row for row in rows.filter(pk__in=[pk for pk, _ in chosen])}
-        return [loaded[pk] for pk, _ in chosen], chosen[0][1], offset
+        # A row deleted between the two queries is left out (the page is one shorter), not a 500.
+        return [loaded[pk] for pk, _ in chosen if pk in loaded], chosen[0][1], offset
 
     found, total, offset = page_rows(number) if number <= MAX_DIRECT_PAGE else ([], 0, 0)
     if not found:  # nothing at all, or past the end: count, then the nearest real page

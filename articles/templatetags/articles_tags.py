@@ -33,10 +33,7 @@ def related_reading(article):
     related = related_articles(article, get_language())
     if not related:
         return ""
-    cards = Cards()
-    rows = cards.rows(related)
-    cards.load_authors(rows)
-    return mark_safe("".join(f"<li>{cards.card(row, compact=True, heading_level=3)}</li>" for row in rows))
+    return Cards().cards(related, items=True, compact=True, heading_level=3)
 
 
 @register.simple_tag

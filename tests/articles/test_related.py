@@ -112,7 +112,7 @@ def test_related_reading_costs_a_fixed_number_of_queries(django_assert_max_num_q
     # The versions of the newest related groups with their cards' columns; the cards' authors.
     with django_assert_max_num_queries(2):
         rows = related_articles(article, "ru")
-        cards.load_authors(cards.rows(rows))
+        cards.rows(rows)  # the rows, their authors loaded
     assert len(rows) == 4
 
 
