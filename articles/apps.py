@@ -11,13 +11,15 @@ class ArticlesConfig(AppConfig):
         from taggit.models import Tag
 
         from desk import dashboard
-        from issues import sidebar
+        from issues import shell, sidebar
 
         from . import cache_topics, signals
         from .dashboard import articles_panel
         from .tagging import refuse_tag_without_url
+        from .templatetags.articles_tags import LATEST_SPONSORED
 
         cache_topics.connect()
+        shell.register("latest-sponsored", LATEST_SPONSORED, topics=["list:sponsored"])
         sidebar.register("articles/_sidebar_pr.html", order=40)
         dashboard.register_panel(articles_panel, order=20)
         signals.connect()

@@ -10,12 +10,14 @@ class CommentsConfig(AppConfig):
         import sitecache as cache
         from articles import extensions
         from desk import dashboard
+        from issues import shell
 
         from . import dashboard as comments_dashboard, moderation, signals
         from .forms import rendered_at_token
-        from .models import Comment
+        from .models import DISCUSSION_SETTINGS, Comment
 
         extensions.register_below_article("comments/_article_comments.html")
+        shell.register("discussion-settings", DISCUSSION_SETTINGS)
         # A cached page's comment form gets each visitor's own time stamp, like its CSRF token.
         cache.register_fresh_field("rendered_at", lambda request: rendered_at_token())
         # Pages change by themselves when an article's comments close (close_after_days).

@@ -8,7 +8,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _, ngettext, pgettext_lazy
 
 from articles.models import Article
+from issues import shell
 from issues.models import SettingsRow, TimeStampedModel
+from issues.prepared import Prepared
 
 
 def hash_ip(ip):
@@ -34,6 +36,11 @@ class DiscussionSettings(SettingsRow):
     """The site's comment policy, one row that editors change in the admin without a deploy."""
 
     cache_name = "discussion-settings"
+
+    @classmethod
+    def load(cls):
+        """The settings (read with the shell's other rows: every article page asks), or defaults."""
+        return next(iter(shell.rows("discussion-settings")), None) or cls(pk=1)
 
     class Moderation(models.TextChoices):
         HOLD_ALL = "hold_all", _("Hold every comment for moderation")
@@ -207,3 +214,6 @@ class Comment(TimeStampedModel):
     def is_pending(self):
         """Not (yet) approved: shown only to its author's browser, as awaiting moderation."""
         return self.status != self.Status.APPROVED
+
+
+DISCUSSION_SETTINGS = Prepared(lambda now: DiscussionSettings.objects.filter(pk=1).order_by("pk")[:1])

@@ -18,8 +18,14 @@ class MagazineConfig(AppConfig):
     verbose_name = _("Magazine")
 
     def ready(self):
-        from issues.models import Event
+        from issues import shell, sidebar
+        from issues.models import CONTACTS, MENU, Event
         from sitecache import SITE, register_boundary
+
+        shell.register("sections", MENU)
+        shell.register("latest-issues", sidebar.LATEST_ISSUES)
+        shell.register("upcoming-events", sidebar.UPCOMING_EVENTS)
+        shell.register("contacts", CONTACTS)
 
         # An event starting or ending changes the sidebar of every page.
         register_boundary(Event.objects.next_change, lambda start, end: [SITE])

@@ -1,9 +1,9 @@
 """The sidebar's widgets: templates registered by the apps that own them, shown in `order`; and the
-site's data they show, each read once per request (kept while unchanged: sitecache)."""
+site's data they show, read with the shell's other rows (issues.shell)."""
 
-from issues.models import Issue
+from issues import shell
+from issues.models import Event, Issue
 from issues.prepared import Prepared
-from sitecache import remember
 
 _widgets = []
 
@@ -21,10 +21,20 @@ def widgets():
 def latest_issues():
     """The 8 newest published issues (the sidebar's issue and archive widgets; the home page shows
     the first whole)."""
-    return remember("latest-issues", LATEST_ISSUES)
+    return shell.rows("latest-issues")
+
+
+def upcoming_events():
+    """The 3 next events (the sidebar's events widget)."""
+    return shell.rows("upcoming-events")
 
 
 LATEST_ISSUES = Prepared(lambda now: Issue.objects.published()[:8])
+UPCOMING_EVENTS = Prepared(
+    lambda now: Event.objects.upcoming(now).only(
+        "title", "title_ru", "title_en", "starts_at", "place", "place_ru", "place_en"
+    )[:3]
+)
 
 
 register("magazine/_sidebar_issue.html", order=10)

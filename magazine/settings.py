@@ -175,8 +175,9 @@ TEMPLATES = [
 # Backups keep times to the microsecond (backups/exact_json.py).
 SERIALIZATION_MODULES = {"exactjson": "backups.exact_json"}
 
-# Widget templates are looked up like any other template (templates/admin/articles/tag_input.html).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Widget templates are looked up like any other template (templates/admin/articles/tag_input.html);
+# the plain inputs, labels and error lists are written in Python (richtext/form_renderer.py).
+FORM_RENDERER = "richtext.form_renderer.SiteFormRenderer"
 
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL") or "sqlite:///db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

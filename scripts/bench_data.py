@@ -1,12 +1,11 @@
 #!/usr/bin/env python
 """Generate the bench magazine (run by scripts/bench.py with the bench database in DATABASE_URL).
 
-30 years of issues, N articles of 10-40 blocks, 20 comments an article (200 000 for the default
-10 000; 2 000 of them on one article) and
-50 000 subscribers, written with bulk inserts and a progress bar; then var/bench/urls-<N>.json.
-Skips the work when the database already holds a magazine of this size. A reader with access to
-everything and a fresh session are made on every run (var/bench/cookies-<N>.json, for the
-`article_reader` row).
+Monthly issues of 30 articles (as many as N needs), N articles of 10-40 blocks, 20 comments an
+article (200 000 for the default 10 000; 2 000 of them on one article) and 50 000 subscribers,
+written with bulk inserts and a progress bar; then var/bench/urls-<N>.json. Skips the work when the
+database already holds a magazine of this size. A reader with access to everything and a fresh
+session are made on every run (var/bench/cookies-<N>.json, for the `article_reader` row).
 """
 
 import json
@@ -79,7 +78,41 @@ def paragraph(rng):
 
 
 def already_generated(articles):
-    return Article.objects.count() == articles and Comment.objects.count() == comments_total(articles)
+    return (
+        Article.objects.count() == articles
+        and Comment.objects.count() == comments_total(articles)
+        and Issue.objects.count() == len(issue_rows(articles, random.Random(), timezone.now().year))
+    )
+
+
+# A monthly's issue holds about 30 articles whatever the archive's size: a larger magazine has more
+# issues, not larger ones (the home and issue pages then compare across sizes, as in real life).
+ISSUE_SIZE = 30
+
+
+def issued(n):
+    """The place of article n among the articles in an issue (every 20th article is in none)."""
+    return n - n // 20 - 1
+
+
+def issue_rows(articles, rng, year):
+    """Enough monthly issues for the articles, newest first; every third year opens with a double 1-2."""
+    needed = -(-(articles - articles // 20) // ISSUE_SIZE)
+    rows = []
+    while len(rows) < needed:
+        numbers = (
+            [(1, 2), *((n, None) for n in range(3, 13))]
+            if year % 3 == 0
+            else [(n, None) for n in range(1, 13)]
+        )
+        for first, last in reversed(numbers):
+            rows.append(
+                Issue(
+                    year=year, number_first=first, number_last=last, is_published=True, theme=sentence(rng, 4)
+                )
+            )
+        year -= 1
+    return rows[:needed]
 
 
 def generate(articles):
@@ -92,18 +125,7 @@ def generate(articles):
         )
         for n in range(1, 9)
     )
-    issues = []
-    for year in range(now.year - 29, now.year + 1):
-        numbers = (
-            [(1, 2), (3, None), (4, None)] if year % 3 == 0 else [(1, None), (2, None), (3, None), (4, None)]
-        )
-        for first, last in numbers:
-            issues.append(
-                Issue(
-                    year=year, number_first=first, number_last=last, is_published=True, theme=sentence(rng, 4)
-                )
-            )
-    issues = Issue.objects.bulk_create(issues)
+    issues = Issue.objects.bulk_create(issue_rows(articles, rng, now.year))  # newest first
     authors = Author.objects.bulk_create(Author(name=f"Author {n}", slug=f"author-{n}") for n in range(300))
     tags = Tag.objects.bulk_create(
         Tag(name=f"{word}-{n}", slug=f"{word}-{n}") for n, word in enumerate(WORDS * 2)
@@ -117,9 +139,9 @@ def generate(articles):
             interview = n % 5 == 0
             batch.append(
                 Article(
-                    issue=None if n % 20 == 0 else issues[n % len(issues)],
+                    issue=None if n % 20 == 0 else issues[issued(n) // ISSUE_SIZE],
                     section=sections[n % len(sections)],
-                    position=n % 12,
+                    position=issued(n) % ISSUE_SIZE,
                     language=["uz", "uz", "uz", "ru", "en"][n % 5 if n % 7 else 3],
                     title=sentence(rng, 6)[:-1] + f" {n}",
                     slug=f"bench-article-{n}",

@@ -6,8 +6,8 @@ Layers (outside in):
   leave one; CSRF tokens are made fresh for every visitor.
 - **fragments** (`{% fragment "name" parts %}`, `fragments()` for the cards of a list) and
   **documents** (`shared_document`: feeds, sitemaps): pieces every reader sees alike.
-- **data** (`remember(name, compute)`): objects pages show (an article with its versions, the
-  sidebar's issues and events, the sections).
+- **data** (`remember(name, compute)`): objects pages show (an article with its versions; the
+  shell around every page: menu, sidebar, contacts, read in one query by `issues/shell.py`).
 Each piece lives in the shared cache (Redis, or one SQLite file for all processes of one machine)
 and in a small per-process copy (`store.LocalCopies`).
 

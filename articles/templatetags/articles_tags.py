@@ -8,9 +8,9 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext as _, override
 
+from issues import shell
 from issues.prepared import Prepared
 from issues.templatetags.magazine_tags import picture
-from sitecache import depends_on, remember
 
 from .. import extensions
 from ..cards import Cards
@@ -38,11 +38,7 @@ def related_reading(article):
 
 @register.simple_tag
 def latest_sponsored(count=3):
-    def latest():
-        depends_on("list:sponsored")
-        return LATEST_SPONSORED()
-
-    return remember("latest-sponsored", latest)[:count]
+    return shell.rows("latest-sponsored")[:count]
 
 
 LATEST_SPONSORED = Prepared(

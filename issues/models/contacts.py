@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from issues import shell
 from issues.prepared import Prepared
 from richtext.sanitize import RichTextField
 
@@ -34,7 +35,8 @@ class Contacts(models.Model):
 
     @classmethod
     def load(cls):
-        return next(iter(CONTACTS()), None) or cls(pk=1)
+        """The contacts (read with the shell's other rows), or unsaved defaults if there are none yet."""
+        return next(iter(shell.rows("contacts")), None) or cls(pk=1)
 
     @property
     def address_display(self):

@@ -4,8 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from issues import shell
 from issues.prepared import Prepared
-from sitecache import remember
 
 from .base import translated
 
@@ -32,7 +32,7 @@ class Section(models.Model):
     @classmethod
     def menu(cls):
         """Every section in menu order, kept until the content changes (the menu, the search filter)."""
-        return remember("sections", MENU)
+        return shell.rows("sections")
 
     @property
     def name_display(self):

@@ -9,10 +9,9 @@ from django.utils.translation import get_language_info
 
 from images.processing import crop_name, rendition_name, rendition_widths
 from issues import sidebar
-from issues.models import Contacts, Event, Section
-from issues.prepared import Prepared
+from issues.models import Contacts, Section
 from richtext.sanitize import sanitize_html
-from sitecache import fragment, remember
+from sitecache import fragment
 
 register = template.Library()
 
@@ -30,19 +29,12 @@ def latest_issues(count=8):
 
 @register.simple_tag
 def upcoming_events(count=3):
-    return remember("upcoming-events", UPCOMING_EVENTS)[:count]
-
-
-UPCOMING_EVENTS = Prepared(
-    lambda now: Event.objects.upcoming(now).only(
-        "title", "title_ru", "title_en", "starts_at", "place", "place_ru", "place_en"
-    )[:3]
-)
+    return sidebar.upcoming_events()[:count]
 
 
 @register.simple_tag
 def site_contacts():
-    return remember("contacts", Contacts.load)
+    return Contacts.load()
 
 
 @register.inclusion_tag("includes/_picture.html")

@@ -178,7 +178,7 @@ def test_the_shells_queries_compiled_once_ask_for_the_moment_of_each_call():
     from django.utils import timezone
 
     from issues.models import Event
-    from issues.templatetags.magazine_tags import UPCOMING_EVENTS
+    from issues.sidebar import UPCOMING_EVENTS
     from tests.factories import make_event
 
     for days in (-2, 1, 4, 9, 15):
