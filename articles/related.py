@@ -6,6 +6,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from taggit.models import TaggedItem
 
+from issues.prepared import Prepared
 from sitecache import depends_on
 
 from .models import CARD_COLUMNS, ISSUE_COLUMNS, Article, versions_for_language
@@ -28,46 +29,20 @@ def related_articles(article, language, *, count=RELATED_COUNT):
     people_ids = [person.pk for person in article.authors.all()]
     if article.interviewee_id:
         people_ids.append(article.interviewee_id)
-    # Subqueries rather than joins: the newest articles are walked in order until enough share something
-    # (each subquery is hashed once; uncorrelated, they also cost less to build than EXISTS).
-    shared = Q()
-    if tag_ids:
-        article_type = ContentType.objects.get_for_model(Article)
-        tagged = TaggedItem.objects.filter(tag_id__in=tag_ids, content_type=article_type)
-        shared |= Q(pk__in=tagged.values("object_id"))
-    if article.section_id:
-        shared |= Q(section=article.section_id)
-    if people_ids:
-        authored = Article.authors.through.objects.filter(author_id__in=people_ids)
-        shared |= Q(pk__in=authored.values("article_id")) | Q(interviewee__in=people_ids)
-    if not shared:
+    if not (tag_ids or article.section_id or people_ids):
         return []
     depends_on(
         *(f"list:tag:{pk}" for pk in tag_ids),
         *(f"list:person:{pk}" for pk in people_ids),
         *([f"list:section:{article.section_id}"] if article.section_id else []),
     )
-    own_root = article.translation_of_id or article.pk
-    published = Article.objects.published()
-    # Matching by version group: a translation may lack the tags its original carries. Only the
-    # newest related groups are weighed: the newest articles are walked in order (no sort of a whole
-    # section), then their versions: the originals by primary key and the translations by their
-    # original, each through an index (one query; one subquery joined by OR would scan the table).
-    newest = (
-        published.filter(shared)
-        .exclude(Q(pk=own_root) | Q(translation_of=own_root))
-        .annotate(root=Coalesce("translation_of", "pk"))
-        .order_by("-publish_at", "-id")
-        .values_list("root", flat=True)[:GROUPS_LOOKED_AT]
+    rows = RELATED(
+        tags=tag_ids,
+        section=article.section_id,
+        people=people_ids,
+        root=article.translation_of_id or article.pk,
     )
-    # Compiled once: the ORM would compile it again for each half of the union.
-    newest = RawSQL(*newest.query.sql_with_params())
-    # The card's columns come with the rows the choice is made from: a few dozen light rows, and no
-    # second query for the chosen ones.
-    columns = (*CARD_COLUMNS, *ISSUE_COLUMNS, "translation_of_id", "publish_at")
-    originals = published.filter(pk__in=newest).order_by().values(*columns)
-    translations = published.filter(translation_of__in=newest).order_by().values(*columns)
-    rows = [Version(values) for values in originals.union(translations)]
+    rows = [Version(values) for values in rows]
     return [row.values for row in versions_for_language(rows, language)[:count]]
 
 
@@ -80,3 +55,43 @@ class Version:
         self.values, self.pk = values, values["id"]
         self.translation_of_id, self.language = values["translation_of_id"], values["language"]
         self.publish_at = values["publish_at"]
+
+
+def related_query(now, *, tags, section, people, root):
+    """The versions of the newest GROUPS_LOOKED_AT version groups sharing a tag, the section or a
+    person with the group `root`, with their cards' columns (one query, compiled once: RELATED)."""
+    # Subqueries rather than joins: the newest articles are walked in order until enough share something
+    # (each subquery is hashed once; uncorrelated, they also cost less to build than EXISTS).
+    shared = Q()
+    if tags:
+        article_type = ContentType.objects.get_for_model(Article)
+        tagged = TaggedItem.objects.filter(tag_id__in=tags, content_type=article_type)
+        shared |= Q(pk__in=tagged.values("object_id"))
+    if section is not None:
+        shared |= Q(section=section)
+    if people:
+        authored = Article.authors.through.objects.filter(author_id__in=people)
+        shared |= Q(pk__in=authored.values("article_id")) | Q(interviewee__in=people)
+    published = Article.objects.published(now)
+    # Matching by version group: a translation may lack the tags its original carries. Only the
+    # newest related groups are weighed: the newest articles are walked in order (no sort of a whole
+    # section), then their versions: the originals by primary key and the translations by their
+    # original, each through an index (one query; one subquery joined by OR would scan the table).
+    newest = (
+        published.filter(shared)
+        .exclude(Q(pk=root) | Q(translation_of=root))
+        .annotate(root=Coalesce("translation_of", "pk"))
+        .order_by("-publish_at", "-id")
+        .values_list("root", flat=True)[:GROUPS_LOOKED_AT]
+    )
+    # Compiled once for both halves of the union: the ORM would compile it again for each.
+    newest = RawSQL(*newest.query.sql_with_params())
+    # The card's columns come with the rows the choice is made from: a few dozen light rows, and no
+    # second query for the chosen ones.
+    columns = (*CARD_COLUMNS, *ISSUE_COLUMNS, "translation_of_id", "publish_at")
+    originals = published.filter(pk__in=newest).order_by().values(*columns)
+    translations = published.filter(translation_of__in=newest).order_by().values(*columns)
+    return originals.union(translations)
+
+
+RELATED = Prepared(related_query)

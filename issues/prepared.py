@@ -1,78 +1,189 @@
-"""Queries every page asks (the sidebar's, the menu's), built and compiled by the ORM once per process.
+"""Queries pages ask on every request, built and compiled by the ORM once per process.
 
 Not a cache of data: each call runs the query on the database and loads its rows as the ORM would
-(`Model.from_db`, so rows shown are recorded as usual: sitecache). Only the work of building the
-queryset and compiling its SQL, the same for every request, is done once. A query that depends on
-the moment is built with a placeholder moment, replaced by the current one in the parameters.
+(model rows through `Model.from_db`, so rows shown are recorded as usual: sitecache; values rows
+through the compiler's own converters). Only the work of building the queryset and compiling its
+SQL, the same for every request, is done once. A query that depends on the moment is built with a
+placeholder moment, replaced by the current one in the parameters; a query that depends on
+arguments (an article's tags, a comment page's article) is built with stand-ins for them, once per
+*shape* of the arguments (how many values each list holds), and their values are put in their place.
 """
 
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.models.query import ModelIterable, ValuesIterable
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 PLACEHOLDER = datetime(2000, 1, 2, 3, 4, 5, 67890, tzinfo=UTC)  # a moment no real query asks
-CHECK = datetime(2000, 1, 2, 3, 4, 5, 67891, tzinfo=UTC)  # built a second time with it: see sql()
+CHECK = datetime(2000, 1, 2, 3, 4, 5, 67891, tzinfo=UTC)  # built a second time with it: see compile()
+NOW = "now"  # a parameter slot that takes the moment
+REFUSED = (
+    "A prepared query may depend on the `now` and arguments it is given (as parameters) and nothing else."
+)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    model: type
+    sql: str
+    slots: tuple  # per parameter: NOW, (argument name, index) or ("=", constant)
+    fields: list | None  # model rows: the model's fields, in the SELECT's order
+    names: list | None  # values rows: the keys of each row
+    compiler: object  # values rows: whose converters turn database values into Python ones
+
+
+EMPTY = Compiled(object, "", (), None, None, None)  # a query that can match no row
+
+
+def stand_ins(arguments, round_):
+    """Values to build with in place of the arguments' own, and {stand-in: (name, index)}.
+
+    Numbers become negative ones and text gets a NUL: values no real row or request has.
+    """
+    built, where = {}, {}
+    for i, name in enumerate(sorted(arguments)):
+        value = arguments[name]
+        if value is None:
+            built[name] = None
+            continue
+        many = isinstance(value, list | tuple)
+        stand = []
+        for j, item in enumerate(value if many else [value]):
+            if isinstance(item, bool) or not isinstance(item, int | str):
+                raise TypeError(
+                    f"A prepared query's argument is a number, a text, a list of them or None: {name}"
+                )
+            fake = -(round_ * 10**9 + i * 10**5 + j) if isinstance(item, int) else f"\x00{round_}:{i}:{j}"
+            stand.append(fake)
+            where[fake] = (name, j)
+        built[name] = stand if many else stand[0]
+    return built, where
+
+
+def shape(arguments):
+    """What the compiled SQL depends on besides the values: which arguments are lists, and how long."""
+    return tuple(
+        (
+            name,
+            None
+            if value is None
+            else len(value)
+            if isinstance(value, list | tuple)
+            else type(value).__name__,
+        )
+        for name, value in sorted(arguments.items())
+    )
 
 
 class Prepared:
-    """`build(now)` (a queryset of model rows) compiled once per database; calling it runs it.
+    """`build(now, **arguments)` (a queryset) compiled once per database and shape of the arguments;
+    calling it runs it.
 
     `Prepared(lambda now: Event.objects.upcoming(now)[:3])()` == `list(Event.objects.upcoming()[:3])`.
-    `build` may depend on `now` alone (not on the clock, the language or the request): it is checked
-    by building it twice, once per process.
+    A queryset of model rows (without select_related) gives model instances; a `values()` one (a union
+    too) gives dicts. `build` may depend on `now` and its arguments alone (not on the clock, the
+    language or the request), and may put an argument's value only into the query's parameters: it
+    is checked by building it twice, with other stand-ins, once per process and shape.
     """
 
-    def __init__(self, build):
+    def __init__(self, build, *, settings_read=()):
         self.build = build
         self.compiled = {}
+        # Settings the build reads (a page's size, a depth): their values are part of the compiled key.
+        self.settings_read = tuple(settings_read)
 
-    def sql(self, alias):
+    def compile(self, alias, arguments):
         connection = connections[alias]
-        key = (alias, connection.vendor, connection.settings_dict["NAME"])
+        read = tuple(getattr(settings, name) for name in self.settings_read)
+        key = (alias, connection.vendor, connection.settings_dict["NAME"], shape(arguments), read)
         if key not in self.compiled:
-            queryset = self.build(PLACEHOLDER).using(alias)
-            if queryset.query.select_related:
-                raise ValueError("A prepared query loads the rows of one model: no select_related.")
-            compiler = queryset.query.get_compiler(alias)
-            sql, params = compiler.as_sql()
+            first, first_where = stand_ins(arguments, 1)
+            second, second_where = stand_ins(arguments, 2)
+            try:
+                queryset = self.build(PLACEHOLDER, **first).using(alias)
+                compiler = queryset.query.get_compiler(alias)
+                sql, params = compiler.as_sql()
+                # Built again with another moment and other stand-ins: only their parameters may differ.
+                # A query that asked the clock itself (or anything else that changes) would be frozen at
+                # its first call; one that put an argument into its SQL text would run with a stand-in.
+                check_sql, check_params = (
+                    self.build(CHECK, **second).using(alias).query.get_compiler(alias).as_sql()
+                )
+            except EmptyResultSet:
+                self.compiled[key] = EMPTY  # an empty list where rows must match one of its values
+                return EMPTY
+            except ValueError as error:  # a stand-in used as no parameter is (a slice's bound)
+                raise ValueError(f"{REFUSED} ({error})") from error
             placeholder = connection.ops.adapt_datetimefield_value(PLACEHOLDER)
-            moments = [i for i, param in enumerate(params) if param == placeholder]
-            # Built again with another moment, only the moment's parameters may differ: a query that
-            # asked the clock itself (or anything else that changes) would be frozen at its first call.
-            check_sql, check_params = self.build(CHECK).using(alias).query.get_compiler(alias).as_sql()
             expected = connection.ops.adapt_datetimefield_value(CHECK)
-            if (
-                check_sql != sql
-                or [param for i, param in enumerate(check_params) if i not in moments]
-                != [param for i, param in enumerate(params) if i not in moments]
-                or any(check_params[i] != expected for i in moments)
-            ):
-                raise ValueError("A prepared query may depend on the `now` it is given and nothing else.")
-            fields = [column.target for column, _sql, _alias in compiler.select]  # the columns, in order
-            self.compiled[key] = (queryset.model, sql, tuple(params), moments, fields)
+            if check_sql != sql or len(check_params) != len(params):
+                raise ValueError(REFUSED)
+            slots = []
+            for param, check in zip(params, check_params, strict=True):
+                if param == placeholder and check == expected:
+                    slots.append(NOW)
+                elif (
+                    isinstance(param, int | str)
+                    and param in first_where
+                    and second_where.get(check) == first_where[param]
+                ):
+                    slots.append(first_where[param])
+                elif param == check and not (isinstance(param, int | str) and param in first_where):
+                    slots.append(("=", param))
+                else:
+                    raise ValueError(REFUSED)
+            fields = names = None
+            if queryset._iterable_class is ModelIterable:
+                if queryset.query.select_related:
+                    raise ValueError("A prepared query loads the rows of one model: no select_related.")
+                # The model's columns, in order (run_together reads them; annotations are read by name).
+                fields = [getattr(column, "target", None) for column, _sql, _alias in compiler.select]
+            elif queryset._iterable_class is ValuesIterable:
+                query = queryset.query
+                names = [*query.extra_select, *query.values_select, *query.annotation_select]
+            else:
+                raise ValueError("A prepared query gives model rows or values() rows.")
+            self.compiled[key] = Compiled(queryset.model, sql, tuple(slots), fields, names, compiler)
         return self.compiled[key]
 
-    def params(self, alias, now):
-        """The compiled query's parameters, the moment's placeholders replaced by `now` (or the clock)."""
-        _model, _sql, params, moments, _fields = self.sql(alias)
-        if moments:
-            moment = connections[alias].ops.adapt_datetimefield_value(now or timezone.now())
-            params = tuple(moment if i in moments else param for i, param in enumerate(params))
-        return params
+    def params(self, compiled, alias, now, arguments):
+        """The compiled query's parameters: the moment (`now` or the clock) and the arguments put in."""
+        moment = connections[alias].ops.adapt_datetimefield_value(now or timezone.now())
+        values = {
+            name: value if isinstance(value, list | tuple) else [value] for name, value in arguments.items()
+        }
+        return tuple(
+            moment if slot == NOW else slot[1] if slot[0] == "=" else values[slot[0]][slot[1]]
+            for slot in compiled.slots
+        )
 
-    def __call__(self, now=None, *, alias="default"):
-        model, sql, _params, _moments, _fields = self.sql(alias)
-        return list(model.objects.using(alias).raw(sql, self.params(alias, now)))
+    def __call__(self, now=None, *, alias="default", **arguments):
+        compiled = self.compile(alias, arguments)
+        if compiled is EMPTY:
+            return []
+        params = self.params(compiled, alias, now, arguments)
+        if compiled.names is None:
+            return list(compiled.model.objects.using(alias).raw(compiled.sql, params))
+        with connections[alias].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        compiler = compiled.compiler
+        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
+        return [dict(zip(compiled.names, row, strict=True)) for row in rows]
 
 
 def run_together(queries, now=None, *, alias="default"):
-    """{name: rows} of several Prepared `queries` ({name: Prepared}) in one round trip.
+    """{name: rows} of several Prepared `queries` ({name: Prepared} of model rows) in one round trip.
 
     Each query's rows come as JSON arrays of its columns (UNION ALL keeps every query's own order),
     decoded to the values the database driver would give and loaded with `Model.from_db`, as
@@ -80,22 +191,26 @@ def run_together(queries, now=None, *, alias="default"):
     """
     connection, now = connections[alias], now or timezone.now()  # one moment for every query
     array = "JSON_BUILD_ARRAY" if connection.vendor == "postgresql" else "JSON_ARRAY"
-    selects, params = [], []
-    for number, prepared in enumerate(queries.values()):
-        _model, sql, _params, _moments, fields = prepared.sql(alias)
-        columns = ", ".join(f"p.{connection.ops.quote_name(field.column)}" for field in fields)
-        selects.append(f"SELECT {number}, CAST({array}({columns}) AS TEXT) FROM ({sql}) p")
-        params += prepared.params(alias, now)
+    selects, params, compiled = [], [], {}
+    for number, (name, prepared) in enumerate(queries.items()):
+        compiled[name] = found = prepared.compile(alias, {})
+        if found.fields is None or None in found.fields:
+            raise ValueError(f"run_together loads model rows without annotations: {name} does not.")
+        columns = ", ".join(f"p.{connection.ops.quote_name(field.column)}" for field in found.fields)
+        selects.append(f"SELECT {number}, CAST({array}({columns}) AS TEXT) FROM ({found.sql}) p")
+        params += prepared.params(found, alias, now, {})
     rows = {name: [] for name in queries}
     names = list(queries)
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), params)
         for number, values in cursor.fetchall():
-            model, _sql, _params, _moments, fields = queries[names[number]].sql(alias)
+            found = compiled[names[number]]
             values = [
-                from_json(field, value) for field, value in zip(fields, json.loads(values), strict=True)
+                from_json(field, value) for field, value in zip(found.fields, json.loads(values), strict=True)
             ]
-            rows[names[number]].append(model.from_db(alias, [field.attname for field in fields], values))
+            rows[names[number]].append(
+                found.model.from_db(alias, [field.attname for field in found.fields], values)
+            )
     return rows
 
 

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
+from issues.prepared import Prepared
 from sitecache import depends_on, mark_private
 
 from ..forms import CommentForm, rendered_at_token
@@ -83,33 +84,18 @@ class CommentSection:
 
     @cached_property
     def _visible(self):
-        return self.article.comments.for_page(own_ids=self.own_ids).order_by("created_at", "id")
+        return visible_comments(self.article.pk, self.own_ids)
 
     def _with_replies(self, threads):
-        """`threads` (ids, or a query of them) and their replies down to COMMENTS_MAX_DEPTH levels."""
-        shown = Q(pk__in=threads)
-        for level in range(settings.COMMENTS_MAX_DEPTH - 1):
-            # A reply k levels down: its parent k-1 times over is one of the threads.
-            shown |= Q(**{"__".join(["parent"] * level + ["parent_id__in"]): threads})
-        return self._visible.filter(shown)
+        return with_replies(self._visible, threads)
 
     @cached_property
     def _first_page(self):
         """The first page (what most views show): its threads, their replies and both counts in one
-        query; None when another page is asked for."""
+        query (FIRST_PAGE); None when another page is asked for."""
         if self.page_number not in ("", "1"):
             return None
-        threads = self._visible.filter(parent__isnull=True)
-        # Compiled once for the three places it is used in.
-        page = RawSQL(*threads.values("pk")[: settings.COMMENTS_THREADS_PER_PAGE].query.sql_with_params())
-        approved = self.article.comments.approved().order_by().values("article")
-        thread_count = threads.order_by().values("article")
-        return list(
-            self._with_replies(page).annotate(
-                approved_total=Subquery(approved.annotate(total=Count("pk")).values("total")),
-                threads_total=Subquery(thread_count.annotate(total=Count("pk")).values("total")),
-            )
-        )
+        return FIRST_PAGE(article=self.article.pk, own=list(self.own_ids))
 
     @property
     def threads(self):
@@ -171,6 +157,38 @@ class CommentSection:
                 "remember": True,
             }
         return CommentForm(article=self.article, initial=initial)
+
+
+def visible_comments(article, own_ids):
+    """The comments of `article` (a primary key) one browser sees, oldest first."""
+    return Comment.objects.filter(article=article).for_page(own_ids=own_ids).order_by("created_at", "id")
+
+
+def with_replies(visible, threads):
+    """`threads` (ids, or a query of them) and their replies down to COMMENTS_MAX_DEPTH levels."""
+    shown = Q(pk__in=threads)
+    for level in range(settings.COMMENTS_MAX_DEPTH - 1):
+        # A reply k levels down: its parent k-1 times over is one of the threads.
+        shown |= Q(**{"__".join(["parent"] * level + ["parent_id__in"]): threads})
+    return visible.filter(shown)
+
+
+def first_page_query(now, *, article, own):
+    """The first page of `article`'s threads with their replies and both counts (the approved
+    comments, the threads this browser sees), as one query: compiled once (FIRST_PAGE)."""
+    visible = visible_comments(article, own)
+    threads = visible.filter(parent__isnull=True)
+    # Compiled once for the three places it is used in.
+    page = RawSQL(*threads.values("pk")[: settings.COMMENTS_THREADS_PER_PAGE].query.sql_with_params())
+    approved = Comment.objects.filter(article=article).approved().order_by().values("article")
+    thread_count = threads.order_by().values("article")
+    return with_replies(visible, page).annotate(
+        approved_total=Subquery(approved.annotate(total=Count("pk")).values("total")),
+        threads_total=Subquery(thread_count.annotate(total=Count("pk")).values("total")),
+    )
+
+
+FIRST_PAGE = Prepared(first_page_query, settings_read=["COMMENTS_THREADS_PER_PAGE", "COMMENTS_MAX_DEPTH"])
 
 
 @register.simple_tag(takes_context=True)
