@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils.translation import get_language, override
 from taggit.models import Tag, TaggedItem
 
 from issues.pagination import lazy_paginate, paginate_counted
+from issues.prepared import Prepared
 from sitecache import depends_on, fragments, listed, mark_private, remember
 
 from .forms import SearchForm
@@ -55,26 +57,44 @@ AUTHOR_COLUMNS = ("id", "name", "slug")
 TAG_COLUMNS = ("id", "name", "slug")
 
 
-def load_article(articles, slug):
-    """The article with what its page shows of it: (article, switcher URLs, hreflang URLs, summary).
-
-    One query: its issue, section and interviewee joined, its authors (by name) and tags (by their
-    primary key, the order their prefetch query gave) as JSON rows (articles.rows), kept as
-    `prefetch_related` keeps them."""
+def article_query(articles, now=None):
+    """`articles` with what the article page shows of one: its issue, section and interviewee joined,
+    its authors (by name) and tags (by their primary key, the order their prefetch query gave) as
+    JSON rows (articles.rows), and whether a published translation names it."""
     authored = Article.authors.through.objects
     tagged = TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Article))
-    article = get_object_or_404(
+    return (
         articles.select_related("issue", "section", "interviewee")
         .defer(*SEARCH_COLUMNS)  # the indexed texts: the whole text again, never shown
         .annotate(
-            has_translations=Exists(Article.objects.published().filter(translation_of=OuterRef("pk"))),
+            has_translations=Exists(Article.objects.published(now).filter(translation_of=OuterRef("pk"))),
             author_rows=rows_of(
                 authored, "article", ["author_id", "author__name", "author__slug"], "author__name"
             ),
             tag_rows=rows_of(tagged, "object_id", ["tag_id", "tag__name", "tag__slug"], "tag_id"),
-        ),
-        slug=slug,
+        )
     )
+
+
+# What a reader may see of an article, by its slug: built and compiled once per process.
+PUBLISHED_ARTICLE = Prepared(
+    lambda now, *, slug: article_query(Article.objects.published(now), now).filter(slug=slug)
+)
+
+
+def load_article(slug, *, preview=False):
+    """The article with what its page shows of it: (article, switcher URLs, hreflang URLs, summary).
+
+    One query (article_query): a published article for a reader, any article for an editor's
+    `preview`. The authors and tags are kept as `prefetch_related` keeps them. Http404 if none.
+    """
+    if preview:
+        found = list(article_query(Article.objects.all()).filter(slug=slug))
+    else:
+        found = PUBLISHED_ARTICLE(slug=slug)
+    if not found:
+        raise Http404("No article here.")
+    article = found[0]
     authors = in_order(article.author_rows, 1)
     keep_prefetched(article, "authors", Author, AUTHOR_COLUMNS, authors)
     keep_prefetched(article, "tags", Tag, TAG_COLUMNS, in_order(article.tag_rows, 0))
@@ -85,11 +105,11 @@ def load_article(articles, slug):
 def article_detail(request, slug):
     editor_view = can_preview(request.user)
     if editor_view:
-        article, translation_urls, hreflang_urls, summary = load_article(Article.objects.all(), slug)
+        article, translation_urls, hreflang_urls, summary = load_article(slug, preview=True)
     else:
         # What every reader gets is kept until the content changes (a missing article is not kept).
         article, translation_urls, hreflang_urls, summary = remember(
-            f"article:{slug}", lambda: load_article(Article.objects.published(), slug)
+            f"article:{slug}", lambda: load_article(slug)
         )
     access = article_access(
         article, request.user, request.reader, institution=getattr(request, "institution", None)

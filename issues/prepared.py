@@ -1,14 +1,15 @@
 """Queries pages ask on every request, built and compiled by the ORM once per process.
 
-Not a cache of data: each call runs the query on the database and loads its rows as the ORM would
-(model rows through `Model.from_db`, so rows shown are recorded as usual: sitecache; values rows
-through the compiler's own converters). Only the work of building the queryset and compiling its
+Not a cache of data: each call runs the query on the database and loads its rows with the ORM's
+own code (model rows through `Model.from_db`, so rows shown are recorded as usual: sitecache; joined
+rows, annotations, values and unions alike). Only the work of building the queryset and compiling its
 SQL, the same for every request, is done once. A query that depends on the moment is built with a
 placeholder moment, replaced by the current one in the parameters; a query that depends on
 arguments (an article's tags, a comment page's article) is built with stand-ins for them, once per
 *shape* of the arguments (how many values each list holds), and their values are put in their place.
 """
 
+import copy
 import json
 import uuid
 from dataclasses import dataclass
@@ -18,7 +19,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models.query import ModelIterable, ValuesIterable
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
@@ -32,15 +32,18 @@ REFUSED = (
 
 @dataclass(frozen=True)
 class Compiled:
-    model: type
+    queryset: object  # as built with the stand-ins: never compiled again, only cloned to load rows
     sql: str
     slots: tuple  # per parameter: NOW, (argument name, index) or ("=", constant)
-    fields: list | None  # model rows: the model's fields, in the SELECT's order
-    names: list | None  # values rows: the keys of each row
-    compiler: object  # values rows: whose converters turn database values into Python ones
+    fields: list | None  # rows of one model: its fields, in the SELECT's order (None in other rows)
+    compiler: object  # the one that compiled it
+
+    @property
+    def model(self):
+        return self.queryset.model
 
 
-EMPTY = Compiled(object, "", (), None, None, None)  # a query that can match no row
+EMPTY = Compiled(None, "", (), None, None)  # a query that can match no row
 
 
 def stand_ins(arguments, round_):
@@ -88,10 +91,11 @@ class Prepared:
     calling it runs it.
 
     `Prepared(lambda now: Event.objects.upcoming(now)[:3])()` == `list(Event.objects.upcoming()[:3])`.
-    A queryset of model rows (without select_related) gives model instances; a `values()` one (a union
-    too) gives dicts. `build` may depend on `now` and its arguments alone (not on the clock, the
-    language or the request), and may put an argument's value only into the query's parameters: it
-    is checked by building it twice, with other stand-ins, once per process and shape.
+    It gives what `list(queryset)` gives: model instances (with their select_related rows and
+    annotations, prefetches run as usual), or a `values()` query's dicts (a union's too). `build` may
+    depend on `now` and its arguments alone (not on the clock, the language or the request), and may
+    put an argument's value only into the query's parameters: it is checked by building it twice,
+    with other stand-ins, once per process and shape.
     """
 
     def __init__(self, build, *, settings_read=()):
@@ -140,18 +144,12 @@ class Prepared:
                     slots.append(("=", param))
                 else:
                     raise ValueError(REFUSED)
-            fields = names = None
-            if queryset._iterable_class is ModelIterable:
-                if queryset.query.select_related:
-                    raise ValueError("A prepared query loads the rows of one model: no select_related.")
-                # The model's columns, in order (run_together reads them; annotations are read by name).
-                fields = [getattr(column, "target", None) for column, _sql, _alias in compiler.select]
-            elif queryset._iterable_class is ValuesIterable:
-                query = queryset.query
-                names = [*query.extra_select, *query.values_select, *query.annotation_select]
-            else:
-                raise ValueError("A prepared query gives model rows or values() rows.")
-            self.compiled[key] = Compiled(queryset.model, sql, tuple(slots), fields, names, compiler)
+            # The columns of a query of one model's rows, in order (run_together reads them); None where
+            # a column is anything else (an annotation, a joined model's).
+            fields = [getattr(column, "target", None) for column, _sql, _alias in compiler.select]
+            if queryset.query.select_related or queryset.query.combinator:
+                fields = None
+            self.compiled[key] = Compiled(queryset, sql, tuple(slots), fields, compiler)
         return self.compiled[key]
 
     def params(self, compiled, alias, now, arguments):
@@ -170,16 +168,13 @@ class Prepared:
         if compiled is EMPTY:
             return []
         params = self.params(compiled, alias, now, arguments)
-        if compiled.names is None:
-            return list(compiled.model.objects.using(alias).raw(compiled.sql, params))
-        with connections[alias].cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
-        compiler = compiled.compiler
-        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
-        if converters:
-            rows = compiler.apply_converters(rows, converters)
-        return [dict(zip(compiled.names, row, strict=True)) for row in rows]
+        # The ORM's own iterable loads the rows (model instances with their joined rows and annotations,
+        # values, a union's rows), from a compiler that answers the compiled SQL instead of compiling.
+        queryset = compiled.queryset._chain()
+        compiler = copy.copy(compiled.compiler)  # knows what the rows are made of: columns, joined models
+        compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
+        queryset.query.get_compiler = lambda *args, **kwargs: compiler
+        return list(queryset)
 
 
 def run_together(queries, now=None, *, alias="default"):
@@ -195,7 +190,7 @@ def run_together(queries, now=None, *, alias="default"):
     for number, (name, prepared) in enumerate(queries.items()):
         compiled[name] = found = prepared.compile(alias, {})
         if found.fields is None or None in found.fields:
-            raise ValueError(f"run_together loads model rows without annotations: {name} does not.")
+            raise ValueError(f"run_together loads one model's rows without annotations: {name} does not.")
         columns = ", ".join(f"p.{connection.ops.quote_name(field.column)}" for field in found.fields)
         selects.append(f"SELECT {number}, CAST({array}({columns}) AS TEXT) FROM ({found.sql}) p")
         params += prepared.params(found, alias, now, {})

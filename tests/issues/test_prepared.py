@@ -94,3 +94,30 @@ def test_the_comment_page_query_is_the_orms_own_and_follows_the_settings(setting
     settings.COMMENTS_THREADS_PER_PAGE = 2
     assert {c.parent_id for c in same([])} == {None, threads[0].pk, reply.pk}
     assert len([c for c in same([]) if c.parent_id is None]) == 2
+
+
+def test_joined_rows_annotations_and_prefetches_load_as_the_orm_loads_them(django_assert_num_queries):
+    from django.db.models import Count
+
+    section = make_section(name="Tahlil")
+    for n in range(3):
+        make_article(title=f"Joined {n}", section=section, tags=["water", f"tag-{n}"])
+
+    def build(now, *, section):
+        return (
+            Article.objects.published(now)
+            .filter(section=section)
+            .select_related("section")
+            .annotate(tag_count=Count("tagged_items", distinct=True))
+            .prefetch_related("tags")
+            .order_by("title")
+        )
+
+    prepared = Prepared(build)
+    expected = list(build(timezone.now(), section=section.pk))
+    prepared(section=section.pk)  # compiled
+    with django_assert_num_queries(2):  # the articles with their section, then the tags' prefetch
+        rows = prepared(section=section.pk)
+        assert [(a.pk, a.section.name, a.tag_count, sorted(t.name for t in a.tags.all())) for a in rows] == [
+            (a.pk, a.section.name, a.tag_count, sorted(t.name for t in a.tags.all())) for a in expected
+        ]
