@@ -12,6 +12,7 @@ class ArticlesConfig(AppConfig):
 
         from desk import dashboard
         from issues import shell, sidebar
+        from sitecache import register_everywhere
 
         from . import cache_topics, signals
         from .dashboard import articles_panel
@@ -20,6 +21,7 @@ class ArticlesConfig(AppConfig):
 
         cache_topics.connect()
         shell.register("latest-sponsored", LATEST_SPONSORED, topics=["list:sponsored"])
+        register_everywhere("list:sponsored")  # the sidebar's PR list is on nearly every page
         sidebar.register("articles/_sidebar_pr.html", order=40)
         dashboard.register_panel(articles_panel, order=20)
         signals.connect()

@@ -54,7 +54,16 @@ from sitecache.store import (
     remember,
     shared_document,
 )
-from sitecache.topics import SITE, Topic, changed, depends_on, listed, register_boundary, unrecorded
+from sitecache.topics import (
+    SITE,
+    Topic,
+    changed,
+    depends_on,
+    listed,
+    register_boundary,
+    register_everywhere,
+    unrecorded,
+)
 
 __all__ = [
     "CSRF_FIELD_NAME",
@@ -76,6 +85,7 @@ __all__ = [
     "mark_private",
     "page_key",
     "register_boundary",
+    "register_everywhere",
     "register_fresh_field",
     "register_topics",
     "remember",

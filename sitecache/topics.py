@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,6 +29,10 @@ BOUNDARY_KEY = "topics:next-boundary"
 NextMoment = Callable[[datetime], datetime | None]
 TopicsBetween = Callable[[datetime, datetime], Iterable[str]]
 _boundaries: list[tuple[NextMoment, TopicsBetween]] = []
+# Topics (nearly) every page shows, read with the epoch in each request's first round trip: `site`,
+# and those the apps name (`register_everywhere`: the sidebar's lists).
+_everywhere: list[str] = [SITE]
+UNREAD = object()  # the next scheduled moment, not read yet in this request
 # The versions read during the current request ({topic: version}); None outside a request.
 _request_memo = ContextVar("cache_topics_request_memo", default=None)
 _request_epoch = ContextVar("cache_topics_request_epoch", default=None)
@@ -89,7 +94,7 @@ def checked_boundary() -> None:
     (a request that finds nothing stored has nothing to judge: with no cache, no query is spent)."""
     memo = _request_memo.get()
     if memo is None or "\x00boundary" not in memo:
-        check_boundary()
+        check_boundary(boundary=memo.get("\x00next-boundary", UNREAD) if memo is not None else UNREAD)
         if (memo := _request_memo.get()) is not None:
             memo["\x00boundary"] = True
 
@@ -154,8 +159,19 @@ def open_request():
     during it started after. Returns the tokens for `close_request`."""
     tokens = _request_memo.set({}), _request_epoch.set(None)
     if settings.PAGE_CACHE_SECONDS or settings.FRAGMENT_CACHE_SECONDS:
-        _request_epoch.set(cache.get(topic_key(EPOCH)) or versions([EPOCH])[EPOCH])
+        # One round trip for what every request reads first: the epoch, the next scheduled moment and
+        # the versions of the topics every page shows.
+        found = cache.get_many([topic_key(EPOCH), BOUNDARY_KEY, *map(topic_key, _everywhere)])
+        memo = _request_memo.get()
+        memo.update((topic, found[topic_key(topic)]) for topic in _everywhere if topic_key(topic) in found)
+        memo["\x00next-boundary"] = found.get(BOUNDARY_KEY)
+        _request_epoch.set(found.get(topic_key(EPOCH)) or versions([EPOCH])[EPOCH])
     return tokens
+
+
+def register_everywhere(*topics: str) -> None:
+    """Topics nearly every page shows (a sidebar's list): read at the start of every request."""
+    _everywhere.extend(topic for topic in topics if topic not in _everywhere)
 
 
 def close_request(tokens):
@@ -172,13 +188,14 @@ def register_boundary(next_moment: NextMoment, topics_between: TopicsBetween) ->
     _boundaries.append((next_moment, topics_between))
 
 
-def check_boundary(now: datetime | None = None) -> None:
+def check_boundary(now: datetime | None = None, boundary: Any = UNREAD) -> None:
     """Once the next scheduled moment has passed, move the topics of what changed since (no cron job).
 
     The stored moment is the next one, or the time of a change that may have added one (so the
     window from it to now never misses a moment); then the next one is looked up and stored."""
     now = now or timezone.now()
-    boundary = cache.get(BOUNDARY_KEY)
+    if boundary is UNREAD:  # else read with the request's first round trip (open_request)
+        boundary = cache.get(BOUNDARY_KEY)  # a timestamp, "none" or None (never looked up)
     if boundary is not None and (boundary == "none" or boundary > now.timestamp()):
         return
     # The first moment of each kind from the stored one on (included): any passed moves its topics.

@@ -35,3 +35,22 @@ def test_parentheses_inside_an_address_are_kept_and_a_closing_one_outside_is_not
 
 def test_a_bare_scheme_is_not_a_link():
     assert find_urls("https:// and http://.") == []
+
+
+def test_comment_dates_are_the_date_formats_own_in_every_language():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from django.utils.formats import date_format
+    from django.utils.translation import override
+
+    from comments.templatetags.comments_tags import comment_dates
+
+    moments = [
+        datetime(2025, 1, 2, 3, 4, 5, 6, tzinfo=UTC),
+        datetime(999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=5))),
+        datetime(2026, 5, 9, 0, 0),
+    ]
+    for language in ("uz", "ru", "en"):
+        with override(language):
+            for moment in moments:
+                assert comment_dates(moment) == (date_format(moment, "c"), date_format(moment, "j E Y, H:i"))
