@@ -2,7 +2,6 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from taggit.models import TaggedItem
 
@@ -21,9 +20,9 @@ def related_articles(article, language, *, count=RELATED_COUNT):
     never it or one of its versions, one version of each, the reader's `language` first, newest first.
 
     Rows of the card's columns (as `for_cards()` gives them: articles.cards records them as shown),
-    not Article instances. Uses the article's prefetched tags and authors; costs one query: the
-    versions of the newest related groups with their cards' columns (the cards load their authors in
-    one more: `related_cards`).
+    not Article instances. Uses the article's prefetched tags and authors; costs two queries: the
+    newest related groups, then their versions with their cards' columns (the cards load their
+    authors in one more: `related_cards`).
     """
     tag_ids = [tag.pk for tag in article.tags.all()]
     people_ids = [person.pk for person in article.authors.all()]
@@ -36,13 +35,13 @@ def related_articles(article, language, *, count=RELATED_COUNT):
         *(f"list:person:{pk}" for pk in people_ids),
         *([f"list:section:{article.section_id}"] if article.section_id else []),
     )
-    rows = RELATED(
+    roots = NEWEST_RELATED(
         tags=tag_ids,
         section=article.section_id,
         people=people_ids,
         root=article.translation_of_id or article.pk,
     )
-    rows = [Version(values) for values in rows]
+    rows = [Version(values) for values in VERSIONS(roots=sorted(set(roots)))] if roots else []
     return [row.values for row in versions_for_language(rows, language)[:count]]
 
 
@@ -57,9 +56,9 @@ class Version:
         self.publish_at = values["publish_at"]
 
 
-def related_query(now, *, tags, section, people, root):
-    """The versions of the newest GROUPS_LOOKED_AT version groups sharing a tag, the section or a
-    person with the group `root`, with their cards' columns (one query, compiled once: RELATED)."""
+def newest_related(now, *, tags, section, people, root):
+    """The version groups (their originals' keys) of the newest GROUPS_LOOKED_AT published articles
+    sharing a tag, the section or a person with the group `root` (compiled once: NEWEST_RELATED)."""
     # Subqueries rather than joins: the newest articles are walked in order until enough share something
     # (each subquery is hashed once; uncorrelated, they also cost less to build than EXISTS).
     shared = Q()
@@ -72,26 +71,29 @@ def related_query(now, *, tags, section, people, root):
     if people:
         authored = Article.authors.through.objects.filter(author_id__in=people)
         shared |= Q(pk__in=authored.values("article_id")) | Q(interviewee__in=people)
-    published = Article.objects.published(now)
     # Matching by version group: a translation may lack the tags its original carries. Only the
     # newest related groups are weighed: the newest articles are walked in order (no sort of a whole
-    # section), then their versions: the originals by primary key and the translations by their
-    # original, each through an index (one query; one subquery joined by OR would scan the table).
-    newest = (
-        published.filter(shared)
+    # section).
+    return (
+        Article.objects.published(now)
+        .filter(shared)
         .exclude(Q(pk=root) | Q(translation_of=root))
         .annotate(root=Coalesce("translation_of", "pk"))
         .order_by("-publish_at", "-id")
         .values_list("root", flat=True)[:GROUPS_LOOKED_AT]
     )
-    # Compiled once for both halves of the union: the ORM would compile it again for each.
-    newest = RawSQL(*newest.query.sql_with_params())
-    # The card's columns come with the rows the choice is made from: a few dozen light rows, and no
-    # second query for the chosen ones.
+
+
+def group_versions(now, *, roots):
+    """The published versions of the groups `roots` with their cards' columns: the originals by
+    primary key and the translations by their original, each through an index (VERSIONS)."""
     columns = (*CARD_COLUMNS, *ISSUE_COLUMNS, "translation_of_id", "publish_at")
-    originals = published.filter(pk__in=newest).order_by().values(*columns)
-    translations = published.filter(translation_of__in=newest).order_by().values(*columns)
-    return originals.union(translations)
+    return (
+        Article.objects.published(now).filter(Q(pk__in=roots) | Q(translation_of__in=roots)).values(*columns)
+    )
 
 
-RELATED = Prepared(related_query)
+# Two queries, each simple to plan: one query of both (the groups as a subquery of a union) cost
+# PostgreSQL twice as much, most of it planning.
+NEWEST_RELATED = Prepared(newest_related)
+VERSIONS = Prepared(group_versions)

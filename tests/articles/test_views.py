@@ -91,8 +91,9 @@ def test_tag_page_lists_published_articles_with_the_tag(client):
 def test_tag_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries, count):
     for _ in range(count):
         make_article(tags=["energy"], issue=make_issue(), section=make_section(), authors=[make_author()])
-    # 13 with the institutions' networks, read once into the cache (institutions.lookup).
-    with django_assert_max_num_queries(13):
+    # 9 with the institutions' networks, read once into the cache (institutions.lookup), and the
+    # shell's rows in one query (issues.shell).
+    with django_assert_max_num_queries(9):
         assert client.get("/uz/tags/energy/").status_code == 200
 
 
@@ -110,10 +111,10 @@ def test_article_page_costs_a_fixed_number_of_queries(
     )
     # Cold: the article with its authors and tags, its blocks, related reading (2), comments
     # (without any: the first page and the counts; with some: the first page with the counts, the
-    # replies), the article's content type (once per process; a test clears it), sidebar,
-    # menu, the moments pages change by themselves (articles scheduled and opening, events starting and
-    # ending), the institutions' networks.
-    with django_assert_max_num_queries(16):
+    # replies), the article's content type (once per process; a test clears it), the shell (menu,
+    # sidebar, contacts, discussion settings: one query), the moments pages change by themselves
+    # (articles scheduled and opening, events starting and ending), the institutions' networks.
+    with django_assert_max_num_queries(11):
         assert client.get(article.get_absolute_url()).status_code == 200
     # Warm: the article and the shared fragments are kept per content version.
     with django_assert_max_num_queries(0):

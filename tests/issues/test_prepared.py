@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from articles.related import RELATED, related_query
+from articles.related import NEWEST_RELATED, VERSIONS, group_versions, newest_related
 from comments.templatetags.comments_tags import FIRST_PAGE, first_page_query
 from issues.prepared import Prepared
 from tests.factories import make_article, make_author, make_comment, make_section
@@ -68,9 +68,14 @@ def test_related_reading_rows_are_the_orms_own():
     make_article(title="Unrelated")
     arguments = {"tags": [t.pk for t in article.tags.all()], "section": section.pk, "people": [author.pk]}
     for root in (article.pk, original.pk):
-        expected = sorted(related_query(timezone.now(), root=root, **arguments), key=lambda row: row["id"])
-        rows = sorted(RELATED(root=root, **arguments), key=lambda row: row["id"])
-        assert rows == expected and len(rows) > 10
+        now = timezone.now()
+        roots = NEWEST_RELATED(now, root=root, **arguments)
+        assert roots == list(newest_related(now, root=root, **arguments)) and len(roots) > 10
+        expected = sorted(group_versions(now, roots=roots), key=lambda row: row["id"])
+        rows = sorted(VERSIONS(now, roots=roots), key=lambda row: row["id"])
+        assert rows == expected and len(rows) >= len(set(roots))
+        # A group's translation comes with its original; the article's own group never does.
+        assert ("Translation" in {row["title"] for row in rows}) == (root == article.pk)
         assert all(row["publish_at"].tzinfo is not None for row in rows)
 
 
