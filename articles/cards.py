@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, gettext as _
 
 from issues.models import Issue, Section
+from issues.prepared import Prepared
 from sitecache import depends_on
 
 from .models import Article, Author
@@ -121,11 +122,7 @@ class Cards:
     def load_authors(self, articles):
         """The bylines of `articles`, their authors loaded in one query: each person's link is made
         once however many cards name them, and recorded as shown (`person:<pk>`, as a loaded row is)."""
-        pairs = (
-            Article.authors.through.objects.filter(article_id__in=[article.pk for article in articles])
-            .order_by("author__name", "author_id")
-            .values_list("article_id", "author_id", "author__name", "author__slug")
-        )
+        pairs = BYLINES(articles=[article.pk for article in articles]) if articles else []
         links, self.authors = {}, {article.pk: [] for article in articles}
         for article_id, author_id, name, slug in pairs:
             if author_id not in links:
@@ -212,3 +209,14 @@ class Cards:
         if not rubrics:
             rubrics.append(f'<p class="empty">{self.words["soon"]}</p>')
         return mark_safe('<div class="toc">\n' + "\n".join(rubrics) + "\n</div>")
+
+
+# The authors of a list's articles (each list's rows), by name: built and compiled once per process
+# and number of articles.
+BYLINES = Prepared(
+    lambda now, *, articles: (
+        Article.authors.through.objects.filter(article_id__in=articles)
+        .order_by("author__name", "author_id")
+        .values_list("article_id", "author_id", "author__name", "author__slug")
+    )
+)
