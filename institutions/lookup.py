@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from guards.ratelimit import client_ip
+from issues.prepared import Prepared
 
 from .models import Institution
 from .ranges import parse_address
@@ -31,9 +32,8 @@ def snapshot():
     """The active institutions and their ranges, from the cache or one query."""
     found = cache.get(SNAPSHOT_KEY)
     if found is None:
-        rows = Institution.objects.filter(active=True).order_by("pk", "ranges__start")
         institutions, ranges = {}, []
-        for row in rows.values(*FIELDS, "ranges__version", "ranges__start", "ranges__end"):
+        for row in ACTIVE_RANGES():
             institution = institutions.get(row["id"])
             if institution is None:
                 institution = institutions[row["id"]] = Institution(**{name: row[name] for name in FIELDS})
@@ -43,6 +43,16 @@ def snapshot():
         found = Snapshot(ranges=ranges, institutions=list(institutions.values()))
         cache.set(SNAPSHOT_KEY, found, SNAPSHOT_SECONDS)
     return found
+
+
+# Read on every request when no cache keeps the snapshot: built and compiled once per process.
+ACTIVE_RANGES = Prepared(
+    lambda now: (
+        Institution.objects.filter(active=True)
+        .order_by("pk", "ranges__start")
+        .values(*FIELDS, "ranges__version", "ranges__start", "ranges__end")
+    )
+)
 
 
 def snapshot_changed(**kwargs):

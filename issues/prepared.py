@@ -10,6 +10,7 @@ arguments (an article's tags, a comment page's article) is built with stand-ins 
 """
 
 import copy
+import functools
 import json
 import uuid
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ class Compiled:
     queryset: object  # as built with the stand-ins: never compiled again, only cloned to load rows
     sql: str
     slots: tuple  # per parameter: NOW, (argument name, index) or ("=", constant)
-    fields: list | None  # rows of one model: its fields, in the SELECT's order (None in other rows)
+    fields: tuple | None  # rows of one model: its fields, in the SELECT's order (None in other rows)
     compiler: object  # the one that compiled it
 
     @property
@@ -146,7 +147,7 @@ class Prepared:
                     raise ValueError(REFUSED)
             # The columns of a query of one model's rows, in order (run_together reads them); None where
             # a column is anything else (an annotation, a joined model's).
-            fields = [getattr(column, "target", None) for column, _sql, _alias in compiler.select]
+            fields = tuple(getattr(column, "target", None) for column, _sql, _alias in compiler.select)
             if queryset.query.select_related or queryset.query.combinator:
                 fields = None
             self.compiled[key] = Compiled(queryset, sql, tuple(slots), fields, compiler)
@@ -185,51 +186,71 @@ def run_together(queries, now=None, *, alias="default"):
     `Prepared()` loads them: the same instances, recorded as shown alike.
     """
     connection, now = connections[alias], now or timezone.now()  # one moment for every query
-    array = "JSON_BUILD_ARRAY" if connection.vendor == "postgresql" else "JSON_ARRAY"
-    selects, params, compiled = [], [], {}
-    for number, (name, prepared) in enumerate(queries.items()):
-        compiled[name] = found = prepared.compile(alias, {})
-        if found.fields is None or None in found.fields:
-            raise ValueError(f"run_together loads one model's rows without annotations: {name} does not.")
-        columns = ", ".join(f"p.{connection.ops.quote_name(field.column)}" for field in found.fields)
-        selects.append(f"SELECT {number}, CAST({array}({columns}) AS TEXT) FROM ({found.sql}) p")
-        params += prepared.params(found, alias, now, {})
-    rows = {name: [] for name in queries}
-    names = list(queries)
+    compiled = [prepared.compile(alias, {}) for prepared in queries.values()]
+    key = (alias, *map(id, compiled))
+    if key not in _together:
+        _together[key] = together_sql(connection, dict(zip(queries, compiled, strict=True)))
+    sql = _together[key]
+    params = [
+        param
+        for prepared, found in zip(queries.values(), compiled, strict=True)
+        for param in prepared.params(found, alias, now, {})
+    ]
+    names, rows = list(queries), {name: [] for name in queries}
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects), params)
+        cursor.execute(sql, params)
         for number, values in cursor.fetchall():
-            found = compiled[names[number]]
+            found = compiled[number]
+            loaders, attnames = json_loaders(found.fields)
             values = [
-                from_json(field, value) for field, value in zip(found.fields, json.loads(values), strict=True)
+                value if load is None or value is None else load(value)
+                for load, value in zip(loaders, json.loads(values), strict=True)
             ]
-            rows[names[number]].append(
-                found.model.from_db(alias, [field.attname for field in found.fields], values)
-            )
+            rows[names[number]].append(found.model.from_db(alias, attnames, values))
     return rows
 
 
-def from_json(field, value):
+_together = {}  # {(alias, compiled queries…): the SQL reading them together}
+
+
+def together_sql(connection, compiled):
+    array = "JSON_BUILD_ARRAY" if connection.vendor == "postgresql" else "JSON_ARRAY"
+    selects = []
+    for number, (name, found) in enumerate(compiled.items()):
+        if found.fields is None or None in found.fields:
+            raise ValueError(f"run_together loads one model's rows without annotations: {name} does not.")
+        json_loaders(found.fields)  # refuses a column it cannot load now, not at the first row
+        columns = ", ".join(f"p.{connection.ops.quote_name(field.column)}" for field in found.fields)
+        selects.append(f"SELECT {number}, CAST({array}({columns}) AS TEXT) FROM ({found.sql}) p")
+    return " UNION ALL ".join(selects)
+
+
+@functools.cache
+def json_loaders(fields):
+    """For each field, the function from its JSON value to what the field loads (None: as it is),
+    and the fields' attribute names."""
+    return [json_loader(field) for field in fields], [field.attname for field in fields]
+
+
+def json_loader(field):
     """A column's value as its field loads it, from the JSON of `run_together` (dates as ISO text,
-    booleans as true/false or 1/0)."""
-    if value is None:
-        return None
+    booleans as true/false or 1/0); None where the JSON value is the value."""
     kind = field.get_internal_type()
-    if kind == "DateTimeField":
-        moment = parse_datetime(value)
-        if settings.USE_TZ and timezone.is_naive(moment):
-            moment = timezone.make_aware(moment, UTC)  # SQLite keeps UTC without an offset
-        return moment
-    if kind == "DateField":
-        return parse_date(value)
-    if kind == "TimeField":
-        return parse_time(value)
-    if kind in ("BooleanField", "NullBooleanField"):
-        return bool(value)
-    if kind == "DecimalField":
-        return Decimal(str(value))
-    if kind == "UUIDField":
-        return uuid.UUID(str(value))
     if kind in ("JSONField", "BinaryField", "DurationField"):
         raise ValueError(f"run_together cannot load a {kind} ({field}): read it with its own query.")
-    return value
+    return {
+        "DateTimeField": load_datetime,
+        "DateField": parse_date,
+        "TimeField": parse_time,
+        "BooleanField": bool,
+        "NullBooleanField": bool,
+        "DecimalField": lambda value: Decimal(str(value)),
+        "UUIDField": lambda value: uuid.UUID(str(value)),
+    }.get(kind)
+
+
+def load_datetime(value):
+    moment = parse_datetime(value)
+    if settings.USE_TZ and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)  # SQLite keeps UTC without an offset
+    return moment
