@@ -57,17 +57,19 @@ AUTHOR_COLUMNS = ("id", "name", "slug")
 TAG_COLUMNS = ("id", "name", "slug")
 
 
-def article_query(articles, now=None):
+def article_query(articles):
     """`articles` with what the article page shows of one: its issue, section and interviewee joined,
     its authors (by name) and tags (by their primary key, the order their prefetch query gave) as
-    JSON rows (articles.rows), and whether a published translation names it."""
+    JSON rows (articles.rows), and whether a translation names it."""
     authored = Article.authors.through.objects
     tagged = TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Article))
     return (
         articles.select_related("issue", "section", "interviewee")
         .defer(*SEARCH_COLUMNS)  # the indexed texts: the whole text again, never shown
         .annotate(
-            has_translations=Exists(Article.objects.published(now).filter(translation_of=OuterRef("pk"))),
+            # Whether any translation names it (published or not: language_urls asks which are, only
+            # then); the publication rule here cost more to plan than the rest of the query.
+            has_translations=Exists(Article.objects.filter(translation_of=OuterRef("pk"))),
             author_rows=rows_of(
                 authored, "article", ["author_id", "author__name", "author__slug"], "author__name"
             ),
@@ -78,7 +80,7 @@ def article_query(articles, now=None):
 
 # What a reader may see of an article, by its slug: built and compiled once per process.
 PUBLISHED_ARTICLE = Prepared(
-    lambda now, *, slug: article_query(Article.objects.published(now), now).filter(slug=slug)
+    lambda now, *, slug: article_query(Article.objects.published(now)).filter(slug=slug)
 )
 
 
