@@ -5,7 +5,7 @@ from django.db.models import Count, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils.dates import MONTHS_ALT
 from django.utils.functional import SimpleLazyObject, cached_property
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
@@ -207,9 +207,10 @@ def thread_items(comments, section):
     """`<li>` items of these comments and their `children`, for the article page's comment section.
 
     Built in Python rather than by a template included once per comment (the cost of a cold page).
-    Every reader-written value is escaped by format_html; the text goes through render_comment_text.
+    Every reader-written value is escaped (`escape`, as the templates escape); the text goes
+    through render_comment_text.
     """
-    words = {"pending": gettext("Awaiting moderation"), "reply": gettext("Reply")}
+    words = {"pending": escape(gettext("Awaiting moderation")), "reply": escape(gettext("Reply"))}
     return mark_safe("".join(thread_item(comment, section, words) for comment in comments))
 
 
@@ -221,40 +222,30 @@ def comment_dates(moment):
 
 
 def thread_item(comment, section, words):
+    author = escape(comment.author_name)
     if comment.author_url:
-        author = format_html(
-            '<a href="{}" rel="nofollow ugc noopener">{}</a>', comment.author_url, comment.author_name
-        )
-    else:
-        author = conditional_escape(comment.author_name)
-    created = template_localtime(comment.created_at)
+        author = f'<a href="{escape(comment.author_url)}" rel="nofollow ugc noopener">{author}</a>'
+    iso, day = comment_dates(template_localtime(comment.created_at))
+    text = render_comment_text(str(comment.body))
     pending = comment.is_pending
+    status = f'\n      <em class="comment__status">{words["pending"]}</em>' if pending else ""
     reply = ""
     if section.allowed and comment.is_answerable:
-        reply = format_html(
-            '\n      <a class="comment__reply" href="?replytocom={}#comment-form" rel="nofollow">{}</a>',
-            comment.pk,
-            words["reply"],
+        reply = (
+            f'\n      <a class="comment__reply" href="?replytocom={comment.pk}#comment-form" rel="nofollow">'
+            f"{words['reply']}</a>"
         )
     replies = ""
     if comment.children:
-        replies = format_html(
-            '\n  <ol class="comment__replies">\n      {}\n    </ol>',
-            thread_items(comment.children, section),
+        replies = (
+            f'\n  <ol class="comment__replies">\n      {thread_items(comment.children, section)}\n    </ol>'
         )
-    return format_html(
-        '\n<li class="comment{}" id="comment-{}">\n  <article class="comment__content">\n'
-        '    <header class="comment__meta">\n      <span class="comment__author">{}</span>\n'
-        '      <a class="comment__permalink" href="{}#comment-{}"><time datetime="{}">{}</time></a>{}\n'
-        '    </header>\n    <div class="comment__text">{}</div>{}\n  </article>{}\n</li>\n',
-        " comment--pending" if pending else "",
-        comment.pk,
-        author,
-        section.article_url,
-        comment.pk,
-        *comment_dates(created),
-        format_html('\n      <em class="comment__status">{}</em>', words["pending"]) if pending else "",
-        render_comment_text(str(comment.body)),
-        reply,
-        replies,
+    return (
+        f'\n<li class="comment{" comment--pending" if pending else ""}" id="comment-{comment.pk}">\n'
+        '  <article class="comment__content">\n'
+        f'    <header class="comment__meta">\n      <span class="comment__author">{author}</span>\n'
+        f'      <a class="comment__permalink" href="{escape(section.article_url)}#comment-{comment.pk}">'
+        f'<time datetime="{escape(iso)}">{escape(day)}</time></a>{status}\n'
+        f'    </header>\n    <div class="comment__text">{text}</div>{reply}\n'
+        f"  </article>{replies}\n</li>\n"
     )

@@ -355,3 +355,18 @@ def test_a_later_page_of_threads_counts_and_links_like_the_first(client, setting
     later = client.get(article.get_absolute_url(), {"cpage": "2"}).content.decode()
     assert "4 comments" in later and "Thread 2." in later and "A reply on page two." in later
     assert "Thread 0." not in later and "Page 2 of 2" in later
+
+
+def test_a_comments_author_and_address_are_escaped_in_the_thread(client):
+    article = make_article()
+    make_comment(
+        article=article,
+        author_name='<b>Eve</b> & "Co"',
+        author_url='https://example.org/?a=1&b="x"',
+        body="<script>alert(1)</script>",
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<span class="comment__author"><a href="https://example.org/?a=1&amp;b=&quot;x&quot;"' in html
+    assert "&lt;b&gt;Eve&lt;/b&gt; &amp; &quot;Co&quot;</a></span>" in html
+    assert "<b>Eve</b>" not in html and "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
