@@ -173,6 +173,7 @@ class Prepared:
         # values, a union's rows), from a compiler that answers the compiled SQL instead of compiling.
         queryset = compiled.queryset._chain()
         compiler = copy.copy(compiled.compiler)  # knows what the rows are made of: columns, joined models
+        compiler.connection = connections[alias]  # this thread's: the one that compiled may be another's
         compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)

@@ -126,3 +126,27 @@ def test_joined_rows_annotations_and_prefetches_load_as_the_orm_loads_them(djang
         assert [(a.pk, a.section.name, a.tag_count, sorted(t.name for t in a.tags.all())) for a in rows] == [
             (a.pk, a.section.name, a.tag_count, sorted(t.name for t in a.tags.all())) for a in expected
         ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_query_compiled_in_one_thread_runs_on_the_connection_of_another():
+    """The development server and the browser tests' live server answer in threads: each runs a
+    prepared query on its own connection, whichever thread compiled it."""
+    import threading
+
+    from django.db import connections
+
+    prepared = Prepared(lambda now, *, section: Article.objects.published(now).filter(section=section))
+    assert prepared(section=1) == []  # compiled in this thread
+    answers = []
+
+    def in_another_thread():
+        try:
+            answers.append(prepared(section=1))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=in_another_thread)
+    thread.start()
+    thread.join()
+    assert answers == [[]]
