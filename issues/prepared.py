@@ -50,8 +50,13 @@ EMPTY = Compiled(None, "", (), None, None)  # a query that can match no row
 def stand_ins(arguments, round_):
     """Values to build with in place of the arguments' own, and {stand-in: (name, index)}.
 
-    Numbers become negative ones and text gets a NUL: values no real row or request has.
+    Text gets a NUL, a value no request has. Numbers stay within every integer field's range (a
+    negative one on a positive field, or one too large, makes the ORM drop the condition: the query
+    would be compiled as matching nothing): 10 000 and up in the first round, 20 000 and up in the
+    second. One that a query also holds as a constant is caught by the second build.
     """
+    if len(arguments) > 10 or any(isinstance(v, list | tuple) and len(v) > 999 for v in arguments.values()):
+        raise ValueError("A prepared query takes at most 10 arguments, and lists of at most 999 values.")
     built, where = {}, {}
     for i, name in enumerate(sorted(arguments)):
         value = arguments[name]
@@ -65,7 +70,7 @@ def stand_ins(arguments, round_):
                 raise TypeError(
                     f"A prepared query's argument is a number, a text, a list of them or None: {name}"
                 )
-            fake = -(round_ * 10**9 + i * 10**5 + j) if isinstance(item, int) else f"\x00{round_}:{i}:{j}"
+            fake = round_ * 10_000 + i * 1_000 + j if isinstance(item, int) else f"\x00{round_}:{i}:{j}"
             stand.append(fake)
             where[fake] = (name, j)
         built[name] = stand if many else stand[0]

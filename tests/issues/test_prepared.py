@@ -9,7 +9,7 @@ from articles.models import Article
 from articles.related import NEWEST_RELATED, VERSIONS, group_versions, newest_related
 from comments.templatetags.comments_tags import FIRST_PAGE, first_page_query
 from issues.prepared import Prepared
-from tests.factories import make_article, make_author, make_comment, make_section
+from tests.factories import make_article, make_author, make_comment, make_issue, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,22 @@ def test_an_argument_written_into_the_sql_itself_is_refused():
     sliced = Prepared(lambda now, *, count: Article.objects.published(now).order_by("pk")[:count])
     with pytest.raises(ValueError, match="nothing else"):
         sliced(count=2)
+
+
+def test_a_number_for_a_positive_field_is_put_in_its_place():
+    """A stand-in out of a field's range (a negative year) would make the ORM compile "no row"."""
+    old = make_article(title="Old", issue=make_issue(year=2019, number_first=1))
+    make_article(title="New", issue=make_issue(year=2024, number_first=1))
+    in_year = Prepared(lambda now, *, year: Article.objects.published(now).filter(issue__year=year))
+    assert in_year(year=2019) == [old]
+    assert in_year(year=1990) == []
+
+
+def test_a_constant_that_looks_like_a_stand_in_is_refused():
+    make_article()
+    odd = Prepared(lambda now, *, pk: Article.objects.filter(pk=pk) | Article.objects.filter(pk=10_000))
+    with pytest.raises(ValueError, match="nothing else"):
+        odd(pk=3)
 
 
 def test_other_argument_types_are_refused():
