@@ -11,9 +11,10 @@ class InstitutionsConfig(AppConfig):
 
         from desk import dashboard
         from readers.signals import reader_signed_in
+        from sitecache import register_first_read
 
         from .dashboard import institutions_panel
-        from .lookup import snapshot_changed
+        from .lookup import SNAPSHOT_KEY, snapshot_changed
         from .models import Institution, InstitutionRange
         from .receivers import grant_on_sign_in
 
@@ -23,3 +24,4 @@ class InstitutionsConfig(AppConfig):
             uid = f"institutions-ranges-{model.__name__}"
             post_save.connect(snapshot_changed, sender=model, dispatch_uid=f"{uid}-save")
             post_delete.connect(snapshot_changed, sender=model, dispatch_uid=f"{uid}-delete")
+        register_first_read(lambda request: [SNAPSHOT_KEY])  # every request consults it

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from guards.ratelimit import client_ip
 from issues.prepared import Prepared
+from sitecache import first_read
 
 from .models import Institution
 from .ranges import parse_address
@@ -30,7 +31,7 @@ class Snapshot:
 
 def snapshot():
     """The active institutions and their ranges, from the cache or one query."""
-    found = cache.get(SNAPSHOT_KEY)
+    found = first_read(SNAPSHOT_KEY, cache.get)  # with the request's first round trip (apps.py)
     if found is None:
         institutions, ranges = {}, []
         for row in ACTIVE_RANGES():

@@ -128,6 +128,8 @@ MIDDLEWARE = [
     # bytes against BREACH. Static files come precompressed from WhiteNoise, above.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # The request's memo of cache versions, opened with one round trip (sitecache.RequestMiddleware).
+    "sitecache.RequestMiddleware",
     # Most read (reach/middleware.py): counts article reads and fills in the list, page-cache hits too.
     "reach.middleware.MostReadMiddleware",
     # request.institution: the institution whose network the client is in (its pages skip the page cache).
@@ -345,7 +347,7 @@ LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 # Sessions are read from the shared cache and written through to the database: a signed-in reader's
 # or editor's page does not wait for a session query (a reader's page costs no query at all).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "sitecache.sessions"
 CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

@@ -9,7 +9,10 @@ Layers (outside in):
 - **data** (`remember(name, compute)`): objects pages show (an article with its versions; the
   shell around every page: menu, sidebar, contacts, read in one query by `issues/shell.py`).
 Each piece lives in the shared cache (Redis, or one SQLite file for all processes of one machine)
-and in a small per-process copy (`store.LocalCopies`).
+and in a small per-process copy (`store.LocalCopies`). A request opens (`RequestMiddleware`) with one
+round trip for what every request reads: the epoch, the versions of the topics every page shows, and
+the keys the apps name with `register_first_read` (the session: `sessions.py`; the institutions'
+networks).
 
 Dependencies (`topics`): a piece is stored with the versions of the *topics* it showed and counts
 only while they are current. Topics are recorded while the piece is made, nested pieces passing
@@ -38,6 +41,7 @@ from sitecache.dependencies import RowsShownInCache, register_topics
 from sitecache.pages import (
     CSRF_FIELD_NAME,
     PageCacheMiddleware,
+    RequestMiddleware,
     bypass_page_cache,
     is_private,
     mark_private,
@@ -59,9 +63,11 @@ from sitecache.topics import (
     Topic,
     changed,
     depends_on,
+    first_read,
     listed,
     register_boundary,
     register_everywhere,
+    register_first_read,
     unrecorded,
 )
 
@@ -72,10 +78,12 @@ __all__ = [
     "Topic",
     "LocalCopies",
     "PageCacheMiddleware",
+    "RequestMiddleware",
     "RowsShownInCache",
     "bypass_page_cache",
     "changed",
     "depends_on",
+    "first_read",
     "digest",
     "fragment",
     "fragments",
@@ -86,6 +94,7 @@ __all__ = [
     "page_key",
     "register_boundary",
     "register_everywhere",
+    "register_first_read",
     "register_fresh_field",
     "register_topics",
     "remember",

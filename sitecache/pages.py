@@ -126,6 +126,25 @@ def thaw(request, stored, csrf):
     return response
 
 
+class RequestMiddleware:
+    """Open the request's memo of topic versions, with its first round trip to the cache (the epoch,
+    the topics every page shows, the keys the apps read anyway: `register_first_read`).
+
+    It sits above the middleware that read the cache first (the institutions' snapshot) and the page
+    cache; `PageCacheMiddleware` and every piece below rely on it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        tokens = open_request(request)
+        try:
+            return self.get_response(request)
+        finally:
+            close_request(tokens)
+
+
 class PageCacheMiddleware:
     """Serve and store anonymous pages; answer 304 through an ETag made of the page's topic versions.
 
@@ -139,11 +158,7 @@ class PageCacheMiddleware:
         self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
-        tokens = open_request()
-        try:
-            response = self.respond(request)
-        finally:
-            close_request(tokens)
+        response = self.respond(request)
         if is_private(request):
             patch_cache_control(response, private=True, no_cache=True)
         return response

@@ -32,7 +32,8 @@ _boundaries: list[tuple[NextMoment, TopicsBetween]] = []
 # Topics (nearly) every page shows, read with the epoch in each request's first round trip: `site`,
 # and those the apps name (`register_everywhere`: the sidebar's lists).
 _everywhere: list[str] = [SITE]
-UNREAD = object()  # the next scheduled moment, not read yet in this request
+_first_reads: list[Callable[[Any], list[str]]] = []  # register_first_read
+UNREAD = object()  # not read yet in this request (the next scheduled moment, a first read)
 # The versions read during the current request ({topic: version}); None outside a request.
 _request_memo = ContextVar("cache_topics_request_memo", default=None)
 _request_epoch = ContextVar("cache_topics_request_epoch", default=None)
@@ -154,19 +155,35 @@ def request_memo():
     return _request_memo.get()
 
 
-def open_request():
-    """Start a request (PageCacheMiddleware): its memo of versions, and the epoch every piece made
-    during it started after. Returns the tokens for `close_request`."""
+def open_request(request=None):
+    """Start a request (sitecache.RequestMiddleware): its memo of versions, and the epoch every piece
+    made during it started after. Returns the tokens for `close_request`."""
     tokens = _request_memo.set({}), _request_epoch.set(None)
     if settings.PAGE_CACHE_SECONDS or settings.FRAGMENT_CACHE_SECONDS:
-        # One round trip for what every request reads first: the epoch, the next scheduled moment and
-        # the versions of the topics every page shows.
-        found = cache.get_many([topic_key(EPOCH), BOUNDARY_KEY, *map(topic_key, _everywhere)])
+        # One round trip for what every request reads first: the epoch, the next scheduled moment, the
+        # versions of the topics every page shows, and what the apps read anyway (`register_first_read`).
+        first = [key for keys_of in _first_reads for key in keys_of(request)] if request is not None else []
+        found = cache.get_many([topic_key(EPOCH), BOUNDARY_KEY, *map(topic_key, _everywhere), *first])
         memo = _request_memo.get()
         memo.update((topic, found[topic_key(topic)]) for topic in _everywhere if topic_key(topic) in found)
+        memo.update((("\x00first", key), found.get(key)) for key in first)
         memo["\x00next-boundary"] = found.get(BOUNDARY_KEY)
         _request_epoch.set(found.get(topic_key(EPOCH)) or versions([EPOCH])[EPOCH])
     return tokens
+
+
+def register_first_read(keys_of: Callable[[Any], list[str]]) -> None:
+    """`keys_of(request)`: keys of the cache a request is about to read anyway (its session, a snapshot
+    every request consults), fetched in its first round trip; `first_read(key)` then hands them over."""
+    _first_reads.append(keys_of)
+
+
+def first_read(key: str, read: Callable[[str], Any]) -> Any:
+    """What `key` held at the start of this request (None when absent), handed over once; else (no
+    request, no cache, or handed over already) `read(key)`, e.g. `cache.get`."""
+    memo = _request_memo.get()
+    found = UNREAD if memo is None else memo.pop(("\x00first", key), UNREAD)
+    return read(key) if found is UNREAD else found
 
 
 def register_everywhere(*topics: str) -> None:

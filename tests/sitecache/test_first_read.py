@@ -1,0 +1,84 @@
+"""A request's first round trip to the cache brings what it reads anyway: its session, the snapshot of
+the institutions' networks (sitecache.topics.register_first_read, sitecache.sessions)."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache, caches
+
+from institutions.lookup import SNAPSHOT_KEY
+from sitecache.sessions import SessionStore
+from sitecache.topics import close_request, first_read, open_request
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trips(monkeypatch):
+    """The cache's reads, in order: ("get", key) and ("get_many", keys)."""
+    seen, backend = [], caches["default"]
+    original_get, original_get_many = backend.get, backend.get_many
+
+    def get(key, *args, **kwargs):
+        seen.append(("get", key))
+        return original_get(key, *args, **kwargs)
+
+    def get_many(keys, *args, **kwargs):
+        seen.append(("get_many", list(keys)))
+        return original_get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get", get)
+    monkeypatch.setattr(backend, "get_many", get_many)
+    return seen
+
+
+def reads_of(trips, key):
+    return [trip for trip in trips if trip == ("get", key) or (trip[0] == "get_many" and key in trip[1])]
+
+
+def test_the_session_and_the_snapshot_come_with_the_first_round_trip(reader_client, trips):
+    article = make_article()
+    reader_client.get(article.get_absolute_url())  # the snapshot and the session are in the cache now
+    session_key = SessionStore(reader_client.cookies[settings.SESSION_COOKIE_NAME].value).cache_key
+    trips.clear()
+
+    response = reader_client.get(article.get_absolute_url())
+
+    assert response.status_code == 200 and response.wsgi_request.reader.is_authenticated
+    first = trips[0]
+    assert first[0] == "get_many" and session_key in first[1] and SNAPSHOT_KEY in first[1]
+    assert reads_of(trips, session_key) == [first]
+    assert reads_of(trips, SNAPSHOT_KEY) == [first]
+
+
+def test_a_session_that_left_the_cache_is_read_from_the_database(reader_client):
+    article = make_article()
+    session_key = SessionStore(reader_client.cookies[settings.SESSION_COOKIE_NAME].value).cache_key
+    cache.delete(session_key)
+
+    response = reader_client.get(article.get_absolute_url())
+
+    assert response.wsgi_request.reader.is_authenticated
+    assert cache.get(session_key) is not None  # put back for the next request
+
+
+def test_an_anonymous_request_without_a_cookie_asks_no_session(client, trips):
+    article = make_article()
+    client.get(article.get_absolute_url())
+    assert not any(
+        key.startswith(SessionStore.cache_key_prefix)
+        for trip in trips
+        for key in (trip[1] if trip[0] == "get_many" else [trip[1]])
+    )
+
+
+def test_a_first_read_is_handed_over_once_then_read_from_the_cache(rf):
+    cache.set(SNAPSHOT_KEY, "before")
+    tokens = open_request(rf.get("/"))
+    try:
+        cache.set(SNAPSHOT_KEY, "changed during the request")
+        assert first_read(SNAPSHOT_KEY, cache.get) == "before"
+        assert first_read(SNAPSHOT_KEY, cache.get) == "changed during the request"
+    finally:
+        close_request(tokens)
+    assert first_read(SNAPSHOT_KEY, lambda key: "outside a request") == "outside a request"
