@@ -2,12 +2,16 @@
 
 - `article:<pk>` of the article and of each of its language versions: its page, its versions'
   pages (their language switcher) and every card of it, wherever shown;
+- `articles:<n>` with every `article:<pk>`, n being pk // RANGE: what shows a thousand articles at
+  once (a sitemap page) depends on the ranges of their keys rather than on each article;
 - `search` when the article, its blocks, tags or people change (the index is rebuilt);
 - `list:…` of the issue, section, tags, people it is or was in, and `list:all`, only when it
   enters, leaves or moves in lists: a change of a listing field (status, time, issue, section,
   position, language, …), a tag or person added or removed, a new or deleted article. An edit of
   the text, title or cover alone leaves every other article's page warm.
 """
+
+from functools import wraps
 
 from django.db.models import Q
 from django.db.models.signals import post_delete
@@ -40,9 +44,33 @@ CONTENT_FIELDS = {
     "opens_at",
     "search_text",
     "full_search_text",
+    # Written by the index after the save: an instance holds what it loaded or nothing, never what
+    # is stored, so counting them as listing fields made every save on PostgreSQL move `list:all`.
+    "search_vector",
+    "full_search_vector",
     "created_at",
     "updated_at",
 }
+
+
+RANGE = 1000
+
+
+def range_topic(pk):
+    """The topic of the range of article keys `pk` is in (moved with the article's own topic)."""
+    return f"articles:{pk // RANGE}"
+
+
+def with_ranges(topics_of):
+    """`topics_of`, plus the range topic of every article whose own topic it names."""
+
+    @wraps(topics_of)
+    def topics(*args, **kwargs):
+        found = set(topics_of(*args, **kwargs))
+        pks = [int(topic.removeprefix("article:")) for topic in found if topic.startswith("article:")]
+        return found | {range_topic(pk) for pk in pks}
+
+    return topics
 
 
 def listing_fields():
@@ -159,11 +187,12 @@ def connect():
     from taggit.models import Tag, TaggedItem
 
     pre_save.connect(remember_listing, sender=Article, dispatch_uid="cache-listing-before")
-    register_topics(Article, article_change_topics)
-    register_topics(ArticleBlock, block_topics)
+    register_topics(Article, with_ranges(article_change_topics))
+    register_topics(ArticleBlock, with_ranges(block_topics))
     register_topics(Author, person_topics)
-    register_topics(Tag, tag_topics)
-    register_topics(TaggedItem, relation_topics("tag", "object_id", "tag_id"))
-    register_topics(Article.authors.through, relation_topics("person", "article_id", "author_id"))
-    register_boundary(Article.objects.next_publication, publication_topics)
-    register_boundary(Article.objects.next_opening, publication_topics)
+    register_topics(Tag, with_ranges(tag_topics))
+    register_topics(TaggedItem, with_ranges(relation_topics("tag", "object_id", "tag_id")))
+    authors = relation_topics("person", "article_id", "author_id")
+    register_topics(Article.authors.through, with_ranges(authors))
+    register_boundary(Article.objects.next_publication, with_ranges(publication_topics))
+    register_boundary(Article.objects.next_opening, with_ranges(publication_topics))

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.translation import override
 
 from issues.models import Issue, Section
-from sitecache import depends_on
+from sitecache import depends_on, unrecorded
 
+from .cache_topics import range_topic
 from .models import Article, Author
 from .paywall import opened_at
 
@@ -36,9 +37,14 @@ class ArticleSitemap(Sitemap):
         return max(filter(None, [item.updated_at, opened_at(item)]))
 
     def get_urls(self, page=1, site=None, protocol=None):
-        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        # A page lists a thousand articles: kept, it depends on the ranges of their keys, not on a topic
+        # per article, which every answer would check. An edit of a version (an alternate here) moves
+        # the topics of all its versions (cache_topics.versions_of), so of this page's item too.
+        with unrecorded():
+            urls = super().get_urls(page=page, site=site, protocol=protocol)
+            groups = translation_groups([url["item"] for url in urls])
+        depends_on("list:all", *{range_topic(url["item"].pk) for url in urls})
         origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
-        groups = translation_groups()
         for url in urls:
             item = url["item"]
             versions = groups.get(item.translation_of_id or item.pk, [])
@@ -55,12 +61,14 @@ class ArticleSitemap(Sitemap):
         return urls
 
 
-def translation_groups():
-    """{original's pk: its published versions} for every article that has a published translation."""
+def translation_groups(items):
+    """{original's pk: its published versions} for the groups of `items` that have a published
+    translation."""
+    roots = {item.translation_of_id or item.pk for item in items}
     published = Article.objects.published()
-    translated = published.exclude(translation_of=None)
+    translated = published.filter(translation_of__in=roots)
     versions = published.filter(
-        Q(translation_of__isnull=False) | Q(pk__in=translated.values("translation_of"))
+        Q(translation_of__in=roots) | Q(pk__in=translated.values("translation_of"))
     ).only("pk", "slug", "language", "translation_of")
     groups = defaultdict(list)
     for version in versions.order_by("language"):

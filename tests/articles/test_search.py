@@ -83,6 +83,19 @@ def test_a_title_match_ranks_before_a_match_in_the_text():
     assert found("energy") == [in_title, in_text]
 
 
+def test_with_several_words_the_more_of_them_in_the_title_the_higher():
+    """Matches hold every word; they rank by where each word stands (title, lead, text) and how often."""
+    text = "<p>Water and energy in the region.</p>"
+    in_text = make_article(title="Rivers", blocks=[("text", text)])
+    one_in_title = make_article(title="Water policy", blocks=[("text", text)])
+    both_in_title = make_article(
+        title="Water and energy",
+        blocks=[("text", "<p>The region.</p>")],
+        publish_at=timezone.now() - timedelta(days=30),
+    )
+    assert found("energy water") == [both_in_title, one_in_title, in_text]
+
+
 def test_every_word_of_the_query_must_match():
     both = make_article(title="Water and energy")
     make_article(title="Water only")

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
+from sitecache.topics import versions
 from tests.factories import make_article, make_issue, make_print_first, make_section
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +118,62 @@ def test_robots_txt_points_to_the_sitemap(client):
     assert "Sitemap: http://testserver/sitemap.xml" in body.splitlines()
     assert "Disallow: /admin/" in body.splitlines()
     assert "Disallow: /ru/search/" in body.splitlines()
+
+
+def article_at(pk, days_ago, **fields):
+    return make_article(pk=pk, slug=f"a{pk}", publish_at=timezone.now() - timedelta(days=days_ago), **fields)
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    """Sitemap pages of two articles, key ranges of ten: what a magazine of thousands has, in small."""
+    monkeypatch.setattr("articles.sitemaps.ArticleSitemap.limit", 2)
+    monkeypatch.setattr("articles.cache_topics.RANGE", 10)
+
+
+def test_an_edit_cools_the_kept_sitemap_page_that_lists_it_and_no_other(client, small_pages):
+    newest = [article_at(11, 1), article_at(12, 2)]
+    older = [article_at(21, 3), article_at(22, 4)]
+    first, second = "/sitemap-articles.xml?p=1", "/sitemap-articles.xml?p=2"
+    assert "/a11/" in client.get(first).content.decode() and "/a21/" in client.get(second).content.decode()
+    assert client.get(first)["X-Page-Cache"] == client.get(second)["X-Page-Cache"] == "hit"
+
+    older[0].slug = "renamed"
+    older[0].save()
+
+    assert client.get(first)["X-Page-Cache"] == "hit"
+    assert "/renamed/" in client.get(second).content.decode()
+    newest[1].save()  # a new last-modified time, on the first page only
+    assert client.get(second)["X-Page-Cache"] == "hit"
+    assert client.get(first)["X-Page-Cache"] == "miss"
+
+
+def test_a_translation_edit_cools_the_pages_of_its_versions(client, small_pages):
+    original = article_at(11, 1, language="uz")
+    article_at(12, 2)
+    article_at(21, 3)
+    translation = article_at(31, 4, language="ru", translation_of=original)
+    first = "/sitemap-articles.xml?p=1"
+    assert "/ru/articles/a31/" in client.get(first).content.decode()  # the alternate of a11
+
+    translation.slug = "voda"
+    translation.save()
+
+    assert "/ru/articles/voda/" in client.get(first).content.decode()
+
+
+def test_a_kept_sitemap_page_checks_a_few_topics_not_one_per_article(client, monkeypatch):
+    for _n in range(40):
+        make_article()
+    client.get("/sitemap-articles.xml")
+    read = []
+
+    def counted(topics):
+        topics = list(topics)
+        read.extend(topics)
+        return versions(topics)
+
+    monkeypatch.setattr("sitecache.store.versions", counted)
+    response = client.get("/sitemap-articles.xml")
+    assert response.status_code == 200 and response["X-Page-Cache"] == "hit"
+    assert not any(topic.startswith("article:") for topic in read) and len(read) < 5
