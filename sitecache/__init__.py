@@ -21,6 +21,8 @@ theirs to the piece around them:
   discussion and embargo settings: the menu and sidebar are on every page);
 - `article:<pk>`: recorded for every article row a piece loads (`Article.from_db`); moved by a save
   of the article, its blocks, tags or authors, and of one of its language versions;
+- `articles:<n>`: the articles whose keys are n × 1 000 to n × 1 000 + 999, moved with each one's
+  `article:<pk>`; a piece showing a thousand articles (a sitemap page) depends on these instead;
 - `person:<pk>`: every author row loaded; moved by the person's save;
 - `comments:<pk>`: an article's comment section; moved when one of its comments changes;
 - `list:issue:<pk>`, `list:section:<pk>`, `list:tag:<pk>`, `list:person:<pk>`, `list:all`: which
