@@ -119,7 +119,14 @@ def kept(key, *, timeout, compute):
 
 def fragment_key(request, name, *parts):
     """A fragment's key: name, language, host (pieces may hold absolute links) and parts."""
-    return f"fragments:{FORMAT}:{digest(name, get_language() or '', request.get_host(), *parts)}"
+    return f"fragments:{FORMAT}:{digest(name, get_language() or '', request_host(request), *parts)}"
+
+
+def request_host(request):
+    """`request.get_host()`, checked against ALLOWED_HOSTS once a request (a list page keys 20 cards)."""
+    if (host := getattr(request, "_sitecache_host", None)) is None:
+        host = request._sitecache_host = request.get_host()
+    return host
 
 
 def fragment(request, name, parts, render):
@@ -207,7 +214,7 @@ def shared_document(view):
             answered.append(response)
             return freeze(response) if response.status_code == 200 and not response.streaming else None
 
-        key = f"documents:{FORMAT}:{digest(request.get_host(), request.get_full_path())}"
+        key = f"documents:{FORMAT}:{digest(request_host(request), request.get_full_path())}"
         stored = kept(key, timeout=settings.FRAGMENT_CACHE_SECONDS, compute=compute)
         return answered[0] if answered else thaw(request, stored, None)
 
