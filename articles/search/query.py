@@ -4,7 +4,8 @@
 of each for the reader's language; `shown_texts` the texts snippets may quote for one page of them.
 PostgreSQL matches the GIN-indexed tsvectors (index.py) with websearch syntax and ranks the matches
 with ts_rank by how often and where (title, lead, text) each word occurs (`AnyWord`); SQLite
-(development) ANDs the query's words over the stored texts and ranks by where they occur. A print-first article is matched on its whole text only once the paywall calls it open
+(development) ANDs the query's words over the stored texts and ranks by where they occur. A
+print-first article is matched on its whole text only once the paywall calls it open
 (`paywall.opened_q`), on its public text before.
 """
 
