@@ -148,6 +148,8 @@ def relation_topics(kind, article_field, other_field):
             articles, others = [getattr(instance, article_field)], [getattr(instance, other_field)]
         elif action.endswith("_clear"):
             return {SITE}  # which ones were cleared is not told: any list of that kind may differ
+        elif not pk_set:
+            return set()  # nothing added or removed (the admin sets an unchanged list of people)
         elif reverse:
             articles, others = pk_set or [], [instance.pk]
         else:

@@ -104,6 +104,21 @@ def test_a_text_edit_moves_no_list(magazine, monkeypatch):
     assert not [topic for topic in moved if topic.startswith("list:")]
 
 
+@pytest.mark.parametrize("with_people", [True, False])
+def test_a_lead_edited_in_the_admin_moves_no_list(admin_client, monkeypatch, with_people):
+    """The admin sets the article's people again, unchanged: that is no change of any list."""
+    authors = [make_author(name="Aziza Rahimova")] if with_people else []
+    article = make_article(issue=make_issue(), section=make_section(), tags=["water"], authors=authors)
+    moved = []
+    monkeypatch.setattr("sitecache.topics._move", moved.extend)
+
+    data = admin_form_data(admin_client, article)
+    assert admin_form_post(admin_client, article, data, lead="A new lead.").status_code == 302
+
+    assert f"article:{article.pk}" in moved
+    assert not [topic for topic in moved if topic.startswith("list:") or topic == "site"]
+
+
 def test_a_new_article_appears_in_its_lists_and_in_related_reading(magazine):
     issue, section, _, first, _, elsewhere = magazine
     warm(issue.get_absolute_url(), section.get_absolute_url(), first.get_absolute_url(), "/en/tags/water/")
