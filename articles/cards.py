@@ -151,39 +151,55 @@ class Cards:
     def card(self, article, *, compact=False, heading_level=2):
         """One card (HTML, safe): title, language, subtitle, badges, byline; on a full card its
         rubric, issue and lead too."""
-        heading_level = int(heading_level)
-        language = escape(article.language)
-        lang = f' lang="{language}"'
+        lang = f' lang="{escape(article.language)}"'
         classes = "card"
         if compact:
             classes += " card--compact"
         if article.is_sponsored:
             classes += " card--sponsored"
         parts = [f'<article class="{classes}">']
-        section = None if compact else self.sections.get(article.section_id)
+        parts += self.heading(article, rubric=not compact, level=heading_level)
+        if article.subtitle:
+            parts.append(f'<p class="card__subtitle"{lang}>{escape(article.subtitle)}</p>')
+        parts.append(self.meta(article, issue=not compact))
+        if not compact and article.lead:
+            parts.append(f'<p class="card__lead"{lang}>{escape(article.lead)}</p>')
+        parts.append("</article>")
+        return mark_safe("\n".join(parts))  # built of escaped values
+
+    def result_card(self, article):
+        """A search result's card (HTML, safe): rubric, title, badges, byline and issue; the result's
+        snippet stands in for the subtitle and lead. Its list item is the search page's."""
+        parts = [*self.heading(article, rubric=True, level=2), self.meta(article, issue=True)]
+        return mark_safe("\n".join(parts))
+
+    def heading(self, article, *, rubric, level):
+        """The section's name (`rubric`), then the linked title, with its language if not the page's."""
+        parts = []
+        section = self.sections.get(article.section_id) if rubric else None
         if section is not None:
             parts.append(f'<p class="card__rubric">{escape(section.name_display)}</p>')
+        level = int(level)
+        lang = f' lang="{escape(article.language)}"'
         url = self.links.by_slug("articles:detail", article.slug)
         title = f'<a href="{url}"{lang}>{escape(article.title)}</a>'
         if article.language != self.language:
             name = escape(self.language_name(article.language))
             title += f' <span class="card__language"{lang}>({name})</span>'
-        parts.append(f'<h{heading_level} class="card__title">{title}</h{heading_level}>')
-        if article.subtitle:
-            parts.append(f'<p class="card__subtitle"{lang}>{escape(article.subtitle)}</p>')
+        parts.append(f'<h{level} class="card__title">{title}</h{level}>')
+        return parts
+
+    def meta(self, article, *, issue):
+        """Badges (PR, excerpt online), byline and, with `issue`, the linked issue label."""
         meta = []
         if article.is_sponsored:
             meta.append(f'<span class="badge badge--pr">{self.words["pr"]}</span>')
         if not is_open_to_everyone(article, self.now):
             meta.append(f'<span class="badge">{self.words["excerpt"]}</span>')
         meta.append(self.byline(article))
-        if not compact and article.issue_id and (issue := article.issue) is not None:
-            meta.append(f'· <a href="{self.links.issue(issue)}">{escape(issue.label)}</a>')
-        parts.append(f'<p class="card__meta">{" ".join(meta)}</p>')
-        if not compact and article.lead:
-            parts.append(f'<p class="card__lead"{lang}>{escape(article.lead)}</p>')
-        parts.append("</article>")
-        return mark_safe("\n".join(parts))  # built of escaped values above
+        if issue and article.issue_id and (shown := article.issue) is not None:
+            meta.append(f'· <a href="{self.links.issue(shown)}">{escape(shown.label)}</a>')
+        return f'<p class="card__meta">{" ".join(meta)}</p>'
 
     def cards(self, articles, *, items=False, **options):
         """The cards of `articles`, one after another, or each in an `<li>` (`items`)."""

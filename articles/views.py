@@ -3,22 +3,22 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 from taggit.models import Tag, TaggedItem
 
-from issues.pagination import lazy_paginate, paginate_counted
+from issues.pagination import lazy_paginate, paginate_known
 from issues.prepared import Prepared
 from sitecache import depends_on, fragments, listed, mark_private, remember
 
+from .cards import Cards
 from .forms import SearchForm
 from .models import SEARCH_COLUMNS, Article, Author
 from .paywall import article_access, can_preview, preview_cut, public_summary, visible_blocks
 from .rows import in_order, keep_prefetched, rows_of
-from .search.query import MAX_RANKED, no_results, search_articles
+from .search.query import MAX_RANKED, found_keys, ranked_page
 from .search.snippets import snippet
 from .search.words import MAX_QUERY_LENGTH
 from .structured_data import article_json_ld
@@ -168,16 +168,17 @@ def search(request):
     depends_on("search", "list:all")
     form = SearchForm(request.GET)
     query, year, section = form.search_params()
-    if query:
-        matches = search_articles(query, language=get_language(), year=year, section=section)
-    else:
-        matches = no_results()
+    language = get_language()
+    keys = found_keys(query, language=language, year=year, section=section) if query else []
     # The texts snippets quote come with the page's rows (only the page's are read from the table).
-    page = paginate_counted(request, matches.values("pk", "language", "shown_text"), 20)
-    rows = list(page.object_list)
-    cards = fragments(
-        request, "search-card", [row["pk"] for row in rows], lambda pks: render_cards(request, pks)
+    page = paginate_known(
+        request,
+        len(keys),
+        20,
+        lambda offset, limit: ranked_page(query, language=language, keys=keys, offset=offset, limit=limit),
     )
+    rows = list(page.object_list)
+    cards = fragments(request, "search-card", [row["pk"] for row in rows], render_cards)
     results = [
         {
             "card": mark_safe(cards[row["pk"]]),
@@ -197,12 +198,8 @@ def search(request):
     return render(request, "articles/search.html", context)
 
 
-def render_cards(request, pks):
-    """{pk: the card of a search result} for these articles, loaded in one go."""
-    # A search card names no tags (articles/_search_card.html): only the authors are prefetched.
-    cards = Article.objects.filter(pk__in=pks).for_listing().prefetch_related(None)
-    articles = cards.prefetch_related("authors")
-    return {
-        article.pk: render_to_string("articles/_search_card.html", {"article": article}, request=request)
-        for article in articles
-    }
+def render_cards(pks):
+    """{pk: the card of a search result} for these articles, loaded in one go (articles.cards)."""
+    cards = Cards()
+    rows = cards.rows(Article.objects.filter(pk__in=pks).for_cards())
+    return {row.pk: cards.result_card(row) for row in rows}

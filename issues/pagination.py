@@ -60,6 +60,15 @@ def paginate_counted(request, queryset, per_page):
     return Paginator(CountedRows(rows, total, offset), per_page).get_page(number)
 
 
+def paginate_known(request, total, per_page, rows_of):
+    """paginate() of a list whose length is known (`total`): `rows_of(offset, limit)` loads the
+    requested page's rows only; a bad or out-of-range ?page= gets the nearest real page."""
+    number = min(requested_number(request), max(ceil(total / per_page), 1))
+    offset = (number - 1) * per_page
+    rows = rows_of(offset, per_page) if total else []
+    return Paginator(CountedRows(rows, total, offset), per_page).get_page(number)
+
+
 def key_of(row):
     """The primary key of a model instance or of a row of values (its "id", or "pk")."""
     if isinstance(row, dict):

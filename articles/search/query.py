@@ -1,7 +1,8 @@
 """Finding and ranking the matches of a query, for each database engine.
 
 `search_articles` returns the published articles matching a query, most relevant first, one version
-of each for the reader's language; `shown_texts` the texts snippets may quote for one page of them.
+of each for the reader's language, with the text snippets may quote (`shown_text`); the search page
+reads one page of it (`found_keys`, then `ranked_page`).
 PostgreSQL matches the GIN-indexed tsvectors (index.py) with websearch syntax and ranks the matches
 with ts_rank by how often and where (title, lead, text) each word occurs (`AnyWord`); SQLite
 (development) ANDs the query's words over the stored texts and ranks by where they occur. A
@@ -73,16 +74,24 @@ def search_articles(query, *, language, year=None, section=None, now=None):
     A print-first article is matched on its whole text once open at `now`, on its public text before.
     Each row carries `shown_text`: the indexed text snippets may quote. A match in another language is
     dropped when the reader's own version of the article matches too. Only the newest MAX_RANKED + 1
-    matches are ranked.
-
-    Two steps, the second one lazy: the index finds the newest MAX_RANKED + 1 matches, unranked, with
-    what the version rule needs (`candidates`, asked now); the returned query ranks only the versions
-    kept, and whoever pages it asks for one page of them.
+    matches are ranked. (The search page reads one page of it: `found_keys`, then `ranked_page`.)
     """
+    keys = found_keys(query, language=language, year=year, section=section, now=now)
+    return ranked(now or timezone.now(), query, language, keys) if keys else no_results()
+
+
+def found_keys(query, *, language, year=None, section=None, now=None):
+    """The primary keys of what `search_articles` finds, unranked: the newest MAX_RANKED + 1 matches
+    from the index, with what the version rule needs, one version of each kept for `language`."""
     if connection.vendor != "postgresql" and not query_terms(query):
-        return no_results()
+        return []
     found = candidates(query, year=year, section=section.pk if section else None, now=now)
-    kept = [row.pk for row in versions_for_language(found, language)]
+    return [row.pk for row in versions_for_language(found, language)]
+
+
+def ranked(now, query, language, keys):
+    """The articles of `keys` (found for `query` at `now`), most relevant first, then `language`'s,
+    then the newest, each with the `rank` and the `shown_text` of `search_articles`."""
     opened = opened_q(now) & ~Q(full_search_text="")
     if connection.vendor == "postgresql":
         vector = Case(
@@ -96,11 +105,34 @@ def search_articles(query, *, language, year=None, section=None, now=None):
         rank = sqlite_rank(query_terms(query))
     shown = Case(When(opened, then=F("full_search_text")), default=F("search_text"))
     return (
-        with_keys(Article.objects.all(), kept)
+        with_keys(Article.objects.all(), keys)
         .annotate(rank=rank, shown_text=shown)
         .alias(other_language=Case(When(language=language, then=Value(0)), default=Value(1)))
         .order_by("-rank", "other_language", "-publish_at", "-id")
     )
+
+
+def ranked_page(query, *, language, keys, offset, limit, now=None):
+    """Rows {pk, language, shown_text} of `ranked` from `offset`, at most `limit`: one results page.
+
+    On PostgreSQL the query of each page is built and compiled once per process (its building and
+    compiling cost more than its run): the keys are one parameter, the text of an array.
+    """
+    if not keys:
+        return []
+    if connection.vendor != "postgresql":
+        rows = ranked(now or timezone.now(), query, language, keys).values("pk", "language", "shown_text")
+        return list(rows[offset : offset + limit])
+    if (offset, limit) not in RANKED_PAGES:
+        RANKED_PAGES[offset, limit] = Prepared(
+            lambda now, query, language, keys: ranked(now, query, language, keys).values(
+                "pk", "language", "shown_text"
+            )[offset : offset + limit]
+        )
+    return RANKED_PAGES[offset, limit](now, query=query, language=language, keys=array_text(keys))
+
+
+RANKED_PAGES = {}  # {(offset, limit): Prepared}: at most MAX_RANKED / page size + 1 of them
 
 
 def web_search(query):
@@ -147,12 +179,19 @@ def candidates(query, *, year=None, section=None, now=None):
 
 
 def with_keys(articles, keys):
-    """`articles` whose primary key is one of `keys` (up to MAX_RANKED + 1): on PostgreSQL as one array
-    parameter, since an IN list of 501 values costs milliseconds to build and to plan."""
+    """`articles` whose primary key is one of `keys` (up to MAX_RANKED + 1): on PostgreSQL as one
+    parameter, the text of an array (`array_text`, or a list made one), since an IN list of 501 values
+    costs milliseconds to build and to plan."""
     if connection.vendor != "postgresql":
         return articles.filter(pk__in=keys)
     column = f"{connection.ops.quote_name(Article._meta.db_table)}.{connection.ops.quote_name('id')}"
-    return articles.filter(RawSQL(f"{column} = ANY(%s)", (list(keys),), output_field=BooleanField()))
+    keys = keys if isinstance(keys, str) else array_text(keys)
+    return articles.filter(RawSQL(f"{column} = ANY(%s::bigint[])", (keys,), output_field=BooleanField()))
+
+
+def array_text(keys):
+    """PostgreSQL's text form of an array of whole numbers: {1,2,3}."""
+    return "{" + ",".join(str(int(key)) for key in keys) + "}"
 
 
 def no_results():

@@ -18,7 +18,7 @@ START, STOP = "\x02", "\x03"
 def snippet(shown_text, query):
     """The escaped text after the title around the query's words, marked with <mark>.
 
-    `shown_text` is what anyone may read of the article now (query.shown_texts). PostgreSQL matched
+    `shown_text` is what anyone may read of the article now (`query.search_articles`). PostgreSQL matched
     whole words, so whole words are marked; SQLite matched parts of words.
     """
     text = shown_text.split("\n", 1)[-1]

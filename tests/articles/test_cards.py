@@ -57,6 +57,43 @@ def test_a_card_keeps_its_markers_links_and_language(client):
     assert '<h4 class="card__title"><a href="/ru/articles/print-piece/" lang="uz">Print piece</a>' in toc
 
 
+def test_a_search_result_card_shows_rubric_markers_byline_and_issue_escaped(client):
+    issue = make_issue(year=2026, number_first=1)
+    section = make_section(name="Rubric <i>", slug="rubric")
+    make_article(
+        issue=issue,
+        section=section,
+        slug="print-piece",
+        title="Tundra <script>alert(1)</script>",
+        subtitle="Tundra subtitle",
+        access=Article.Access.PRINT_FIRST,
+        is_sponsored=True,
+        interviewee=make_author(name="Guest <u>", slug="guest"),
+        interviewee_name="Guest <u>",
+    )
+    make_article(
+        section=section,
+        slug="ru-piece",
+        title="Tundra по-русски",
+        language="ru",
+        authors=[make_author(name="Ann <b>Bold</b>", slug="ann")],
+    )
+    html = main_of(client.get("/uz/search/?q=tundra").content.decode())
+    assert html.count('<li class="search-result card">') == 2
+    assert "<script>" not in html and "<b>" not in html and "<u>" not in html and "<i>" not in html
+    assert html.count('<p class="card__rubric">Rubric &lt;i&gt;</p>') == 2
+    assert (
+        '<a href="/uz/articles/print-piece/" lang="uz">Tundra &lt;script&gt;alert(1)&lt;/script&gt;</a>'
+        in html
+    )
+    assert '<span class="badge badge--pr">' in html and '<span class="badge">' in html  # PR, excerpt only
+    assert '<a class="byline__person" href="/uz/people/guest/">Guest &lt;u&gt;</a>' in html
+    assert '<a class="byline__person" href="/uz/people/ann/">Ann &lt;b&gt;Bold&lt;/b&gt;</a>' in html
+    assert f'· <a href="{issue.get_absolute_url()}">1/2026</a>' in html
+    assert '<span class="card__language" lang="ru">(Русский)</span>' in html
+    assert "card__subtitle" not in html and "card__lead" not in html  # the snippet stands for them
+
+
 @pytest.mark.parametrize("count", [3, 40])
 def test_cold_list_pages_cost_the_same_for_3_or_40_articles(
     client, settings, django_assert_max_num_queries, count

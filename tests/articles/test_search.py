@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, ArticleBlock
-from articles.search.query import PREPARED_MATCHES, search_articles
+from articles.search.query import PREPARED_MATCHES, found_keys, ranked_page, search_articles
 from tests.articles.test_admin import article_form, block_formset
 from tests.factories import make_article, make_author, make_issue, make_print_first, make_section
 
@@ -304,7 +304,7 @@ def test_an_article_saved_in_the_admin_is_indexed_with_its_final_blocks_and_tags
     assert found("HIDDENMARKER") == []
 
 
-def test_results_are_paginated_with_their_total_in_one_query(client, django_assert_max_num_queries):
+def test_results_are_paginated_with_their_total(client, django_assert_max_num_queries):
     for n in range(25):
         make_article(title=f"Glacier report {n}")
     client.get("/en/search/", {"q": "glacier"})  # the filters' choices and the cards are kept afterwards
@@ -315,6 +315,22 @@ def test_results_are_paginated_with_their_total_in_one_query(client, django_asse
     assert "25 articles found" in second and second.count('class="search-result card"') == 5
     past_the_end = client.get("/en/search/", {"q": "glacier", "page": "90000000000"}).content.decode()
     assert past_the_end.count('class="search-result card"') == 5
+
+
+def test_each_results_page_is_a_slice_of_the_ranked_matches():
+    """The search page loads one page of the ranking (on PostgreSQL a query compiled once per page,
+    the keys one parameter): the pages, one after another, are the ranked list."""
+    for n in range(25):
+        make_article(title=f"Glacier {'glacier ' * (n % 3)}report {n}", lead="" if n % 2 else "Glacier lead.")
+    keys = found_keys("glacier", language="en")
+    ranked = search_articles("glacier", language="en")
+    pages = [
+        ranked_page("glacier", language="en", keys=keys, offset=offset, limit=20) for offset in (0, 20, 40)
+    ]
+    assert [len(page) for page in pages] == [20, 5, 0] and sorted(keys) == sorted(a.pk for a in ranked)
+    assert [row["pk"] for page in pages for row in page] == [article.pk for article in ranked]
+    assert [row["shown_text"] for row in pages[1]] == [article.shown_text for article in ranked[20:]]
+    assert ranked_page("glacier", language="en", keys=[], offset=0, limit=20) == []
 
 
 def test_a_word_in_more_articles_than_are_ranked_shows_the_newest_and_says_so(client, monkeypatch):
