@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles.models import Article
 from sitecache import SITE, LocalCopies, changed
 from sitecache.backends import RedisCache
+from sitecache.topics import versions
 from subscriptions.models import Subscriber
 from tests.factories import make_article, make_event, make_issue, make_print_first
 
@@ -280,6 +281,40 @@ def test_the_redis_backend_keeps_one_client_and_round_trips_values(redis_url):
     backend.set("version", 41, None)
     assert backend.incr("version") == 42 and backend.get("version") == 42
     assert backend._cache.get_client() is client
+
+
+def test_the_redis_backend_adds_many_keys_in_one_round_trip(redis_url, monkeypatch):
+    url, prefix = redis_url
+    backend = RedisCache(url, {"KEY_PREFIX": prefix})
+    backend.set("kept", 1, None)
+    pipelines = []
+    real = type(backend._cache.get_client()).pipeline
+    monkeypatch.setattr(
+        type(backend._cache.get_client()), "pipeline", lambda *a, **k: pipelines.append(1) or real(*a, **k)
+    )
+    assert backend.add_many({"kept": 2, "new": 3, "page": (1, "a")}, None) == {
+        "kept": 1,
+        "new": 3,
+        "page": (1, "a"),
+    }
+    assert pipelines == [1]
+    assert backend.incr("new") == 4 and backend.get("kept") == 1
+    backend.add_many({"brief": 5}, 1)
+    assert 0 < backend._cache.get_client().ttl(f"{prefix}:1:brief") <= 1
+
+
+def test_topics_first_seen_get_their_versions_in_one_call(monkeypatch):
+    """A crawl meets thousands of articles whose topics never moved: each request gives all of its
+    new topics a version at once (one round trip on Redis), not two calls each."""
+    calls = []
+    for name in ("add", "add_many", "get", "get_many"):
+        method = getattr(cache, name)
+        monkeypatch.setattr(cache, name, lambda *a, _m=method, _n=name, **k: calls.append(_n) or _m(*a, **k))
+    found = versions(["article:1", "article:2", "person:3"])
+    assert calls[:2] == ["get_many", "add_many"] and "add" not in calls and "get" not in calls
+    assert len(set(found.values())) == 3 and all(isinstance(v, int) for v in found.values())
+    calls.clear()
+    assert versions(["article:1", "article:2", "person:3"]) == found and calls == ["get_many"]
 
 
 def test_a_page_is_kept_per_host_and_a_hit_still_checks_the_host(settings):

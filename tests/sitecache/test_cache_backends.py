@@ -33,6 +33,16 @@ def test_add_only_adds_a_missing_or_expired_key(tmp_path):
     assert cache.get("old") == "y"
 
 
+def test_add_many_adds_what_is_missing_or_expired_and_says_what_each_key_holds(tmp_path):
+    cache = open_cache(tmp_path / "c.sqlite3")
+    cache.set("kept", 1, timeout=None)
+    cache.set("old", "x", timeout=0.01)
+    time.sleep(0.05)
+    assert cache.add_many({"kept": 2, "old": 3, "new": 4}, timeout=None) == {"kept": 1, "old": 3, "new": 4}
+    assert cache.get_many(["kept", "old", "new"]) == {"kept": 1, "old": 3, "new": 4}
+    assert cache.incr("new") == 5  # kept as an integer: a topic's version moves by one UPDATE
+
+
 def test_incr_counts_and_refuses_what_it_cannot_count(tmp_path):
     cache = open_cache(tmp_path / "c.sqlite3")
     cache.set("n", 41)
