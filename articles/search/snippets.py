@@ -5,6 +5,7 @@ tags, placed by markers that cannot occur in indexed text (words.one_line strips
 """
 
 import re
+from functools import lru_cache
 
 from django.db import connection
 from django.utils.html import escape
@@ -29,8 +30,7 @@ def snippet(shown_text, query):
 
 def marked_excerpt(text, terms, *, width=260, whole_words=False):
     """About `width` characters of `text` around the first hit, hits wrapped in START/STOP."""
-    words = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    pattern = re.compile(rf"(?<!\w)(?:{words})(?!\w)" if whole_words else words, re.I)
+    pattern = hit_pattern(tuple(terms), whole_words)
     hit = pattern.search(text) if terms else None
     start = 0
     if hit and hit.start() > width // 3:
@@ -40,8 +40,15 @@ def marked_excerpt(text, terms, *, width=260, whole_words=False):
         end = text.rfind(" ", start, end) if " " in text[start:end] else end
     excerpt = text[start:end]
     if terms:
-        excerpt = pattern.sub(lambda match: f"{START}{match.group()}{STOP}", excerpt)
+        excerpt = pattern.sub(rf"{START}\g<0>{STOP}", excerpt)
     return ("… " if start else "") + excerpt + (" …" if end < len(text) else "")
+
+
+@lru_cache(maxsize=64)
+def hit_pattern(terms, whole_words):
+    """The regular expression of `terms`, longest first (made once for a page's twenty snippets)."""
+    words = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)" if whole_words else words, re.I)
 
 
 def marked_html(marked):
