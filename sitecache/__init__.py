@@ -15,8 +15,9 @@ the keys the apps name with `register_first_read` (the session: `sessions.py`; t
 networks).
 
 Dependencies (`topics`): a piece is stored with the versions of the *topics* it showed and counts
-only while they are current. Topics are recorded while the piece is made, nested pieces passing
-theirs to the piece around them:
+only while they are current. A topic that never moved gets a random first version when a piece first
+needs it, all of a request's new ones in one round trip (`add_many`: `backends.py`). Topics are
+recorded while the piece is made, nested pieces passing theirs to the piece around them:
 - `site`: every piece; moved by rows with no finer rule (issues, sections, events, contacts,
   discussion and embargo settings: the menu and sidebar are on every page);
 - `article:<pk>`: recorded for every article row a piece loads (`Article.from_db`); moved by a save

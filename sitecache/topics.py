@@ -72,10 +72,12 @@ def changed(*topics: str) -> None:
     transaction.on_commit(lambda: _move(names))
 
 
-def versions(topics: Iterable[str]) -> dict[str, int]:
+def versions(topics: Iterable[str]) -> dict[str, Any]:
     """{topic: current version} (one round trip for those not yet read in this request)."""
     memo = _request_memo.get()
-    found = {topic: memo[topic] for topic in topics if topic in memo} if memo is not None else {}
+    found: dict[str, Any] = (
+        {topic: memo[topic] for topic in topics if topic in memo} if memo is not None else {}
+    )
     missing = [topic for topic in topics if topic not in found]
     if missing:
         values = cache.get_many([topic_key(topic) for topic in missing])
