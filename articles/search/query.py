@@ -118,17 +118,17 @@ def ranked_page(query, *, language, keys, offset, limit, now=None):
     On PostgreSQL the query of each page is built and compiled once per process (its building and
     compiling cost more than its run): the keys are one parameter, the text of an array.
     """
+
+    def rows(now, query, language, keys):
+        found = ranked(now, query, language, keys).values("pk", "language", "shown_text")
+        return found[offset : offset + limit]
+
     if not keys:
         return []
     if connection.vendor != "postgresql":
-        rows = ranked(now or timezone.now(), query, language, keys).values("pk", "language", "shown_text")
-        return list(rows[offset : offset + limit])
+        return list(rows(now or timezone.now(), query, language, keys))
     if (offset, limit) not in RANKED_PAGES:
-        RANKED_PAGES[offset, limit] = Prepared(
-            lambda now, query, language, keys: ranked(now, query, language, keys).values(
-                "pk", "language", "shown_text"
-            )[offset : offset + limit]
-        )
+        RANKED_PAGES[offset, limit] = Prepared(rows)
     return RANKED_PAGES[offset, limit](now, query=query, language=language, keys=array_text(keys))
 
 
