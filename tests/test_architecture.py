@@ -57,7 +57,7 @@ ARROWS = {
 }
 
 # The modules that wire the whole site together: they may import every app.
-WIRING = {"magazine/settings.py", "magazine/urls.py"}
+WIRING = {"magazine/settings.py", "magazine/urls.py", "magazine/wsgi.py", "magazine/asgi.py"}
 
 # Modules only the named modules of other apps may import. The access rule is asked by the paywall alone.
 ASKED_ONLY_BY = {"readers.access": {"articles.paywall"}}
