@@ -92,6 +92,7 @@ class Cards:
         }
         self.language_names = {}
         self.authors = {}  # {article pk: [byline link]}: `rows` loads them
+        self.topics = {}  # {article pk: [the topics of what its card shows]}: `rows` records them
         self.issues = {}
 
     def rows(self, articles):
@@ -99,9 +100,10 @@ class Cards:
         (`article:<pk>`, and `person:<pk>` of the interviewee), their authors loaded in one query."""
         rows = []
         for values in articles:
-            depends_on(f"{Article.cache_topic}:{values['id']}")
+            topics = self.topics[values["id"]] = [f"{Article.cache_topic}:{values['id']}"]
             if values["interviewee_id"] is not None:  # the card links to the person's page
-                depends_on(f"{Author.cache_topic}:{values['interviewee_id']}")
+                topics.append(f"{Author.cache_topic}:{values['interviewee_id']}")
+            depends_on(*topics)
             rows.append(CardRow(values, self.issue_of(values)))
         self.load_authors(rows)
         return rows
@@ -129,6 +131,7 @@ class Cards:
                 depends_on(f"{Author.cache_topic}:{author_id}")
                 links[author_id] = self.person_link(name, slug)
             self.authors[article_id].append(links[author_id])
+            self.topics.setdefault(article_id, []).append(f"{Author.cache_topic}:{author_id}")
 
     def person_link(self, name, slug):
         url = self.links.by_slug("articles:person", slug)

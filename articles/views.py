@@ -199,7 +199,8 @@ def search(request):
 
 
 def render_cards(pks):
-    """{pk: the card of a search result} for these articles, loaded in one go (articles.cards)."""
+    """{pk: (the card of a search result, the topics it shows of its own)} for these articles, loaded
+    in one go (articles.cards)."""
     cards = Cards()
     rows = cards.rows(Article.objects.filter(pk__in=pks).for_cards())
-    return {row.pk: cards.result_card(row) for row in rows}
+    return {row.pk: (cards.result_card(row), cards.topics[row.pk]) for row in rows}

@@ -166,13 +166,16 @@ def topic_of(part):
 
 
 def fragments(request, name, keys, render_missing):
-    """{key: html} for many pieces at once (the cards of a list); `render_missing(keys)` renders the rest.
+    """{key: html} for many pieces at once (the cards of a list).
 
-    Like `fragment`; the missing pieces are rendered in one go (their data loaded in one query) and
-    kept with the topics of them all.
+    Like `fragment`; the missing pieces are rendered in one go (their data loaded in one query):
+    `render_missing(keys)` returns {key: (html, topics)}, each piece's HTML and the topics it shows
+    of its own (a card: its article, its people). A piece is kept with those and with whatever else
+    the rendering recorded that is no other piece's own (the rubrics' names): it stays valid while
+    what it shows is unchanged, whatever becomes of the pieces it was rendered with.
     """
     if not settings.FRAGMENT_CACHE_SECONDS:
-        return render_missing(keys)
+        return {key: html for key, (html, _topics) in render_missing(keys).items()}
     cache_keys = {key: fragment_key(request, name, key) for key in keys}
     entries = current_entries(list(cache_keys.values()))
     found = {key: entries[cache_keys[key]][1] for key in keys if cache_keys[key] in entries}
@@ -180,12 +183,19 @@ def fragments(request, name, keys, render_missing):
     if missing:
         with Recording() as recording:
             rendered = render_missing(missing)
+            for _html, topics in rendered.values():
+                depends_on(*topics)  # recorded, should the renderer not have said so itself
         if (stored := recording.stored_versions()) is not None:
+            owned = {topic for _html, topics in rendered.values() for topic in topics}
+            shared = [topic for topic in stored if topic not in owned]
             keep(
-                {cache_keys[key]: (stored, html) for key, html in rendered.items()},
+                {
+                    cache_keys[key]: ({topic: stored[topic] for topic in (*shared, *topics)}, html)
+                    for key, (html, topics) in rendered.items()
+                },
                 settings.FRAGMENT_CACHE_SECONDS,
             )
-        found.update(rendered)
+        found.update((key, html) for key, (html, _topics) in rendered.items())
     return found
 
 

@@ -7,6 +7,7 @@ import weakref
 
 import pytest
 from django.core.signals import request_finished
+from django.db import close_old_connections
 
 from ops import collector
 
@@ -19,8 +20,13 @@ def unfrozen():
 
 
 def requests_finish(count):
-    for _ in range(count):
-        request_finished.send(sender=None)
+    """`count` requests end (without closing the database connection, as Django's test client does)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        for _ in range(count):
+            request_finished.send(sender=None)
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 def walked(thing):

@@ -159,6 +159,38 @@ def test_a_renamed_person_is_renamed_on_their_articles(magazine):
     assert visit(elsewhere.get_absolute_url())[0] == "hit"
 
 
+def test_a_search_card_is_kept_with_what_it_shows_not_with_the_cards_beside_it(magazine, monkeypatch):
+    """The result cards of a search are rendered in one go; each is kept with its own article and
+    people (and the rubrics), so an edit of one result re-renders that card alone, at once."""
+    import articles.views
+
+    _, _, author, first, second, _ = magazine
+    rendered = []
+    render_cards = articles.views.render_cards
+
+    def spy(pks):
+        rendered.append(sorted(pks))
+        return render_cards(pks)
+
+    monkeypatch.setattr(articles.views, "render_cards", spy)
+    search = "/en/search/?q=Rahimova"
+    warm(search)
+    assert rendered == [sorted([first.pk, second.pk])]
+
+    second.title = "Border roads reopened"
+    second.save()
+
+    html = visit(search)[1]
+    assert "Border roads reopened" in html and "Water talks" in html
+    assert rendered[1:] == [[second.pk]]  # the first card was still current
+
+    author.name = "Aziza Rahimova-Karimova"
+    author.save()
+
+    assert visit(search)[1].count("Aziza Rahimova-Karimova") == 2
+    assert rendered[2:] == [sorted([first.pk, second.pk])]  # both cards show the person
+
+
 def test_an_approved_comment_cools_only_its_article(magazine):
     *_, first, second, _ = magazine
     comment = make_comment(article=first, body="A careful reply about rivers.")
