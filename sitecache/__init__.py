@@ -4,7 +4,8 @@ Layers (outside in):
 - **pages** (`pages.PageCacheMiddleware`): the finished answer to an anonymous GET, per host and
   path. Visitors with a session, editors and private answers (`mark_private(request)`) never get or
   leave one; CSRF tokens are made fresh for every visitor.
-- **fragments** (`{% fragment "name" parts %}`, `fragments()` for the cards of a list) and
+- **fragments** (`{% fragment "name" parts %}`, `fragments()` for the cards of a list: rendered in
+  one go, each kept with its own topics and what the batch showed of no card in particular) and
   **documents** (`shared_document`: feeds, sitemaps): pieces every reader sees alike.
 - **data** (`remember(name, compute)`): objects pages show (an article with its versions; the
   shell around every page: menu, sidebar, contacts, read in one query by `issues/shell.py`).
