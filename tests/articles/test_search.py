@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -234,6 +235,24 @@ def test_results_are_paginated_and_keep_the_query(client):
     assert "25 articles found" in html
     assert "?q=water&amp;page=2" in html
     assert "Water" in search(client, "water", page=2)
+
+
+def test_search_cards_are_rendered_with_no_cache_at_all(client, settings):
+    """With the fragment cache off (make bench's cold rows), the result cards are rendered each time
+    and the page shows the edit of an existing result at once."""
+    settings.PAGE_CACHE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 0
+    person = make_author(name="Dilnoza Yusupova", slug="dilnoza")
+    article = make_article(title="Permafrost roads", authors=[person], issue=make_issue())
+    make_article(title="Permafrost lakes")
+    html = search(client, "permafrost")
+    assert len(re.findall(r'<li class="search-result card">\s*<h2 class="card__title">', html)) == 2
+    assert f'<a href="{article.get_absolute_url()}" lang="uz">Permafrost roads</a>' in html
+    assert '<a class="byline__person" href="/en/people/dilnoza/">Dilnoza Yusupova</a>' in html
+
+    article.title = "Permafrost roads, reopened"
+    article.save()
+
+    assert "Permafrost roads, reopened" in search(client, "permafrost")
 
 
 @pytest.mark.parametrize("count", [3, 60])
