@@ -16,7 +16,7 @@ from sitecache import depends_on, fragments, listed, mark_private, remember
 from .cards import Cards
 from .forms import SearchForm
 from .models import SEARCH_COLUMNS, Article, Author
-from .paywall import article_access, can_preview, preview_cut, public_summary, visible_blocks
+from .paywall import article_access, can_preview, page_blocks, preview_cut, public_summary
 from .rows import in_order, keep_prefetched, rows_of
 from .search.query import MAX_RANKED, found_keys, ranked_page
 from .search.snippets import snippet
@@ -127,7 +127,7 @@ def article_detail(request, slug):
         "translation_urls": translation_urls,
         "hreflang_urls": hreflang_urls,
         # Loaded only if the article's text is not among the shared fragments ({% fragment "article" %}).
-        "blocks": lambda: list(visible_blocks(article, access=access)),
+        "blocks": lambda: page_blocks(article, access),
         "paywalled": access.paywalled,
         "access_grant": access.grant,
         "access_institution": access.institution,

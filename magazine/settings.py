@@ -57,6 +57,12 @@ def database_from_url(url):
     )
 
 
+# The queries pages ask on every request (issues.prepared) run as statements prepared on each
+# PostgreSQL connection: parsed and planned once per connection, not at every request. Off behind a
+# pooler that shares server connections between transactions (PgBouncer in transaction mode), where a
+# connection's prepared statements are not its own.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+
 DEBUG = env_bool("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY") or ("dev-only-not-secret" if DEBUG else "")
 if not SECRET_KEY:

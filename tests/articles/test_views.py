@@ -7,8 +7,9 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from articles.models import Article, Author
+from articles.models import Article, ArticleBlock, Author
 from tests.factories import make_article, make_author, make_issue, make_print_first, make_section
+from tests.factories.files import image_file
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,29 @@ def test_reader_reads_an_interview_as_questions_and_answers(client):
     assert html.index("What worries you?") < html.index("<li>Water</li>")
     assert "Rustam Aliyev" in html and "Director of a research centre" in html
     assert "Malika Tosheva" in html and "Suhbat" in html
+
+
+def test_every_kind_of_block_is_shown_in_its_order_with_its_picture_and_caption(client):
+    article = make_article(
+        interviewee_name="Dilnoza Karimova",
+        blocks=[("text", "<p>Opening &amp; context.</p>"), ("question", "<p>Why now?</p>")],
+    )
+    ArticleBlock.objects.create(article=article, position=3, kind="answer", body="<p>Because.</p>")
+    picture = ArticleBlock(article=article, position=4, kind="image", image_alt="A dam <at dawn>")
+    picture.caption = "Photo: the editors & friends"
+    picture.image.save("dam.jpg", image_file("dam.jpg", size=(1000, 600)), save=False)
+    picture.save()
+    ArticleBlock.objects.create(
+        article=article, position=5, kind="quote", body="<p>Water first.</p>", caption="A farmer"
+    )
+    page = client.get(article.get_absolute_url()).content.decode()
+    html = page[page.index('<div class="rich"><p>Opening') :]  # the text (the lead is in the head too)
+    order = ["Opening &amp; context.", "Why now?", "Dilnoza Karimova", "Because."]
+    order += ['alt="A dam &lt;at dawn&gt;"', "Photo: the editors &amp; friends", "Water first.", "A farmer"]
+    assert [html.index(text) for text in order] == sorted(html.index(text) for text in order)
+    figure = re.search(r'<figure class="figure">(.*?)</figure>', html, re.S).group(1)
+    assert 'width="1000" height="600"' in figure and picture.image.name.rsplit(".", 1)[0] in figure
+    assert "srcset=" in figure and 'class="pullquote"' in html
 
 
 def test_print_first_page_has_the_excerpt_and_the_call_to_action_but_no_hidden_word(client):

@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
+from issues.prepared import executed_sql
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def page_queries(client, article):
 
 
 def comment_queries(queries):
-    return [sql for sql in queries if '"comments_comment"' in sql]
+    return [sql for sql in queries if '"comments_comment"' in executed_sql(sql)]
 
 
 # The first page of threads, their replies and both counts, in one query.
