@@ -246,9 +246,9 @@ def on_server(connection, sql, server_plans=True):
         return sql
     connection.ensure_connection()
     # The names prepared on this connection: a new one (reconnected) has none.
-    held = connection.__dict__.get("_prepared_statements")
+    held = getattr(connection, "prepared_statements", None)
     if held is None or held[0] is not connection.connection:
-        held = connection.__dict__["_prepared_statements"] = (connection.connection, set())
+        held = connection.prepared_statements = (connection.connection, set())
     if statement.name not in held[1]:
         try:
             prepare(connection, statement)
@@ -289,14 +289,14 @@ class ServerStatement:
 
 REFUSED_BY_SERVER = ServerStatement("", "", "")
 _statements = {}  # {compiled SQL: its ServerStatement}: the same on every connection of the process
-_sql_of = {}  # {statement name: the compiled SQL}
 
 
 def executed_sql(sql):
     """The SQL an `EXECUTE` of `on_server` runs (any other SQL as it is): for reading a query log."""
     words = sql.split(maxsplit=2)
     if len(words) > 1 and words[0] == "EXECUTE":
-        return _sql_of.get(words[1].split("(")[0], sql)
+        name = words[1].split("(")[0]
+        return next((text for text, statement in _statements.items() if statement.name == name), sql)
     return sql
 
 
@@ -313,7 +313,6 @@ def server_statement(sql):
     body = re.sub(r"%([%s])", numbered, sql)
     name = "prepared_" + hashlib.sha256(sql.encode()).hexdigest()[:24]
     arguments = f"({', '.join(['%s'] * count)})" if count else ""
-    _sql_of[name] = sql
     return ServerStatement(name, f"PREPARE {name} AS {body}", f"EXECUTE {name}{arguments}")
 
 
