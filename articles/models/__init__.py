@@ -8,7 +8,14 @@ from .article import Article
 from .blocks import ArticleBlock
 from .embargo_settings import EmbargoSettings
 from .people import Author, AuthorAlias, AuthorQuerySet
-from .publication import CARD_COLUMNS, ISSUE_COLUMNS, SEARCH_COLUMNS, ArticleQuerySet, versions_for_language
+from .publication import (
+    CARD_COLUMNS,
+    ISSUE_COLUMNS,
+    SEARCH_COLUMNS,
+    ArticleQuerySet,
+    kept_versions,
+    versions_for_language,
+)
 
 __all__ = [
     "CARD_COLUMNS",
@@ -21,5 +28,6 @@ __all__ = [
     "AuthorAlias",
     "AuthorQuerySet",
     "EmbargoSettings",
+    "kept_versions",
     "versions_for_language",
 ]

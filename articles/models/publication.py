@@ -3,6 +3,7 @@
 rows already loaded."""
 
 from datetime import datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Self
 
 from django.db import models
@@ -123,8 +124,21 @@ class ArticleQuerySet(models.QuerySet["Article"]):
 def versions_for_language(articles, language):
     """`for_language()` for articles already loaded: of each version group, the versions in
     `language` if it has any, else all of them; `language`'s first, then newest first."""
-    groups = {}
-    for article in articles:
-        groups.setdefault(article.translation_of_id or article.pk, []).append(article)
-    kept = [a for group in groups.values() for a in ([a for a in group if a.language == language] or group)]
+    kept = kept_versions(articles, language, group=group_of, language_of=attrgetter("language"))
     return sorted(kept, key=lambda a: (a.language != language, -a.publish_at.timestamp(), -a.pk))
+
+
+def kept_versions(rows, language, *, group, language_of):
+    """The rule of `versions_for_language` for any rows, unordered: of each version group (`group(row)`:
+    its original's key) the rows whose `language_of(row)` is `language` if it has any, else all of them."""
+    groups = {}
+    for row in rows:
+        groups.setdefault(group(row), []).append(row)
+    kept = []
+    for members in groups.values():
+        kept += [row for row in members if language_of(row) == language] or members
+    return kept
+
+
+def group_of(article):
+    return article.translation_of_id or article.pk

@@ -12,7 +12,6 @@ print-first article is matched on its whole text only once the paywall calls it 
 
 import operator
 from functools import reduce
-from types import SimpleNamespace
 
 from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchRank, SearchVectorField
 from django.db import connection
@@ -23,7 +22,7 @@ from django.utils import timezone
 
 from issues.prepared import Prepared
 
-from ..models import Article, versions_for_language
+from ..models import Article, kept_versions
 from ..paywall import opened_q
 from .index import SEARCH_CONFIG
 from .words import query_terms
@@ -88,7 +87,9 @@ def found_keys(query, *, language, year=None, section=None, now=None):
     if connection.vendor != "postgresql" and not query_terms(query):
         return []
     found = candidates(query, year=year, section=section.pk if section else None, now=now)
-    return [row.pk for row in versions_for_language(found, language)]
+    # Rows (pk, language, translation_of_id), kept in no order: ranked() orders them.
+    group, language_of = (lambda row: row[2] or row[0]), operator.itemgetter(1)
+    return [row[0] for row in kept_versions(found, language, group=group, language_of=language_of)]
 
 
 def ranked(now, query, language, keys):
@@ -145,9 +146,10 @@ def web_search(query):
 
 def matches(now, query, year=None, section=None):
     """The newest MAX_RANKED + 1 articles published at `now` that match `query` (in `year`'s issues,
-    in the section of primary key `section`), unranked: light rows with what `versions_for_language`
-    reads. A walk of the publication index for a common word, the GIN index's hits then a top-N sort
-    for a rarer one: ranking, the count and the version rule then cost the same for any common word."""
+    in the section of primary key `section`), unranked: tuples (pk, language, translation_of_id) for the
+    version rule, lighter than dicts or objects. A walk of the publication index for a common word, the GIN
+    index's hits then a top-N sort for a rarer one: ranking, the count and the version rule then cost
+    the same for any common word."""
     articles = Article.objects.published(now)
     if year is not None:
         articles = articles.filter(issue__year=year)
@@ -164,7 +166,7 @@ def matches(now, query, year=None, section=None):
             *(folded_contains("full_search_text", term) for term in terms)
         )
     rows = articles.filter(found).order_by("-publish_at", "-id")
-    return rows.values("pk", "language", "translation_of_id", "publish_at")[: MAX_RANKED + 1]
+    return rows.values_list("pk", "language", "translation_of_id")[: MAX_RANKED + 1]
 
 
 # On PostgreSQL the query is built and compiled once per process (the words are its parameters): its
@@ -175,12 +177,10 @@ PREPARED_MATCHES = Prepared(matches, server_plans=False)
 
 
 def candidates(query, *, year=None, section=None, now=None):
-    """`matches`, as objects."""
+    """`matches`' rows: (pk, language, translation_of_id), newest first."""
     if connection.vendor == "postgresql":
-        rows = PREPARED_MATCHES(now, query=query, year=year, section=section)
-    else:
-        rows = matches(now or timezone.now(), query, year, section)
-    return [SimpleNamespace(**row) for row in rows]
+        return PREPARED_MATCHES(now, query=query, year=year, section=section)
+    return list(matches(now or timezone.now(), query, year, section))
 
 
 def with_keys(articles, keys):

@@ -1,10 +1,12 @@
 from datetime import timedelta
 from itertools import product
+from operator import itemgetter
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, kept_versions, versions_for_language
 from tests.factories import make_article, make_issue
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +51,22 @@ def test_slug_is_made_from_a_cyrillic_title_and_kept_unique():
 
 def test_uzbek_apostrophes_do_not_break_the_slug():
     assert make_article(title="O‘zbekiston va qo'shnilar", slug="").slug == "ozbekiston-va-qoshnilar"
+
+
+def test_the_one_version_rule_on_loaded_rows():
+    """kept_versions: of each version group, the reader's language's rows if it has any, else all of
+    them; versions_for_language orders the same rows (the reader's language first, newest first)."""
+    # (pk, language, translation_of_id): group 1 has a Russian version, group 4 none, 6 stands alone.
+    rows = [(1, "uz", None), (2, "ru", 1), (3, "en", 1), (4, "uz", None), (5, "en", 4), (6, "en", None)]
+    kept = kept_versions(rows, "ru", group=lambda row: row[2] or row[0], language_of=itemgetter(1))
+    assert sorted(row[0] for row in kept) == [2, 4, 5, 6]
+    kept = kept_versions(rows, "en", group=lambda row: row[2] or row[0], language_of=itemgetter(1))
+    assert sorted(row[0] for row in kept) == [3, 5, 6]
+
+    now = timezone.now()
+    articles = [
+        SimpleNamespace(pk=pk, language=language, translation_of_id=root, publish_at=now - timedelta(days=pk))
+        for pk, language, root in rows
+    ]
+    assert [a.pk for a in versions_for_language(articles, "ru")] == [2, 4, 5, 6]
+    assert [a.pk for a in versions_for_language(articles, "uz")] == [1, 4, 6]
