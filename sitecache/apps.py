@@ -11,11 +11,12 @@ class SiteCacheConfig(AppConfig):
         from django.conf import settings
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from sitecache import dependencies, sessions, topics
+        from sitecache import dependencies, pages, sessions, topics
 
         # The one invalidation path: every change of a row moves the cache topics it registered
         # (sitecache.dependencies); a row of a PAGE_CACHE_APPS app that registered none moves `site`.
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(dependencies.model_changed, dispatch_uid=f"cache-topics-{signal}")
+        topics.register_first_topics(pages.local_page_topics)
         if settings.SESSION_ENGINE == sessions.__name__:
             topics.register_first_read(sessions.session_cache_keys)

@@ -11,12 +11,13 @@ import re
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import patch_cache_control
 from django.utils.html import escape
 
-from sitecache.store import FORMAT, current_entries, digest, keep
+from sitecache.store import FORMAT, current_entries, digest, keep, local_copies
 from sitecache.topics import Recording, close_request, open_request
 
 CSRF_FIELD_NAME = "csrfmiddlewaretoken"
@@ -65,6 +66,18 @@ def is_cacheable_request(request):
 def page_key(request):
     """The page's key: host (checked against ALLOWED_HOSTS here) and full path."""
     return f"page:{FORMAT}:{digest(request.get_host(), request.get_full_path())}"
+
+
+def local_page_topics(request):
+    """The topics of the page this process's copies hold for `request`, if any: their versions come with
+    the request's first round trip (`topics.register_first_topics`), so that a hit costs no other."""
+    if not is_cacheable_request(request):
+        return ()
+    try:
+        entry = local_copies.get(page_key(request))
+    except DisallowedHost:  # answered 400 below, by the page cache's own call
+        return ()
+    return entry[0] if entry is not None else ()
 
 
 def register_fresh_field(name, make):

@@ -33,6 +33,7 @@ _boundaries: list[tuple[NextMoment, TopicsBetween]] = []
 # and those the apps name (`register_everywhere`: the sidebar's lists).
 _everywhere: list[str] = [SITE]
 _first_reads: list[Callable[[Any], list[str]]] = []  # register_first_read
+_first_topics: list[Callable[[Any], Iterable[str]]] = []  # register_first_topics
 UNREAD = object()  # not read yet in this request (the next scheduled moment, a first read)
 # The versions read during the current request ({topic: version}); None outside a request.
 _request_memo = ContextVar("cache_topics_request_memo", default=None)
@@ -172,11 +173,15 @@ def open_request(request=None):
     tokens = _request_memo.set({}), _request_epoch.set(None)
     if settings.PAGE_CACHE_SECONDS or settings.FRAGMENT_CACHE_SECONDS:
         # One round trip for what every request reads first: the epoch, the next scheduled moment, the
-        # versions of the topics every page shows, and what the apps read anyway (`register_first_read`).
-        first = [key for keys_of in _first_reads for key in keys_of(request)] if request is not None else []
-        found = cache.get_many([topic_key(EPOCH), BOUNDARY_KEY, *map(topic_key, _everywhere), *first])
+        # versions of the topics every page shows and of those the request is about to read
+        # (`register_first_topics`), and what the apps read anyway (`register_first_read`).
+        topics, first = {*_everywhere}, []
+        if request is not None:
+            topics.update(topic for topics_of in _first_topics for topic in topics_of(request))
+            first = [key for keys_of in _first_reads for key in keys_of(request)]
+        found = cache.get_many([topic_key(EPOCH), BOUNDARY_KEY, *map(topic_key, topics), *first])
         memo = _request_memo.get()
-        memo.update((topic, found[topic_key(topic)]) for topic in _everywhere if topic_key(topic) in found)
+        memo.update((topic, found[topic_key(topic)]) for topic in topics if topic_key(topic) in found)
         memo.update((("\x00first", key), found.get(key)) for key in first)
         memo["\x00next-boundary"] = found.get(BOUNDARY_KEY)
         _request_epoch.set(found.get(topic_key(EPOCH)) or versions([EPOCH])[EPOCH])
@@ -195,6 +200,12 @@ def first_read(key: str, read: Callable[[str], Any]) -> Any:
     memo = _request_memo.get()
     found = UNREAD if memo is None else memo.pop(("\x00first", key), UNREAD)
     return read(key) if found is UNREAD else found
+
+
+def register_first_topics(topics_of: Callable[[Any], Iterable[str]]) -> None:
+    """`topics_of(request)`: topics whose versions the request is about to read (those of the page a
+    local copy holds for it: sitecache.pages), read in its first round trip rather than in one more."""
+    _first_topics.append(topics_of)
 
 
 def register_everywhere(*topics: str) -> None:

@@ -5,9 +5,10 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
 
+from articles.models import Article
 from institutions.lookup import SNAPSHOT_KEY
 from sitecache.sessions import SessionStore
-from sitecache.topics import close_request, first_read, open_request
+from sitecache.topics import close_request, first_read, open_request, topic_key
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,36 @@ def test_a_first_read_is_handed_over_once_then_read_from_the_cache(rf):
     finally:
         close_request(tokens)
     assert first_read(SNAPSHOT_KEY, lambda key: "outside a request") == "outside a request"
+
+
+def test_a_page_held_in_this_process_is_judged_with_the_first_round_trip(client, trips):
+    """The versions of the topics of the page this process holds a copy of come with the request's
+    first round trip (sitecache.pages.local_page_topics): a hit asks the cache nothing more."""
+    article = make_article(title="Held here")
+    url = article.get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    trips.clear()
+
+    response = client.get(url)
+
+    assert response["X-Page-Cache"] == "hit" and "Held here" in response.content.decode()
+    assert len(trips) == 1 and trips[0][0] == "get_many"
+    assert topic_key(f"article:{article.pk}") in trips[0][1]
+
+
+def test_a_page_held_in_this_process_is_not_served_once_another_process_changed_it(client):
+    """Another process's edit moves the topic in the shared cache; the copy held here is judged by the
+    versions read from there, so the next answer is the new page."""
+    article = make_article(title="Before the edit")
+    url = article.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    # What another worker's save does: the row changes and the article's topic moves in the shared cache
+    # (an update() sends no signal here, so this process's own path is not what moves it).
+    Article.objects.filter(pk=article.pk).update(title="After the edit")
+    cache.incr(topic_key(f"article:{article.pk}"))
+
+    response = client.get(url)
+
+    assert response["X-Page-Cache"] == "miss" and "After the edit" in response.content.decode()
+    assert "Before the edit" not in response.content.decode()
