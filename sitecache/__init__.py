@@ -12,9 +12,9 @@ Layers (outside in):
 Each piece lives in the shared cache (Redis, or one SQLite file for all processes of one machine)
 and in a small per-process copy (`store.LocalCopies`). A request opens (`RequestMiddleware`) with one
 round trip for what every request reads: the epoch, the versions of the topics every page shows and
-of the topics of the page this process holds a copy of for the request (`pages.local_page_topics`: a
-hit is then judged with no other round trip), and the keys the apps name with `register_first_read`
-(the session: `sessions.py`; the institutions' networks).
+of those the request's address read last time in this process (`pages.topics_read_before`: its page
+or fragments are then judged with no other round trip), and the keys the apps name with
+`register_first_read` (the session: `sessions.py`; the institutions' networks).
 
 Dependencies (`topics`): a piece is stored with the versions of the *topics* it showed and counts
 only while they are current. A topic that never moved gets a random first version when a piece first

@@ -17,6 +17,6 @@ class SiteCacheConfig(AppConfig):
         # (sitecache.dependencies); a row of a PAGE_CACHE_APPS app that registered none moves `site`.
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(dependencies.model_changed, dispatch_uid=f"cache-topics-{signal}")
-        topics.register_first_topics(pages.local_page_topics)
+        topics.register_first_topics(pages.topics_read_before)
         if settings.SESSION_ENGINE == sessions.__name__:
             topics.register_first_read(sessions.session_cache_keys)

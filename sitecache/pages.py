@@ -11,14 +11,13 @@ import re
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import patch_cache_control
 from django.utils.html import escape
 
-from sitecache.store import FORMAT, current_entries, digest, keep, local_copies
-from sitecache.topics import Recording, close_request, open_request
+from sitecache.store import FORMAT, LocalCopies, current_entries, digest, keep
+from sitecache.topics import Recording, close_request, open_request, topics_read
 
 CSRF_FIELD_NAME = "csrfmiddlewaretoken"
 # Form fields whose value belongs to one visitor ({name: make(request)}): cut out of everything shared
@@ -68,16 +67,18 @@ def page_key(request):
     return f"page:{FORMAT}:{digest(request.get_host(), request.get_full_path())}"
 
 
-def local_page_topics(request):
-    """The topics of the page this process's copies hold for `request`, if any: their versions come with
-    the request's first round trip (`topics.register_first_topics`), so that a hit costs no other."""
-    if not is_cacheable_request(request):
+def topics_read_before(request):
+    """The topics whose versions this process read for the last GET of this address: asked again in
+    the request's first round trip (`topics.register_first_topics`), so that judging its page or its
+    fragments, held here or in the shared cache, costs no other. A guess: a topic the page no longer
+    reads costs a few bytes of that round trip, one it reads anew a round trip of its own."""
+    if request.method not in ("GET", "HEAD"):
         return ()
-    try:
-        entry = local_copies.get(page_key(request))
-    except DisallowedHost:  # answered 400 below, by the page cache's own call
-        return ()
-    return entry[0] if entry is not None else ()
+    return addresses_topics.get(request.get_full_path()) or ()
+
+
+# {address: the topics its last GET read}, per process, the most recent PAGE_CACHE_LOCAL_ENTRIES.
+addresses_topics = LocalCopies(settings.PAGE_CACHE_LOCAL_ENTRIES)
 
 
 def register_fresh_field(name, make):
@@ -155,6 +156,8 @@ class RequestMiddleware:
         try:
             return self.get_response(request)
         finally:
+            if request.method in ("GET", "HEAD"):
+                addresses_topics.set(request.get_full_path(), topics_read())
             close_request(tokens)
 
 

@@ -188,6 +188,12 @@ def open_request(request=None):
     return tokens
 
 
+def topics_read():
+    """The topics whose versions the current request has read (none outside a request)."""
+    memo = _request_memo.get() or {}
+    return tuple(key for key in memo if isinstance(key, str) and not key.startswith("\x00"))
+
+
 def register_first_read(keys_of: Callable[[Any], list[str]]) -> None:
     """`keys_of(request)`: keys of the cache a request is about to read anyway (its session, a snapshot
     every request consults), fetched in its first round trip; `first_read(key)` then hands them over."""
@@ -203,8 +209,8 @@ def first_read(key: str, read: Callable[[str], Any]) -> Any:
 
 
 def register_first_topics(topics_of: Callable[[Any], Iterable[str]]) -> None:
-    """`topics_of(request)`: topics whose versions the request is about to read (those of the page a
-    local copy holds for it: sitecache.pages), read in its first round trip rather than in one more."""
+    """`topics_of(request)`: topics whose versions the request is likely to read (those its address
+    read last time: sitecache.pages), read in its first round trip rather than in others."""
     _first_topics.append(topics_of)
 
 

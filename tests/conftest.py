@@ -67,6 +67,7 @@ def _fast_and_isolated(settings, tmp_path):
     from django.utils import translation
 
     from sitecache import local_copies
+    from sitecache.pages import addresses_topics
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -83,6 +84,7 @@ def _fast_and_isolated(settings, tmp_path):
     ContentType.objects.clear_cache()
     cache.clear()
     local_copies.clear()
+    addresses_topics.clear()
     with translation.override("en"):
         yield
     # Content types a test created inside its rolled-back transaction are gone from the database, but
@@ -90,6 +92,7 @@ def _fast_and_isolated(settings, tmp_path):
     ContentType.objects.clear_cache()
     cache.clear()
     local_copies.clear()
+    addresses_topics.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -86,8 +86,8 @@ def test_a_first_read_is_handed_over_once_then_read_from_the_cache(rf):
 
 
 def test_a_page_held_in_this_process_is_judged_with_the_first_round_trip(client, trips):
-    """The versions of the topics of the page this process holds a copy of come with the request's
-    first round trip (sitecache.pages.local_page_topics): a hit asks the cache nothing more."""
+    """The versions of the topics the address read last time in this process come with the request's
+    first round trip (sitecache.pages.topics_read_before): a page-cache hit asks the cache nothing more."""
     article = make_article(title="Held here")
     url = article.get_absolute_url()
     assert client.get(url)["X-Page-Cache"] == "miss"
@@ -116,3 +116,19 @@ def test_a_page_held_in_this_process_is_not_served_once_another_process_changed_
 
     assert response["X-Page-Cache"] == "miss" and "After the edit" in response.content.decode()
     assert "Before the edit" not in response.content.decode()
+
+
+def test_a_readers_page_reads_its_fragments_versions_in_the_first_round_trip(reader_client, trips):
+    """A signed-in reader's page is not a shared one, but its fragments are: the versions of their
+    topics come with the first round trip too, the second time the address is asked."""
+    article = make_article(title="Fragments here")
+    url = article.get_absolute_url()
+    reader_client.get(url)
+    trips.clear()
+
+    response = reader_client.get(url)
+
+    assert response.status_code == 200 and "X-Page-Cache" not in response
+    assert trips[0][0] == "get_many" and topic_key(f"article:{article.pk}") in trips[0][1]
+    later = [key for trip in trips[1:] for key in (trip[1] if trip[0] == "get_many" else [trip[1]])]
+    assert not [key for key in later if key.startswith("topic:")]  # (the reader's own row is read after)
