@@ -13,8 +13,13 @@ from tests.factories._sequence import next_number
 
 
 def make_issue(*, article_count=0, **overrides):
-    n = next_number()
-    fields = {"year": 1950 + n // 50, "number_first": 1 + n % 50, "is_published": True}
+    # A number no issue of the test holds yet: a long run's counter reaches the years tests name
+    # themselves (a default issue once collided with a test's `make_issue(year=2025, number_first=2)`).
+    while True:
+        n = next_number()
+        fields = {"year": 1950 + n // 50, "number_first": 1 + n % 50, "is_published": True}
+        if not Issue.objects.filter(year=fields["year"], number_first=fields["number_first"]).exists():
+            break
     issue = Issue.objects.create(**fields | overrides)
     for _ in range(article_count):
         make_article(issue=issue)
