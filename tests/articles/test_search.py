@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, ArticleBlock
-from articles.search.query import PREPARED_MATCHES, found_keys, ranked_page, search_articles
+from articles.search.query import PREPARED_MATCHES, found_keys, phrases_asked, ranked_page, search_articles
 from tests.articles.test_admin import article_form, block_formset
 from tests.factories import make_article, make_author, make_issue, make_print_first, make_section
 
@@ -357,7 +358,8 @@ def test_a_word_in_more_articles_than_are_ranked_shows_the_newest_and_says_so(cl
     matches are ranked, and the page says there are more."""
     monkeypatch.setattr("articles.search.query.MAX_RANKED", 3)
     monkeypatch.setattr("articles.views.MAX_RANKED", 3)
-    monkeypatch.setattr(PREPARED_MATCHES, "compiled", {})  # compiled once per process, with its limit
+    for prepared in PREPARED_MATCHES.values():  # compiled once per process, with its limit
+        monkeypatch.setattr(prepared, "compiled", {})
     for n in range(6):
         make_article(title=f"Water report {n}", publish_at=timezone.now() - timedelta(days=n + 1))
 
@@ -367,3 +369,36 @@ def test_a_word_in_more_articles_than_are_ranked_shows_the_newest_and_says_so(cl
     assert "Water report 0" in html and "Water report 3" in html  # the newest four
     assert "Water report 4" not in html and "Water report 5" not in html
     assert "More than" not in client.get("/en/search/?q=report+5").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "asked"),
+    [
+        ("border-3", False),
+        ("o'zbek tili", False),
+        ("water -dam", True),
+        ("-dam", True),
+        ('"regional security"', True),
+        ("regional security", False),
+    ],
+)
+def test_a_quoted_phrase_or_a_negated_word_is_told_from_plain_words(query, asked):
+    assert phrases_asked(query) is asked
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="phrases are PostgreSQL's websearch syntax")
+def test_a_split_word_is_found_by_its_parts_and_a_quoted_phrase_keeps_its_order(client):
+    """A word PostgreSQL splits (a hyphenated tag, an Uzbek o' word) is matched by all its parts, without
+    the positions recheck (articles.search.query.AllParts); a quoted phrase still asks its order."""
+    tagged = make_article(title="Checkpoints", tags=["border-3"], lead="")
+    uzbek = make_article(title="Til haqida", lead="O'zbek tili va adabiyoti.")
+    adjacent = make_article(title="Notes", lead="The regional security council met.")
+    apart = make_article(title="Other notes", lead="Security is a regional matter.")
+
+    assert found("border-3") == [tagged]
+    assert found("o'zbek") == [uzbek]
+    assert {a.pk for a in found("regional security")} == {adjacent.pk, apart.pk}
+    assert found('"regional security"') == [adjacent]
+    assert found("security -council") == [apart]
+    html = search(client, "border-3")
+    assert "Checkpoints" in html and "1 article found" in html
