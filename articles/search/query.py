@@ -80,11 +80,14 @@ class AllParts(Func):
     output_field = SearchQueryField()
 
 
+KEYS = ArrayField(BigIntegerField())  # an array of primary keys
+
+
 class ArrayOf(Subquery):
     """ARRAY(SELECT ...): the values of a one-column subquery, computed once for the whole query."""
 
     template = "ARRAY(%(subquery)s)"
-    output_field = ArrayField(BigIntegerField())
+    output_field = KEYS
 
 
 class Matches(Func):
@@ -249,9 +252,8 @@ def with_keys(articles, keys):
     costs milliseconds to build and to plan."""
     if connection.vendor != "postgresql":
         return articles.filter(pk__in=keys)
-    column = f"{connection.ops.quote_name(Article._meta.db_table)}.{connection.ops.quote_name('id')}"
     keys = keys if isinstance(keys, str) else array_text(keys)
-    return articles.filter(RawSQL(f"{column} = ANY(%s::bigint[])", (keys,), output_field=BooleanField()))
+    return articles.filter(AmongValues(F("pk"), RawSQL("%s::bigint[]", (keys,), output_field=KEYS)))
 
 
 def array_text(keys):
