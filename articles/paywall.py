@@ -21,7 +21,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from issues.prepared import Prepared
-from readers.access import AnyReader, LiveInstitution, reading_grant, reading_institution
+from readers.access import AnyReader, LiveInstitution, grant_line, reading_grant, reading_institution
 from readers.models import AccessGrant
 
 from .models import Article, ArticleBlock
@@ -74,6 +74,11 @@ class Access:
     @property
     def paywalled(self) -> bool:
         return not self.whole
+
+    @property
+    def grant_line(self) -> str:
+        """What the page tells the reader of their grant ('Complimentary access'), or ''."""
+        return grant_line(self.grant) if self.grant is not None else ""
 
 
 def article_access(

@@ -11,7 +11,8 @@ from taggit.models import Tag, TaggedItem
 
 from issues.pagination import lazy_paginate, paginate_known
 from issues.prepared import Prepared
-from sitecache import depends_on, fragments, listed, mark_private, remember
+from readers.sessions import SESSION_KEY
+from sitecache import depends_on, fragments, listed, mark_private, remember, shared_page
 
 from .cards import Cards
 from .forms import SearchForm
@@ -104,22 +105,37 @@ def load_article(slug, *, preview=False):
     return article, *language_urls(article), public_summary(article)
 
 
+def reader_article(slug):
+    """What every reader gets of the article `slug`, kept until the content changes (a missing article
+    is not kept): load_article's (article, switcher URLs, hreflang URLs, summary)."""
+    return remember(f"article:{slug}", lambda: load_article(slug))
+
+
 def article_detail(request, slug):
     editor_view = can_preview(request.user)
-    if editor_view:
-        article, translation_urls, hreflang_urls, summary = load_article(slug, preview=True)
-    else:
-        # What every reader gets is kept until the content changes (a missing article is not kept).
-        article, translation_urls, hreflang_urls, summary = remember(
-            f"article:{slug}", lambda: load_article(slug)
-        )
+    loaded = load_article(slug, preview=True) if editor_view else reader_article(slug)
     access = article_access(
-        article, request.user, request.reader, institution=getattr(request, "institution", None)
+        loaded[0], request.user, request.reader, institution=getattr(request, "institution", None)
     )
-    if access.grant is not None or access.institution is not None:
-        mark_private(request)  # the whole text by a reader's or an institution's right: never shared
+    if access.grant is not None:
+        # The whole text by a reader's right: private (no proxy keeps it), and one page for every
+        # reader whose grant is told alike (sitecache.shared_page).
+        return shared_page(
+            request,
+            [access.grant_line],
+            # The page is made from the article as remembered (again: its topics are the page's too).
+            lambda: article_page(request, reader_article(slug), access, editor_view),
+            session_keys=[SESSION_KEY],
+        )
     if access.institution is not None:
+        mark_private(request)  # the whole text by an institution's right: never shared
         request.institution_read = access.institution  # counted by institutions.middleware
+    return article_page(request, loaded, access, editor_view)
+
+
+def article_page(request, loaded, access, editor_view):
+    """The page of a `loaded` article (load_article), showing what `access` opens of it."""
+    article, translation_urls, hreflang_urls, summary = loaded
     # Whom the paywall note speaks to: part of the shared fragment's key, never a reader's own data.
     note_for = ("reader" if request.reader.is_authenticated else "anonymous") if access.paywalled else ""
     context = {

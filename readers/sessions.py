@@ -9,7 +9,7 @@ from django.conf import settings
 
 from sitecache import mark_private
 
-from .cached import reader_with_grants
+from .cached import reader_with_grants, signed_in_with
 from .models import AnonymousReader
 
 SESSION_KEY = "readers:reader"
@@ -37,6 +37,7 @@ def session_reader(request):
             del request.session[SESSION_KEY]
         return AnonymousReader()
     mark_private(request)
+    signed_in_with(request, reader.pk)
     return reader
 
 

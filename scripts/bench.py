@@ -308,7 +308,7 @@ def prepare(articles, env):
 # Rows loading random addresses (scripts/random.lua) from var/bench/<file>-<articles>.txt.
 RANDOM_ROWS = {"crawl": "paths", "edit_storm": "paths", "search_mix": "queries"}
 # Rows served with the shipped settings (page cache on); the others run on the uncached or cold server.
-SHIPPED_ROWS = {"article_cached", "crawl", "edit_storm", "search_mix"}
+SHIPPED_ROWS = {"article_cached", "article_reader_cached", "crawl", "edit_storm", "search_mix"}
 
 
 def count_queries(articles, env):

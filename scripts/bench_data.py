@@ -243,7 +243,8 @@ def write_reader_session():
     session = SessionStore()
     session[SESSION_KEY] = [reader.pk, reader.session_generation]
     session.create()
-    cookies = {"article_reader": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    cookies = {"article_reader": cookie, "article_reader_cached": cookie}
     out = ROOT / "var" / "bench" / f"cookies-{Article.objects.count()}.json"
     out.write_text(json.dumps(cookies, indent=2))
 
@@ -262,6 +263,8 @@ def write_urls():
             "article_print_first": print_first_sample().get_absolute_url(),
             # A signed-in reader with access: the whole text of the same article, 20 comments.
             "article_reader": print_first_sample().get_absolute_url(),
+            # The same with the shipped settings: the page kept for every reader told alike.
+            "article_reader_cached": print_first_sample().get_absolute_url(),
             "article_2000_comments": busy.get_absolute_url(),
             "section": Section.objects.first().get_absolute_url(),
             # A reader's query: a word in the lead of 40 articles, in a magazine of any size.

@@ -3,7 +3,9 @@
 Layers (outside in):
 - **pages** (`pages.PageCacheMiddleware`): the finished answer to an anonymous GET, per host and
   path. Visitors with a session, editors and private answers (`mark_private(request)`) never get or
-  leave one; CSRF tokens are made fresh for every visitor.
+  leave one; CSRF tokens are made fresh for every visitor. A view may keep a page private to a kind of
+  visitor rather than to one (`pages.shared_page`: the whole text for every reader whose grant is
+  told alike), having decided itself who may have it.
 - **fragments** (`{% fragment "name" parts %}`, `fragments()` for the cards of a list: rendered in
   one go, each kept with its own topics and what the batch showed of no card in particular) and
   **documents** (`shared_document`: feeds, sitemaps): pieces every reader sees alike.
@@ -52,6 +54,7 @@ from sitecache.pages import (
     mark_private,
     page_key,
     register_fresh_field,
+    shared_page,
 )
 from sitecache.store import (
     FORMAT,
@@ -104,5 +107,6 @@ __all__ = [
     "register_topics",
     "remember",
     "shared_document",
+    "shared_page",
     "unrecorded",
 ]

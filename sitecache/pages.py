@@ -16,7 +16,7 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import patch_cache_control
 from django.utils.html import escape
 
-from sitecache.store import FORMAT, LocalCopies, current_entries, digest, keep
+from sitecache.store import FORMAT, LocalCopies, current_entries, digest, keep, kept, request_host
 from sitecache.topics import Recording, close_request, open_request, topics_read
 
 CSRF_FIELD_NAME = "csrfmiddlewaretoken"
@@ -51,15 +51,65 @@ def bypass_page_cache(request):
     request._bypasses_page_cache = True
 
 
-def is_cacheable_request(request):
+def is_cacheable_request(request, *, cookies=()):
+    """Whether the page cache may answer `request` (a GET carrying no cookie but the CSRF and
+    language ones, and `cookies`)."""
     if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
         return False
     if getattr(request, "_bypasses_page_cache", False):
         return False
     if request.path.startswith(settings.PAGE_CACHE_EXCLUDE):
         return False
-    allowed = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    allowed = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME, *cookies}
     return not (set(request.COOKIES) - allowed)
+
+
+def is_shareable_response(request, response):
+    """Whether `response` holds nothing of one visitor's but its fresh fields: a 200, setting no cookie
+    but the CSRF one and leaving the session as it was."""
+    if response.status_code != 200 or response.streaming:
+        return False
+    if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
+        return False
+    session = getattr(request, "session", None)
+    return session is None or not session.modified
+
+
+def kept_answer(request, key, respond, *, timeout):
+    """`respond()`'s answer kept under `key` while what it shows is unchanged (a `kept` piece): a
+    200 holding nothing of one visitor's (`is_shareable_response`), its fresh fields made anew for
+    each visitor. CSRF's cookie is left to CsrfViewMiddleware below."""
+    answered = []
+
+    def compute():
+        response = respond()
+        if hasattr(response, "render"):
+            response.render()
+        answered.append(response)
+        return freeze(response) if is_shareable_response(request, response) else None
+
+    stored = kept(key, timeout=timeout, compute=compute)
+    return answered[0] if answered else thaw(request, stored)
+
+
+def shared_page(request, variant, respond, *, session_keys=()):
+    """`respond()`'s answer to a signed-in visitor, kept for every visitor whom the view judged alike.
+
+    A page private to a kind of visitor rather than to one: a reader's whole text is the same for
+    every reader whose grant opens the article and is told alike (`variant`: what the page says of
+    them, e.g. the grant's line). The view decides who may have it, then calls this; the answer is
+    still private (`mark_private`: no proxy keeps it). Only a GET carrying no cookie but the session,
+    CSRF and language ones, whose session holds nothing but `session_keys` (no staff sign-in, no
+    message, no pending comment), is answered or kept so; any other visitor gets `respond()`.
+    """
+    mark_private(request)
+    session = getattr(request, "session", None)
+    if session is None or not is_cacheable_request(request, cookies=[settings.SESSION_COOKIE_NAME]):
+        return respond()
+    if set(session.keys()) - {*session_keys, "_session_expiry"}:
+        return respond()
+    key = f"page:{FORMAT}:{digest(request_host(request), request.get_full_path(), 'shared-by', *variant)}"
+    return kept_answer(request, key, respond, timeout=settings.PAGE_CACHE_SECONDS)
 
 
 def page_key(request):
@@ -123,11 +173,12 @@ def freeze(response):
     return response.status_code, headers, [piece.encode(response.charset) for piece in pieces]
 
 
-def thaw(request, stored, csrf):
-    """The response `freeze` kept, with this visitor's fresh values (and CSRF cookie, through `csrf`)."""
+def thaw(request, stored, csrf=None):
+    """The response `freeze` kept, with this visitor's fresh values (and CSRF cookie, through `csrf`:
+    none below CsrfViewMiddleware, which reads and sets the cookie itself)."""
     status, headers, pieces = stored
     names = [piece.decode() for piece in pieces[1::2]]
-    if CSRF_FIELD_NAME in names:
+    if csrf is not None and CSRF_FIELD_NAME in names:
         csrf.process_request(request)  # reads this visitor's CSRF cookie, if any
     body = bytearray(pieces[0])
     for name, text in zip(names, pieces[2::2], strict=True):
@@ -135,7 +186,7 @@ def thaw(request, stored, csrf):
     response = HttpResponse(bytes(body), status=status)
     for name, value in headers:
         response[name] = value
-    if CSRF_FIELD_NAME in names:
+    if csrf is not None and CSRF_FIELD_NAME in names:
         csrf.process_response(request, response)  # sets the cookie when the token is new
     return response
 
@@ -202,14 +253,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def is_cacheable_response(request, response):
-        if response.status_code != 200 or response.streaming:
-            return False
-        if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
-            return False
-        if is_private(request):
-            return False
-        session = getattr(request, "session", None)
-        if session is not None and session.modified:
+        if is_private(request) or not is_shareable_response(request, response):
             return False
         cache_control = response.get("Cache-Control", "")
         return not any(word in cache_control for word in ("private", "no-store", "no-cache", "max-age=0"))

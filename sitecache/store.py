@@ -209,23 +209,15 @@ def shared_document(view):
 
     Only 200 answers to GET and HEAD are kept, per host and full path.
     """
-    from sitecache.pages import freeze, thaw
+    from sitecache.pages import kept_answer
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or not settings.FRAGMENT_CACHE_SECONDS:
             return view(request, *args, **kwargs)
-        answered = []
-
-        def compute():
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
-            answered.append(response)
-            return freeze(response) if response.status_code == 200 and not response.streaming else None
-
         key = f"documents:{FORMAT}:{digest(request_host(request), request.get_full_path())}"
-        stored = kept(key, timeout=settings.FRAGMENT_CACHE_SECONDS, compute=compute)
-        return answered[0] if answered else thaw(request, stored, None)
+        return kept_answer(
+            request, key, lambda: view(request, *args, **kwargs), timeout=settings.FRAGMENT_CACHE_SECONDS
+        )
 
     return wrapper

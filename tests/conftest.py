@@ -66,6 +66,7 @@ def _fast_and_isolated(settings, tmp_path):
     from django.core.cache import cache
     from django.utils import translation
 
+    from readers.cached import readers_of_sessions
     from sitecache import local_copies
     from sitecache.pages import addresses_topics
 
@@ -85,6 +86,7 @@ def _fast_and_isolated(settings, tmp_path):
     cache.clear()
     local_copies.clear()
     addresses_topics.clear()
+    readers_of_sessions.clear()
     with translation.override("en"):
         yield
     # Content types a test created inside its rolled-back transaction are gone from the database, but
@@ -93,6 +95,7 @@ def _fast_and_isolated(settings, tmp_path):
     cache.clear()
     local_copies.clear()
     addresses_topics.clear()
+    readers_of_sessions.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -148,6 +148,103 @@ def test_an_entitled_readers_page_is_never_stored_in_the_page_cache(article, rf)
     assert cache.get(key) is not None  # the anonymous page is kept: the key is the right one
 
 
+# One page for every reader whose grant is told alike (sitecache.shared_page)
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The number of article pages made (not taken from the cache) since the test began."""
+    from articles import views
+
+    made = []
+    make = views.article_page
+
+    def counted(*args, **kwargs):
+        made.append(1)
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(views, "article_page", counted)
+    return made
+
+
+def csrf_token(html):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+
+
+def test_readers_told_alike_share_one_page_and_each_posts_with_their_own_token(article, renders):
+    first, second = reader_with_access(Client()), reader_with_access(Client(enforce_csrf_checks=True))
+    pages = [browser.get(article.get_absolute_url()) for browser in (first, second)]
+    assert len(renders) == 1, "the second reader's page is the first one's"
+    for response in pages:
+        html = response.content.decode()
+        assert "HIDDENMARKER" in html and 'class="access-line">Complimentary access<' in html
+        assert "private" in response["Cache-Control"] and "X-Page-Cache" not in response
+    assert csrf_token(pages[0].content.decode()) != csrf_token(pages[1].content.decode())
+    posted = second.post(
+        f"{article.get_absolute_url()}comments/",
+        {"csrfmiddlewaretoken": csrf_token(pages[1].content.decode()), "body": ""},
+    )
+    assert posted.status_code != 403, "the kept page's form posts with this reader's token"
+
+
+def test_a_reader_told_otherwise_gets_a_page_of_their_own(article, renders):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert "Complimentary access<" in reader_with_access(Client()).get(article.get_absolute_url()).text
+    subscriber = reader_with_access(
+        Client(), reason=AccessGrant.Reason.PRINT_SUBSCRIPTION, ends_at=timezone.now() + timedelta(days=40)
+    )
+    html = subscriber.get(article.get_absolute_url()).text
+    assert "Your print subscription, until" in html and "Complimentary access" not in html
+    assert "HIDDENMARKER" in html and len(renders) == 2
+
+
+@pytest.mark.parametrize("extra", ["a message", "more in the session", "a staff sign-in", "another cookie"])
+def test_a_reader_whose_visit_holds_more_than_the_sign_in_gets_a_page_made_for_them(
+    article, renders, admin_user, extra
+):
+    warm = reader_with_access(Client())
+    warm.get(article.get_absolute_url())
+    browser = reader_with_access(Client())
+    if extra == "a message":
+        assert browser.post("/en/account/language/", {"language": "en"}).status_code == 302
+    elif extra == "more in the session":
+        session = browser.session
+        session["comments:pending"] = [1]
+        session.save()
+    elif extra == "a staff sign-in":
+        browser.force_login(admin_user)  # an editor reads it with the preview's rights, never kept
+    else:
+        browser.cookies["comment_author"] = "remembered"
+    made = len(renders)
+    html = browser.get(article.get_absolute_url()).text
+    assert "HIDDENMARKER" in html and len(renders) == made + 1
+    assert ("Your language is saved." in html) == (extra == "a message")
+    assert "Your language is saved." not in warm.get(article.get_absolute_url()).text
+    assert len(renders) == made + 1, "what was made for them was not kept for the others"
+
+
+def test_an_edit_and_a_revoked_grant_are_seen_at_once_by_the_readers_of_a_shared_page(article, renders):
+    from readers.services import grant_revoke
+
+    first = reader_with_access(Client())
+    second = reader_with_access(Client())
+    for browser in (first, second):
+        assert "HIDDENMARKER" in browser.get(article.get_absolute_url()).text
+    block = article.blocks.order_by("-position").first()
+    block.body = "<p>REWRITTEN-CLOSING-WORDS</p>"
+    block.save()
+    for browser in (second, first):
+        html = browser.get(article.get_absolute_url()).text
+        assert "REWRITTEN-CLOSING-WORDS" in html
+    grant_revoke(grant=AccessGrant.objects.filter(reader__pk=int(second.session["readers:reader"][0])).get())
+    html = second.get(article.get_absolute_url()).text
+    assert "REWRITTEN-CLOSING-WORDS" not in html and "HIDDENMARKER" not in html
+    assert "REWRITTEN-CLOSING-WORDS" in first.get(article.get_absolute_url()).text
+
+
 @pytest.mark.parametrize("who", ["anonymous", "signed in without access", "revoked", "ended"])
 def test_the_hidden_part_leaves_the_server_in_no_output(
     client, article, who, django_capture_on_commit_callbacks

@@ -113,6 +113,27 @@ def test_a_reader_signed_out_everywhere_by_another_process_reads_the_excerpt_on_
         assert HIDDEN not in get_as(base + path, session)[2]
 
 
+def test_an_edit_in_another_process_reaches_the_entitled_readers_of_every_process_at_once(site, session):
+    """The readers' shared page (sitecache.shared_page) is kept in every process and the shared cache."""
+    path = "/uz/articles/water-first/"
+    other = site.manage("shell", "-c", SIGN_IN).stdout.decode().split()[-1]  # another session, alike
+    for base in (site.a, site.b, site.a, site.b):
+        for who in (session, other):
+            assert HIDDEN in get_as(base + path, who)[2]
+    site.shell(
+        "from articles.models import ArticleBlock; block = ArticleBlock.objects.get(position=2); "
+        "block.body = '<p>Rewritten by the desk, closing part.</p>'; block.save()"
+    )
+    for base in (site.a, site.b, site.a, site.b):
+        for who in (other, session):
+            body = get_as(base + path, who)[2]
+            assert "Rewritten by the desk" in body and HIDDEN not in body
+    site.shell(
+        "from articles.models import ArticleBlock; block = ArticleBlock.objects.get(position=2); "
+        f"block.body = '<p>{HIDDEN} closing part.</p>'; block.save()"
+    )
+
+
 def test_wrong_codes_are_counted_once_across_processes(site):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
