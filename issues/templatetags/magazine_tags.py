@@ -65,7 +65,10 @@ def page_urls(context):
     if overrides:
         return overrides
     request = context.get("request")
-    return translated_paths(request.get_full_path() if request else "/")
+    # The query is kept as it is, as translate_url keeps it: a search's many queries share one path.
+    path, mark, query = (request.get_full_path() if request else "/").partition("?")
+    paths = translated_paths(path)
+    return {code: f"{translated}{mark}{query}" for code, translated in paths.items()} if mark else paths
 
 
 @lru_cache(maxsize=2048)

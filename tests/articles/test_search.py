@@ -402,3 +402,14 @@ def test_a_split_word_is_found_by_its_parts_and_a_quoted_phrase_keeps_its_order(
     assert found("security -council") == [apart]
     html = search(client, "border-3")
     assert "Checkpoints" in html and "1 article found" in html
+
+
+def test_the_language_links_of_a_search_keep_its_query_in_every_language(client):
+    from urllib.parse import urlencode
+
+    for query in ("water+border&year=2025", "suv+va+chegara"):
+        html = client.get(f"/en/search/?q={query}").content.decode()
+        shown = query.replace("&", "&amp;")
+        for code in ("uz", "ru", "en"):
+            assert f'hreflang="{code}" href="http://testserver/{code}/search/?q={shown}"' in html
+        assert urlencode({"next": f"/ru/search/?q={query}"}) in html  # the switcher's link to Russian
