@@ -10,13 +10,16 @@ def paginate(request, object_list, per_page):
     return Paginator(object_list, per_page).get_page(request.GET.get("page"))
 
 
-def lazy_paginate(request, object_list, per_page, *, counted=False, rows=None):
+def lazy_paginate(request, object_list, per_page, *, counted=False, rows=None, first_keys=None):
     """(page, its objects), counted and loaded only if the template renders them (not on a fragment hit).
 
     `counted`: the total comes with the rows, in one query (`paginate_counted`).
-    `rows`: the page's rows are these, for the keys `object_list` chooses (`paginate_by_keys`)."""
+    `rows`: the page's rows are these, for the keys `object_list` chooses (`paginate_by_keys`, with
+    its `first_keys`)."""
     if rows is not None:
-        page = SimpleLazyObject(lambda: paginate_by_keys(request, object_list, rows, per_page))
+        page = SimpleLazyObject(
+            lambda: paginate_by_keys(request, object_list, rows, per_page, first_keys=first_keys)
+        )
     else:
         how = paginate_counted if counted else paginate
         page = SimpleLazyObject(lambda: how(request, object_list, per_page))
@@ -76,20 +79,26 @@ def key_of(row):
     return row.pk
 
 
-def paginate_by_keys(request, keys, rows, per_page):
+def paginate_by_keys(request, keys, rows, per_page, *, first_keys=None):
     """paginate_counted() that reads only the page's rows, in two queries: `keys` (a queryset that
     filters and orders the list) gives the page's primary keys with the list's total, from an index
     alone when one covers its filters and order; then `rows` (a queryset of the same model: what is
     shown) loads those rows only, by primary key, put in the keys' order. The list's other rows are
     never read nor sorted (one query with the rows would carry the list's whole filter twice, for
     the keys and for the count: more to build and plan than the second query costs).
+
+    `first_keys()`, if given, answers for the first page what `keys` would: [(key, total)], e.g. a
+    Prepared query (most visits ask the first page; its query is then built once per process).
     """
     number = requested_number(request)
     counted = keys.annotate(total_rows=Window(Count("pk"))).values_list("pk", "total_rows")
 
     def page_rows(number):
         offset = (number - 1) * per_page
-        chosen = list(counted[offset : offset + per_page])
+        if offset == 0 and first_keys is not None:
+            chosen = list(first_keys())
+        else:
+            chosen = list(counted[offset : offset + per_page])
         if not chosen:
             return [], 0, offset
         loaded = {key_of(row): row for row in rows.filter(pk__in=[pk for pk, _ in chosen])}

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Count, Window
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_safe
 from issues import sidebar
 from issues.models import Contacts, Event, Issue, Section
 from issues.pagination import lazy_paginate, paginate
+from issues.prepared import Prepared
 from sitecache import listed
 
 ICON = Path(__file__).resolve().parent / "static" / "magazine" / "favicon.ico"
@@ -63,16 +65,41 @@ def issue_detail(request, year, numbers):
     return render(request, "magazine/issue_detail.html", context)
 
 
+SECTION_PAGE = 20
+
+
+def section_list(section, language, now=None):
+    """The articles of `section` (a Section) a reader of `language` finds listed, newest first."""
+    order = ("other_language", "-publish_at", "-id")
+    return section.articles.published(now).for_language(language, now).order_by(*order)
+
+
+# The first page's keys with the section's total, as paginate_by_keys asks them (most visits ask the
+# first page): built and compiled once per process, a statement prepared once per connection.
+SECTION_FIRST_KEYS = Prepared(
+    lambda now, *, section, language: (
+        section_list(Section(pk=section), language, now)
+        .annotate(total_rows=Window(Count("pk")))
+        .values_list("pk", "total_rows")[:SECTION_PAGE]
+    )
+)
+
+
 def section_detail(request, slug):
     section = next((section for section in Section.menu() if section.slug == slug), None)  # the menu's
     if section is None:
         raise Http404("No such section.")
-    language, order = get_language(), ("other_language", "-publish_at", "-id")
-    listed_here = section.articles.published().for_language(language).order_by(*order)
+    language = get_language()
     # The page's 20 keys and the count come from an index alone (article_section_language); only
     # those 20 articles are then read, not every article of the section.
     rows = section.articles.for_cards().order_by()
-    page, articles = lazy_paginate(request, listed_here, 20, rows=rows)
+    page, articles = lazy_paginate(
+        request,
+        section_list(section, language),
+        SECTION_PAGE,
+        rows=rows,
+        first_keys=lambda: SECTION_FIRST_KEYS(section=section.pk, language=language),
+    )
     return render(
         request,
         "magazine/section_detail.html",

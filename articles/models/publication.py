@@ -69,21 +69,21 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             columns += ISSUE_COLUMNS
         return self.values(*columns)
 
-    def for_language(self, language):
+    def for_language(self, language, now: datetime | None = None):
         """One version of each article for a reader of `language`, that language's articles first
-        (the same rule for rows already loaded: `versions_for_language`).
+        (the same rule for rows already loaded: `versions_for_language`); versions published at `now`.
 
         An article whose published translation exists in `language` is replaced by that translation;
         an article with no version in `language` stays in the list, in its own language.
         """
         translated_roots = (
-            self.model.objects.published()
+            self.model.objects.published(now)
             .filter(language=language, translation_of__isnull=False)
             .values("translation_of")
         )
         # Per row and through the primary key (not a list of every original in `language`, which
         # grows with the magazine); only translations are looked up.
-        original_here = self.model.objects.published().filter(
+        original_here = self.model.objects.published(now).filter(
             pk=OuterRef("translation_of"), language=language, translation_of__isnull=True
         )
         has_version_here = (

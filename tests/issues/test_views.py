@@ -169,6 +169,15 @@ def test_a_section_page_lists_the_versions_for_its_language_newest_first_page_by
     assert last.number == 3 and [row["title"] for row in last.object_list] == expected[40:]
     empty = client.get(f"/uz/sections/{other.slug}/?page=2").context["page"]
     assert empty.number == 1 and empty.paginator.count == 1
+    # The first page's keys come from a query compiled once (SECTION_FIRST_KEYS): each language its own.
+    for language in ("ru", "en"):
+        listed = Article.objects.filter(section=section).published().for_language(language)
+        expected = list(
+            listed.order_by("other_language", "-publish_at", "-id").values_list("title", flat=True)
+        )
+        page = client.get(f"/{language}/sections/{section.slug}/").context["page"]
+        assert [row["title"] for row in page.object_list] == expected[:20]
+        assert page.paginator.count == len(expected)
 
 
 def test_the_shells_queries_compiled_once_ask_for_the_moment_of_each_call():
