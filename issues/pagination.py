@@ -79,6 +79,11 @@ def key_of(row):
     return row.pk
 
 
+def with_total(keys):
+    """`keys` (a queryset) as the rows paginate_by_keys reads: (primary key, the list's total)."""
+    return keys.annotate(total_rows=Window(Count("pk"))).values_list("pk", "total_rows")
+
+
 def paginate_by_keys(request, keys, rows, per_page, *, first_keys=None):
     """paginate_counted() that reads only the page's rows, in two queries: `keys` (a queryset that
     filters and orders the list) gives the page's primary keys with the list's total, from an index
@@ -91,7 +96,7 @@ def paginate_by_keys(request, keys, rows, per_page, *, first_keys=None):
     Prepared query (most visits ask the first page; its query is then built once per process).
     """
     number = requested_number(request)
-    counted = keys.annotate(total_rows=Window(Count("pk"))).values_list("pk", "total_rows")
+    counted = with_total(keys)
 
     def page_rows(number):
         offset = (number - 1) * per_page

@@ -1,7 +1,6 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, Window
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from issues import sidebar
 from issues.models import Contacts, Event, Issue, Section
-from issues.pagination import lazy_paginate, paginate
+from issues.pagination import lazy_paginate, paginate, with_total
 from issues.prepared import Prepared
 from sitecache import listed
 
@@ -74,15 +73,14 @@ def section_list(section, language, now=None):
     return section.articles.published(now).for_language(language, now).order_by(*order)
 
 
-# The first page's keys with the section's total, as paginate_by_keys asks them (most visits ask the
-# first page): built and compiled once per process, a statement prepared once per connection.
-SECTION_FIRST_KEYS = Prepared(
-    lambda now, *, section, language: (
-        section_list(Section(pk=section), language, now)
-        .annotate(total_rows=Window(Count("pk")))
-        .values_list("pk", "total_rows")[:SECTION_PAGE]
-    )
-)
+def section_first_keys(now, *, section, language):
+    """The first page's keys of the section of primary key `section`, each with the section's total,
+    as paginate_by_keys asks them (most visits ask the first page)."""
+    return with_total(section_list(Section(pk=section), language, now))[:SECTION_PAGE]
+
+
+# Built and compiled once per process, a statement prepared once per connection.
+SECTION_FIRST_KEYS = Prepared(section_first_keys)
 
 
 def section_detail(request, slug):

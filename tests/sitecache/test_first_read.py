@@ -132,3 +132,28 @@ def test_a_readers_page_reads_its_fragments_versions_in_the_first_round_trip(rea
     assert trips[0][0] == "get_many" and topic_key(f"article:{article.pk}") in trips[0][1]
     later = [key for trip in trips[1:] for key in (trip[1] if trip[0] == "get_many" else [trip[1]])]
     assert not [key for key in later if key.startswith("topic:")]  # (the reader's own row is read after)
+
+
+def test_a_signed_in_readers_entry_comes_with_the_first_round_trip_and_a_revoked_grant_is_still_seen(
+    reader_client, reader, trips
+):
+    """readers.cached: the second request with the session cookie reads the reader's entry (with their
+    grants) in its first round trip; a grant revoked in between drops the entry, and the page says so."""
+    from readers import cached
+    from readers.services import grant_revoke
+    from tests.factories import make_grant, make_print_first
+
+    grant = make_grant(reader=reader)
+    article = make_print_first(hidden=["<p>HIDDENMARKER</p>"])
+    assert "HIDDENMARKER" in reader_client.get(article.get_absolute_url()).text
+    trips.clear()
+
+    assert "HIDDENMARKER" in reader_client.get(article.get_absolute_url()).text
+    entry = cached.key(reader.pk)
+    assert trips[0][0] == "get_many" and entry in trips[0][1]
+    assert reads_of(trips, entry) == [trips[0]]
+
+    grant_revoke(grant=grant)  # as from another process: the shared entry is dropped
+    trips.clear()
+    assert "HIDDENMARKER" not in reader_client.get(article.get_absolute_url()).text
+    assert entry in trips[0][1]  # asked first, found absent, read from the database
