@@ -119,7 +119,8 @@ def check_package(data):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError) as exc:
+        # NotImplementedError: a damaged header claiming a zip version Python cannot read.
         raise not_docx from exc
     names = {entry.filename for entry in entries}
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
