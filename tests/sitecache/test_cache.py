@@ -370,3 +370,20 @@ def test_approving_a_comment_refreshes_its_article_page_and_leaves_other_pages_c
     response = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200 and "Worth the wait." in response.content.decode()
     assert client.get("/uz/")["X-Page-Cache"] == "hit"
+
+
+def test_the_redis_backend_reads_replies_with_hiredis(redis_url):
+    """A request's first round trip carries up to a hundred keys: their replies are parsed in C
+    (hiredis, a dependency for this), not by redis-py's pure-Python parser."""
+    from redis._parsers import _HiredisParser
+
+    url, prefix = redis_url
+    backend = RedisCache(url, {"KEY_PREFIX": prefix})
+    backend.set_many({f"topic:{n}": n for n in range(100)}, None)
+    assert backend.get_many([f"topic:{n}" for n in range(100)]) == {f"topic:{n}": n for n in range(100)}
+    pool = backend._cache.get_client().connection_pool
+    connection = pool.get_connection()
+    try:
+        assert isinstance(connection._parser, _HiredisParser)
+    finally:
+        pool.release(connection)
