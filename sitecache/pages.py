@@ -13,8 +13,10 @@ from functools import lru_cache
 from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
-from django.utils.cache import patch_cache_control
+from django.middleware.gzip import re_accepts_gzip
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import escape
+from django.utils.text import compress_string
 
 from sitecache.store import FORMAT, LocalCopies, current_entries, digest, keep, kept, request_host
 from sitecache.topics import Recording, close_request, open_request, topics_read
@@ -75,10 +77,12 @@ def is_shareable_response(request, response):
     return session is None or not session.modified
 
 
-def kept_answer(request, key, respond, *, timeout):
+def kept_answer(request, key, respond, *, timeout, compressed=False):
     """`respond()`'s answer kept under `key` while what it shows is unchanged (a `kept` piece): a
     200 holding nothing of one visitor's (`is_shareable_response`), its fresh fields made anew for
-    each visitor. CSRF's cookie is left to CsrfViewMiddleware below."""
+    each visitor. CSRF's cookie is left to CsrfViewMiddleware below. With `compressed`, an answer
+    without fresh fields is also kept gzipped, and served so to clients that accept it (a feed,
+    compressed once per change instead of once per request)."""
     answered = []
 
     def compute():
@@ -86,7 +90,7 @@ def kept_answer(request, key, respond, *, timeout):
         if hasattr(response, "render"):
             response.render()
         answered.append(response)
-        return freeze(response) if is_shareable_response(request, response) else None
+        return freeze(response, compressed) if is_shareable_response(request, response) else None
 
     stored = kept(key, timeout=timeout, compute=compute)
     return answered[0] if answered else thaw(request, stored)
@@ -166,17 +170,38 @@ def put_fresh(request, html):
     )
 
 
-def freeze(response):
-    """(status, headers, [text, field name, text, …]): a finished response, cut at its fresh fields."""
+def freeze(response, compressed=False):
+    """(status, headers, [text, field name, text, …]): a finished response, cut at its fresh fields;
+    with `compressed`, a fourth item: the body gzipped, if it holds no fresh field and is not
+    compressed already (else None). The random bytes Django's GZipMiddleware adds against BREACH
+    are added here too, once: such a body holds no secret of any visitor's."""
     headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
     pieces = fresh_field_patterns()[1].split(cut_fresh(response.content.decode(response.charset)))
-    return response.status_code, headers, [piece.encode(response.charset) for piece in pieces]
+    frozen = response.status_code, headers, [piece.encode(response.charset) for piece in pieces]
+    if not compressed:
+        return frozen
+    gzipped = None
+    if len(pieces) == 1 and not response.has_header("Content-Encoding"):
+        gzipped = compress_string(frozen[2][0], max_random_bytes=100)
+    return *frozen, gzipped
 
 
 def thaw(request, stored, csrf=None):
     """The response `freeze` kept, with this visitor's fresh values (and CSRF cookie, through `csrf`:
-    none below CsrfViewMiddleware, which reads and sets the cookie itself)."""
-    status, headers, pieces = stored
+    none below CsrfViewMiddleware, which reads and sets the cookie itself); its gzipped body, if kept,
+    to a client that accepts gzip."""
+    status, headers, pieces, *gzipped = stored
+    if gzipped and gzipped[0] is not None:
+        response = HttpResponse(status=status)
+        for name, value in headers:
+            response[name] = value
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            response.content = gzipped[0]
+            response["Content-Encoding"] = "gzip"
+        else:
+            response.content = pieces[0]
+        return response
     names = [piece.decode() for piece in pieces[1::2]]
     if csrf is not None and CSRF_FIELD_NAME in names:
         csrf.process_request(request)  # reads this visitor's CSRF cookie, if any

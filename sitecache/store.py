@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from sitecache.topics import Recording, Topic, checked_boundary, depends_on, request_memo, versions
 
 # Part of every key: a release that stores pieces differently starts afresh.
-FORMAT = 5
+FORMAT = 6
 
 
 class LocalCopies:
@@ -207,7 +207,8 @@ def remember(name, compute, *, timeout=3600):
 def shared_document(view):
     """Keep a view's answer like a fragment: for documents the same for every reader (feeds, sitemaps).
 
-    Only 200 answers to GET and HEAD are kept, per host and full path.
+    Only 200 answers to GET and HEAD are kept, per host and full path; gzipped too, once, for the
+    clients that accept it (feed readers and crawlers poll them).
     """
     from sitecache.pages import kept_answer
 
@@ -217,7 +218,11 @@ def shared_document(view):
             return view(request, *args, **kwargs)
         key = f"documents:{FORMAT}:{digest(request_host(request), request.get_full_path())}"
         return kept_answer(
-            request, key, lambda: view(request, *args, **kwargs), timeout=settings.FRAGMENT_CACHE_SECONDS
+            request,
+            key,
+            lambda: view(request, *args, **kwargs),
+            timeout=settings.FRAGMENT_CACHE_SECONDS,
+            compressed=True,
         )
 
     return wrapper

@@ -177,6 +177,46 @@ def test_a_feed_is_kept_until_the_content_changes(client, settings, django_asser
     assert "Second in the feed" in client.get("/en/feeds/rss/").content.decode()
 
 
+def test_a_kept_feed_is_compressed_once_and_still_follows_its_content(client, settings, monkeypatch):
+    """A feed reader that accepts gzip gets the kept feed gzipped, compressed when it was kept, not
+    at every request; one that does not gets it plain; an edit is seen at once by both."""
+    import gzip
+
+    from django.utils import text
+
+    settings.PAGE_CACHE_SECONDS = 0
+    make_article(title="First in the feed")
+    plain = client.get("/en/feeds/rss/")
+    assert "First in the feed" in plain.content.decode()
+
+    def compressions():
+        calls = []
+        real = text.compress_string
+        monkeypatch.setattr(
+            "sitecache.pages.compress_string", lambda *a, **k: calls.append(1) or real(*a, **k)
+        )
+        monkeypatch.setattr(
+            "django.middleware.gzip.compress_string", lambda *a, **k: calls.append(1) or real(*a, **k)
+        )
+        return calls
+
+    calls = compressions()
+    for _ in range(3):
+        zipped = client.get("/en/feeds/rss/", headers={"accept-encoding": "gzip, deflate"})
+        assert zipped["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in zipped["Vary"]
+        assert gzip.decompress(zipped.content) == plain.content
+    assert calls == []  # kept gzipped by the first request, which was plain
+    again = client.get("/en/feeds/rss/")
+    assert not again.has_header("Content-Encoding") and "Accept-Encoding" in again["Vary"]
+    assert again.content == plain.content
+
+    make_article(title="Second in the feed")
+    zipped = client.get("/en/feeds/rss/", headers={"accept-encoding": "gzip"})
+    assert "Second in the feed" in gzip.decompress(zipped.content).decode()
+    assert "Second in the feed" in client.get("/en/feeds/rss/").content.decode()
+
+
 def test_prefetched_public_blocks_agree_with_visible_blocks():
     """The feeds' one-query Prefetch is the paywall rule too: same blocks for every combination."""
     articles = []
