@@ -191,17 +191,6 @@ def thaw(request, stored, csrf=None):
     none below CsrfViewMiddleware, which reads and sets the cookie itself); its gzipped body, if kept,
     to a client that accepts gzip."""
     status, headers, pieces, *gzipped = stored
-    if gzipped and gzipped[0] is not None:
-        response = HttpResponse(status=status)
-        for name, value in headers:
-            response[name] = value
-        patch_vary_headers(response, ("Accept-Encoding",))
-        if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-            response.content = gzipped[0]
-            response["Content-Encoding"] = "gzip"
-        else:
-            response.content = pieces[0]
-        return response
     names = [piece.decode() for piece in pieces[1::2]]
     if csrf is not None and CSRF_FIELD_NAME in names:
         csrf.process_request(request)  # reads this visitor's CSRF cookie, if any
@@ -213,6 +202,11 @@ def thaw(request, stored, csrf=None):
         response[name] = value
     if csrf is not None and CSRF_FIELD_NAME in names:
         csrf.process_response(request, response)  # sets the cookie when the token is new
+    if gzipped and gzipped[0] is not None:  # kept only for a body without fresh fields
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            response.content = gzipped[0]
+            response["Content-Encoding"] = "gzip"
     return response
 
 
