@@ -8,7 +8,8 @@ Layers (outside in):
   told alike), having decided itself who may have it.
 - **fragments** (`{% fragment "name" parts %}`, `fragments()` for the cards of a list: rendered in
   one go, each kept with its own topics and what the batch showed of no card in particular) and
-  **documents** (`shared_document`: feeds, sitemaps): pieces every reader sees alike.
+  **documents** (`shared_document`: feeds, sitemaps): pieces every reader sees alike; a document is
+  also kept gzipped, compressed once when it is kept, for the clients that accept gzip.
 - **data** (`remember(name, compute)`): objects pages show (an article with its versions; the
   shell around every page: menu, sidebar, contacts, read in one query by `issues/shell.py`).
 Each piece lives in the shared cache (Redis, or one SQLite file for all processes of one machine)
@@ -38,6 +39,9 @@ recorded while the piece is made, nested pieces passing theirs to the piece arou
 So saving an article's text cools its page, its versions' pages, and the pages that show its card;
 it leaves the other 9 999 article pages warm. Scheduled moments (publication, an embargo's end, an
 event, comments closing) move their own topics when they pass (`topics.register_boundary`).
+
+Every piece's key holds `store.FORMAT`: a release that changes the shape of a kept piece raises it,
+so the old and new processes of a rolling deploy never read each other's pieces.
 
 Why did this page change? One of its topics moved: `dependencies.py` says which rows move which
 topics, the apps register theirs in `AppConfig.ready()` (`articles/cache_topics.py`,
