@@ -10,6 +10,7 @@ from django.urls import reverse
 
 import comments.forms
 from comments.models import Comment
+from comments.templatetags.comments_tags import CommentSection
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +133,39 @@ def test_a_comment_cannot_make_a_shared_page_show_the_readers_csrf_token(setting
     html = Client().get(article.get_absolute_url()).content.decode()
     assert 'href="https://evil.example/?t=__csrf_token__"' in html
     assert "Look: name=&quot;csrfmiddlewaretoken&quot; value=&quot;stolen&quot;" in html
+
+
+def test_the_blank_comment_form_is_one_piece_for_every_article_and_posts_to_the_article_shown(
+    settings, monkeypatch
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    first, second = make_article(), make_article()
+    made, make_form = [], CommentSection.make_form
+
+    def counted(section):
+        made.append(section)
+        return make_form(section)
+
+    monkeypatch.setattr(CommentSection, "make_form", counted)
+    Client().get(first.get_absolute_url())
+    assert len(made) == 1  # the first article's page rendered the blank form
+    visitor = Client(enforce_csrf_checks=True)
+    html = visitor.get(second.get_absolute_url()).content.decode()
+    assert len(made) == 1  # the second's took the kept one: no form was made for it
+    form = comment_form(html)
+    assert f'action="{reverse("comments:post", kwargs={"slug": second.slug})}"' in form
+    later = time.time() + 60  # past the time trap
+    monkeypatch.setattr(comments.forms, "time", SimpleNamespace(time=lambda: later))
+    data = {
+        "csrfmiddlewaretoken": input_value(form, "csrfmiddlewaretoken"),
+        "rendered_at": input_value(form, "rendered_at"),
+        "author_name": "Malika Yusupova",
+        "author_email": "malika@example.com",
+        "author_url": "",
+        "body": "Posted from the kept blank form.",
+        "homepage": "",
+        "parent": "",
+    }
+    response = visitor.post(reverse("comments:post", kwargs={"slug": second.slug}), data)
+    assert response.status_code == 302
+    assert Comment.objects.get().article == second
