@@ -133,7 +133,8 @@ MIDDLEWARE = [
     # Pages are compressed by the app (no proxy is required in front of it); Django's GZip adds random
     # bytes against BREACH. Static files come precompressed from WhiteNoise, above.
     "django.middleware.gzip.GZipMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
+    # Django's 304s, without hashing a page that holds a CSRF token (it could never match again).
+    "sitecache.ConditionalGetMiddleware",
     # The request's memo of cache versions, opened with one round trip (sitecache.RequestMiddleware).
     "sitecache.RequestMiddleware",
     # Most read (reach/middleware.py): counts article reads and fills in the list, page-cache hits too.

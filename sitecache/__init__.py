@@ -3,9 +3,11 @@
 Layers (outside in):
 - **pages** (`pages.PageCacheMiddleware`): the finished answer to an anonymous GET, per host and
   path. Visitors with a session, editors and private answers (`mark_private(request)`) never get or
-  leave one; CSRF tokens are made fresh for every visitor. A view may keep a page private to a kind of
-  visitor rather than to one (`pages.shared_page`: the whole text for every reader whose grant is
-  told alike), having decided itself who may have it.
+  leave one; CSRF tokens are made fresh for every visitor. Its answers carry an ETag of their topics'
+  versions; `ConditionalGetMiddleware` hashes other answers into one, but not those holding a fresh
+  field (it could never match again). A view may keep a page private to a kind of visitor rather
+  than to one (`pages.shared_page`: the whole text for every reader whose grant is told alike),
+  having decided itself who may have it.
 - **fragments** (`{% fragment "name" parts %}`, `fragments()` for the cards of a list: rendered in
   one go, each kept with its own topics and what the batch showed of no card in particular) and
   **documents** (`shared_document`: feeds, sitemaps): pieces every reader sees alike; a document is
@@ -51,6 +53,7 @@ topics, the apps register theirs in `AppConfig.ready()` (`articles/cache_topics.
 from sitecache.dependencies import RowsShownInCache, register_topics
 from sitecache.pages import (
     CSRF_FIELD_NAME,
+    ConditionalGetMiddleware,
     PageCacheMiddleware,
     RequestMiddleware,
     bypass_page_cache,
@@ -89,6 +92,7 @@ __all__ = [
     "SITE",
     "Topic",
     "LocalCopies",
+    "ConditionalGetMiddleware",
     "PageCacheMiddleware",
     "RequestMiddleware",
     "RowsShownInCache",

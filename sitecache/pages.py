@@ -14,6 +14,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.middleware.gzip import re_accepts_gzip
+from django.middleware.http import ConditionalGetMiddleware as DjangoConditionalGetMiddleware
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import escape
 from django.utils.text import compress_string
@@ -208,6 +209,23 @@ def thaw(request, stored, csrf=None):
             response.content = gzipped[0]
             response["Content-Encoding"] = "gzip"
     return response
+
+
+def holds_fresh_field(response):
+    """Whether `response`'s body holds a fresh field (a CSRF token): a value made anew for each answer."""
+    if response.streaming or response.has_header("Content-Encoding"):
+        return False
+    return any(f'name="{name}" value="'.encode() in response.content for name in _fresh_fields)
+
+
+class ConditionalGetMiddleware(DjangoConditionalGetMiddleware):
+    """Django's, without hashing a body that holds a fresh field into an ETag: the field is made anew
+    for every answer, so no later request could match that ETag (a signed-in reader's page, any page
+    with the page cache off). Answers of the page cache carry an ETag of their topics' versions
+    instead (`PageCacheMiddleware`), and every other answer keeps Django's hashed ETag and its 304s."""
+
+    def needs_etag(self, response):
+        return super().needs_etag(response) and not holds_fresh_field(response)
 
 
 class RequestMiddleware:

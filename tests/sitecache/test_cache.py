@@ -116,6 +116,28 @@ def test_conditional_request_gets_304(client):
     assert client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
+def test_a_page_holding_a_csrf_token_gets_no_hashed_etag(reader_client, settings):
+    """A signed-in reader's page, and anyone's with the page cache off: the token in its forms is new
+    in every answer, so a hash of the body could never match the next request's If-None-Match."""
+    article = make_article()
+    anonymous = Client()
+    for client in (reader_client, anonymous):
+        if client is anonymous:
+            settings.PAGE_CACHE_SECONDS = 0
+        first, second = (client.get(article.get_absolute_url()) for _ in range(2))
+        assert 'name="csrfmiddlewaretoken"' in first.content.decode()
+        assert first.content != second.content  # the token
+        assert not first.has_header("ETag") and not second.has_header("ETag")
+
+
+def test_an_answer_without_a_fresh_field_keeps_its_hashed_etag_and_304(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_article()
+    response = client.get("/en/feeds/rss/")
+    assert "X-Page-Cache" not in response and 'name="csrfmiddlewaretoken"' not in response.content.decode()
+    assert client.get("/en/feeds/rss/", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
 def test_cached_pages_are_private_and_revalidated(client):
     response = client.get(make_article().get_absolute_url())
     assert "private" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
