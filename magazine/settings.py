@@ -131,7 +131,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed by the app (no proxy is required in front of it); Django's GZip adds random
-    # bytes against BREACH. Static files come precompressed from WhiteNoise, above.
+    # bytes against BREACH. Answers the page cache or sitecache keep come gzipped from their kept parts
+    # (sitecache/pages.py), and GZip leaves them alone. Static files come precompressed from WhiteNoise.
     "django.middleware.gzip.GZipMiddleware",
     # Django's 304s, without hashing a page that holds a CSRF token (it could never match again).
     "sitecache.ConditionalGetMiddleware",

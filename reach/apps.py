@@ -9,10 +9,13 @@ class ReachConfig(AppConfig):
     def ready(self):
         from desk import dashboard
         from issues import sidebar
+        from sitecache import register_fill
 
         from . import signals
         from .dashboard import telegram_panel
+        from .middleware import MARKER, most_read_for
 
         sidebar.register("reach/_sidebar_most_read.html", order=30)
+        register_fill(MARKER, most_read_for)
         dashboard.register_panel(telegram_panel, order=50)
         signals.connect()

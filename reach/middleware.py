@@ -16,17 +16,27 @@ from django.conf import settings
 from . import reads
 
 logger = logging.getLogger(__name__)
-MARKER = re.compile(rb"<!--reach:most-read:([a-z]{2,5})-->")
+MARKER = "<!--reach:most-read:[a-z]{2,5}-->"  # registered with sitecache.register_fill
 
 
 def most_read_marker(language):
     return f"<!--reach:most-read:{language}-->"
 
 
+def most_read_for(marker):
+    """What goes where `marker` stands: the list of its language, or the marker for another language."""
+    language = marker.removeprefix("<!--reach:most-read:").removesuffix("-->")
+    known = any(code == language for code, _name in settings.LANGUAGES)
+    return reads.most_read_html(language) if known else marker
+
+
 class MostReadMiddleware:
+    """Count reads; fill in the list where an answer not kept whole still holds its marker (the page
+    cache fills those it serves: `sitecache.register_fill`)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
-        self.languages = {code.encode() for code, _name in settings.LANGUAGES}
+        self.marker = re.compile(MARKER.encode())
 
     def __call__(self, request):
         response = self.get_response(request)
@@ -41,15 +51,17 @@ class MostReadMiddleware:
                 reads.read_count(slug)
         except Exception:  # the cache away: the read is lost, the page is not
             logger.warning("A read could not be counted.", exc_info=True)
-        if response.get("Content-Type", "").startswith("text/html"):
+        if response.get("Content-Type", "").startswith("text/html") and not response.has_header(
+            "Content-Encoding"
+        ):
             self.fill_in(response)
         return response
 
     def fill_in(self, response):
-        match = MARKER.search(response.content)
-        if match is None or match[1] not in self.languages:
+        match = self.marker.search(response.content)
+        if match is None:
             return
-        html = reads.most_read_html(match[1].decode()).encode(response.charset)
+        html = most_read_for(match[0].decode()).encode(response.charset)
         content = response.content
         response.content = content[: match.start()] + html + content[match.end() :]
         if response.has_header("Content-Length"):

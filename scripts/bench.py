@@ -6,7 +6,8 @@ view (the framework's ceiling), and writes var/bench/latest.json. BENCH_ARTICLES
 sets the size; BENCH_SECONDS (default 3) the load per page and round, BENCH_ROUNDS (3) the rounds
 (the median round is kept); BENCH_COMPARE=1000 loads a 1 000-article magazine's pages in the same
 rounds (growth); BENCH_DATABASE_URL overrides the database (default: DATABASE_URL's server with the
-database name suffixed `_bench_<articles>`).
+database name suffixed `_bench_<articles>`); every request accepts gzip, as browsers' and crawlers'
+do (BENCH_ACCEPT_ENCODING overrides it; empty: plain answers).
 """
 
 import json
@@ -31,6 +32,8 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "3"))
 # shared machine drifts, and one long run per page would compare pages measured at different moments.
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = 16
+# What browsers and crawlers send (BENCH_ACCEPT_ENCODING= for clients that take plain answers only).
+ACCEPT_ENCODING = os.environ.get("BENCH_ACCEPT_ENCODING", "gzip, deflate, br")
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 # BENCH_PAGES=trivial,search loads only those pages (the table and JSON then hold only them).
 ONLY = [name for name in os.environ.get("BENCH_PAGES", "").split(",") if name]
@@ -197,8 +200,10 @@ def to_ms(value, unit):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def cookie_options(cookie):
-    return ["-H", f"Cookie: {cookie}"] if cookie else []
+def request_headers(cookie):
+    """wrk's headers: the visitor's cookie, if any, and the encodings every browser and crawler accepts."""
+    encoding = ["-H", f"Accept-Encoding: {ACCEPT_ENCODING}"] if ACCEPT_ENCODING else []
+    return encoding + (["-H", f"Cookie: {cookie}"] if cookie else [])
 
 
 def script_options(paths):
@@ -212,7 +217,7 @@ def wrk_env(paths):
 
 def warm_up(url, cookie=None, paths=None):
     subprocess.run(
-        ["wrk", "-t2", "-c4", "-d1s", *cookie_options(cookie), *script_options(paths), url],
+        ["wrk", "-t2", "-c4", "-d1s", *request_headers(cookie), *script_options(paths), url],
         capture_output=True,
         env=wrk_env(paths),
     )
@@ -225,9 +230,13 @@ def crawl_once(base, paths):
 
     lines = [line for line in Path(paths).read_text().splitlines() if line]
 
+    headers = {"Accept-Encoding": ACCEPT_ENCODING} if ACCEPT_ENCODING else {}
+
     def fetch(path):
         try:
-            with urllib.request.urlopen(base + path, timeout=30) as response:
+            with urllib.request.urlopen(
+                urllib.request.Request(base + path, headers=headers), timeout=30
+            ) as response:
                 response.read()
         except OSError:
             pass
@@ -272,7 +281,7 @@ def wrk(url, cookie=None, paths=None):
             "--latency",
             "--timeout",
             "10s",
-            *cookie_options(cookie),
+            *request_headers(cookie),
             *script_options(paths),
             url,
         ],

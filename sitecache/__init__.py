@@ -10,10 +10,13 @@ Layers (outside in):
   having decided itself who may have it.
 - **fragments** (`{% fragment "name" parts %}`, `fragments()` for the cards of a list: rendered in
   one go, each kept with its own topics and what the batch showed of no card in particular) and
-  **documents** (`shared_document`: feeds, sitemaps): pieces every reader sees alike; a document is
-  also kept gzipped, compressed once when it is kept, for the clients that accept gzip.
+  **documents** (`shared_document`: feeds, sitemaps): pieces every reader sees alike.
 - **data** (`remember(name, compute)`): objects pages show (an article with its versions; the
   shell around every page: menu, sidebar, contacts, read in one query by `issues/shell.py`).
+An answer kept whole (a page, a shared page, a document) is cut at its *slots*: fresh fields (the
+CSRF token) and markers the apps fill anew in each answer (`register_fill`: the most-read list). Its
+texts between them are gzipped once, when kept, each on its own, and joined with the slots' values
+for every client that accepts gzip (`pages.gzip_member`), so no answer is compressed at a hit.
 Each piece lives in the shared cache (Redis, or one SQLite file for all processes of one machine)
 and in a small per-process copy (`store.LocalCopies`). A request opens (`RequestMiddleware`) with one
 round trip for what every request reads: the epoch, the versions of the topics every page shows and
@@ -60,6 +63,7 @@ from sitecache.pages import (
     is_private,
     mark_private,
     page_key,
+    register_fill,
     register_fresh_field,
     shared_page,
 )
@@ -110,6 +114,7 @@ __all__ = [
     "page_key",
     "register_boundary",
     "register_everywhere",
+    "register_fill",
     "register_first_read",
     "register_fresh_field",
     "register_topics",

@@ -8,6 +8,9 @@ before storing and put back fresh for each visitor, so a cached form still posts
 """
 
 import re
+import secrets
+import struct
+import zlib
 from functools import lru_cache
 
 from django.conf import settings
@@ -17,7 +20,6 @@ from django.middleware.gzip import re_accepts_gzip
 from django.middleware.http import ConditionalGetMiddleware as DjangoConditionalGetMiddleware
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import escape
-from django.utils.text import compress_string
 
 from sitecache.store import FORMAT, LocalCopies, current_entries, digest, keep, kept, request_host
 from sitecache.topics import Recording, close_request, open_request, topics_read
@@ -78,23 +80,25 @@ def is_shareable_response(request, response):
     return session is None or not session.modified
 
 
-def kept_answer(request, key, respond, *, timeout, compressed=False):
+def kept_answer(request, key, respond, *, timeout):
     """`respond()`'s answer kept under `key` while what it shows is unchanged (a `kept` piece): a
     200 holding nothing of one visitor's (`is_shareable_response`), its fresh fields made anew for
-    each visitor. CSRF's cookie is left to CsrfViewMiddleware below. With `compressed`, an answer
-    without fresh fields is also kept gzipped, and served so to clients that accept it (a feed,
-    compressed once per change instead of once per request)."""
+    each visitor, and compressed once, when kept, for clients that accept gzip. CSRF's cookie is left
+    to CsrfViewMiddleware below."""
     answered = []
 
     def compute():
         response = respond()
         if hasattr(response, "render"):
             response.render()
-        answered.append(response)
-        return freeze(response, compressed) if is_shareable_response(request, response) else None
+        stored = freeze(response) if is_shareable_response(request, response) else None
+        answered.append(thawed_at_once(request, response, stored, finished) if stored else response)
+        return stored
 
+    # What the page cache above may keep goes up as made, its markers unfilled: it keeps it whole.
+    finished = not is_cacheable_request(request)
     stored = kept(key, timeout=timeout, compute=compute)
-    return answered[0] if answered else thaw(request, stored)
+    return answered[0] if answered else thaw(request, stored, finished=finished)
 
 
 def shared_page(request, variant, respond, *, session_keys=()):
@@ -140,6 +144,39 @@ def register_fresh_field(name, make):
     """Treat form field `name` like the CSRF token: `make(request)` gives each visitor's value."""
     _fresh_fields[name] = make
     fresh_field_patterns.cache_clear()
+    slot_pattern.cache_clear()
+
+
+# Markers that the app owning them fills anew in every answer ([(pattern, fill)]): a piece of the page
+# on a clock of its own (the most-read list), so kept answers hold the marker, never what fills it.
+_fills = []
+
+
+def register_fill(pattern, fill):
+    """Fill each marker that `pattern` (a regular expression without groups) finds in an answer kept
+    whole with `fill(marker)` (its HTML), in every answer made from it. Answers not kept whole are the
+    app's to fill (a middleware above PageCacheMiddleware)."""
+    _fills.append((re.compile(pattern), fill))
+    slot_pattern.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def slot_pattern():
+    """Where an answer kept whole is cut: at its fresh fields and registered markers (the one group)."""
+    names = "|".join(map(re.escape, _fresh_fields))
+    return re.compile(
+        "|".join([rf'(name="(?:{names})" value="[^"]*"', *(p.pattern for p, _ in _fills)]) + ")"
+    )
+
+
+def slot_value(request, slot, finished=True):
+    """What fills a kept answer's slot for `request`: this visitor's field, or a marker's content (the
+    marker itself in an answer not `finished`: one that a keeper above may keep whole)."""
+    if slot in _fresh_fields:
+        return f'name="{slot}" value="{escape(fresh_value(request, slot))}"'
+    if not finished:
+        return slot
+    return next(fill(slot) for pattern, fill in _fills if pattern.fullmatch(slot))
 
 
 @lru_cache(maxsize=1)
@@ -171,49 +208,108 @@ def put_fresh(request, html):
     )
 
 
-def freeze(response, compressed=False):
-    """(status, headers, [text, field name, text, …]): a finished response, cut at its fresh fields;
-    with `compressed`, a fourth item: the body gzipped, if it holds no fresh field and is not
-    compressed already (else None). The random bytes Django's GZipMiddleware adds against BREACH
-    are added here too, once: such a body holds no secret of any visitor's."""
+def freeze(response):
+    """(status, headers, [text, slot, text, …], gzipped): a finished response, cut at its slots (a
+    fresh field's name, or a registered marker: `slot_pattern`). `gzipped` is the start of a gzip
+    member and each text compressed on its own (`gzip_parts`), or None for a body already compressed
+    or too short to gain."""
     headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
-    pieces = fresh_field_patterns()[1].split(cut_fresh(response.content.decode(response.charset)))
-    frozen = response.status_code, headers, [piece.encode(response.charset) for piece in pieces]
-    if not compressed:
-        return frozen
+    pieces = slot_pattern().split(response.content.decode(response.charset))
+    for index in range(1, len(pieces), 2):
+        if field := fresh_field_patterns()[0].fullmatch(pieces[index]):
+            pieces[index] = field[1]
+    pieces = [piece.encode(response.charset) for piece in pieces]
     gzipped = None
-    if len(pieces) == 1 and not response.has_header("Content-Encoding"):
-        gzipped = compress_string(frozen[2][0], max_random_bytes=100)
-    return *frozen, gzipped
+    if len(response.content) >= 200 and not response.has_header("Content-Encoding"):
+        gzipped = gzip_parts(pieces[::2])
+        if len(gzipped[0]) + sum(map(len, gzipped[1])) >= len(response.content):
+            gzipped = None
+    return response.status_code, headers, pieces, gzipped
 
 
-def thaw(request, stored, csrf=None):
-    """The response `freeze` kept, with this visitor's fresh values (and CSRF cookie, through `csrf`:
-    none below CsrfViewMiddleware, which reads and sets the cookie itself); its gzipped body, if kept,
-    to a client that accepts gzip."""
-    status, headers, pieces, *gzipped = stored
-    names = [piece.decode() for piece in pieces[1::2]]
-    if csrf is not None and CSRF_FIELD_NAME in names:
-        csrf.process_request(request)  # reads this visitor's CSRF cookie, if any
-    body = bytearray(pieces[0])
-    for name, text in zip(names, pieces[2::2], strict=True):
-        body += f'name="{name}" value="{escape(fresh_value(request, name))}"'.encode() + text
-    response = HttpResponse(bytes(body), status=status)
-    for name, value in headers:
-        response[name] = value
-    if csrf is not None and CSRF_FIELD_NAME in names:
-        csrf.process_response(request, response)  # sets the cookie when the token is new
-    if gzipped and gzipped[0] is not None:  # kept only for a body without fresh fields
+# A gzip member made of parts: the kept texts, compressed once, when kept, and between them the values
+# of the slots (each visitor's fresh fields, the markers' contents), stored as they are. Each text is
+# deflated with its own history and ends on a byte boundary (a sync flush), so the parts join into one
+# deflate stream (RFC 1951) and the member is made for a visitor without compressing anything. A fresh
+# field (a CSRF token) shares no compression history with the page around it, so the answer's length
+# tells nothing about it (BREACH); like Django's GZipMiddleware, the header also carries up to 100
+# random bytes, drawn once for the kept answer (so a document without slots keeps one ETag).
+GZIP_LAST_BLOCK = b"\x03\x00"  # an empty final block
+
+
+def gzip_parts(texts):
+    """(header, [each text deflated on its own]): what `gzip_member` joins."""
+    header = b"\x1f\x8b\x08\x08\x00\x00\x00\x00\x00\xff" + b"a" * secrets.randbelow(100) + b"\x00"
+    deflated = []
+    for text in texts:
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+        deflated.append(compressor.compress(text) + compressor.flush(zlib.Z_SYNC_FLUSH))
+    return header, deflated
+
+
+def gzip_member(gzipped, values, body):
+    """The gzip member of `body`: the kept texts (`gzip_parts`) with the slots' `values` between them,
+    each in stored blocks; `body` is the same, uncompressed (for the trailer's CRC-32 and length)."""
+    header, deflated = gzipped
+    member = bytearray(header)
+    member += deflated[0]
+    for value, text in zip(values, deflated[1:], strict=True):
+        for start in range(0, len(value), 0xFFFF):  # a stored block holds at most 65 535 bytes
+            block = value[start : start + 0xFFFF]
+            member += b"\x00" + struct.pack("<HH", len(block), len(block) ^ 0xFFFF) + block
+        member += text
+    member += GZIP_LAST_BLOCK + struct.pack("<II", zlib.crc32(body), len(body) & 0xFFFFFFFF)
+    return bytes(member)
+
+
+def gzip_answer(request, response, gzipped, values):
+    """`response`, whose body is the kept texts with `values` between them, gzipped from its kept parts
+    for a client that accepts gzip (GZipMiddleware then leaves it alone)."""
+    if gzipped is not None:
         patch_vary_headers(response, ("Accept-Encoding",))
         if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-            response.content = gzipped[0]
+            response.content = gzip_member(gzipped, values, response.content)
             response["Content-Encoding"] = "gzip"
+            response["Content-Length"] = str(len(response.content))
     return response
 
 
+def thaw(request, stored, csrf=None, *, finished=True):
+    """The response `freeze` kept, its slots filled for this visitor (and CSRF cookie, through `csrf`:
+    none below CsrfViewMiddleware, which reads and sets the cookie itself), gzipped from its kept
+    parts for a client that accepts gzip. An answer not `finished` (a keeper above may keep it whole)
+    keeps its markers and goes up plain."""
+    status, headers, pieces, gzipped = stored
+    slots = [piece.decode() for piece in pieces[1::2]]
+    if csrf is not None and CSRF_FIELD_NAME in slots:
+        csrf.process_request(request)  # reads this visitor's CSRF cookie, if any
+    values = [slot_value(request, slot, finished).encode() for slot in slots]
+    body = bytearray(pieces[0])
+    for value, text in zip(values, pieces[2::2], strict=True):
+        body += value + text
+    response = HttpResponse(bytes(body), status=status)
+    for name, value in headers:
+        response[name] = value
+    if csrf is not None and CSRF_FIELD_NAME in slots:
+        csrf.process_response(request, response)  # sets the cookie when the token is new
+    return gzip_answer(request, response, gzipped, values) if finished else response
+
+
+def thawed_at_once(request, response, stored, finished=True):
+    """The answer just kept (`response`), made again from what was kept, as every later visitor gets
+    it (markers filled, gzipped from its kept parts), with the cookies and headers it was given."""
+    thawed = thaw(request, stored, finished=finished)
+    thawed.cookies = response.cookies
+    for name in UNSTORED_HEADERS - {"content-length"}:
+        if name in response:
+            thawed[name] = response[name]
+    return thawed
+
+
 def holds_fresh_field(response):
-    """Whether `response`'s body holds a fresh field (a CSRF token): a value made anew for each answer."""
-    if response.streaming or response.has_header("Content-Encoding"):
+    """Whether `response`'s body holds a fresh field (a CSRF token): a value made anew for each answer
+    (in a body gzipped from kept parts too, where the fields stand uncompressed: `gzip_member`)."""
+    if response.streaming:
         return False
     return any(f'name="{name}" value="'.encode() in response.content for name in _fresh_fields)
 
@@ -282,6 +378,7 @@ class PageCacheMiddleware:
             entry = (recording.stored_versions(), freeze(response))
             if entry[0] is not None:
                 keep({key: entry}, settings.PAGE_CACHE_SECONDS)
+            response = thawed_at_once(request, response, entry[1])
             response["X-Page-Cache"] = "miss"
         if entry[0] is not None:
             response["ETag"] = f'W/"{digest(sorted(entry[0].items()))[:20]}-{key[-12:]}"'
@@ -291,6 +388,8 @@ class PageCacheMiddleware:
     @staticmethod
     def is_cacheable_response(request, response):
         if is_private(request) or not is_shareable_response(request, response):
+            return False
+        if response.has_header("Content-Encoding"):  # kept only as text, to be cut at its slots
             return False
         cache_control = response.get("Cache-Control", "")
         return not any(word in cache_control for word in ("private", "no-store", "no-cache", "max-age=0"))

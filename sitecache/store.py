@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from sitecache.topics import Recording, Topic, checked_boundary, depends_on, request_memo, versions
 
 # Part of every key: a release that stores pieces differently starts afresh.
-FORMAT = 6
+FORMAT = 7
 
 
 class LocalCopies:
@@ -207,8 +207,8 @@ def remember(name, compute, *, timeout=3600):
 def shared_document(view):
     """Keep a view's answer like a fragment: for documents the same for every reader (feeds, sitemaps).
 
-    Only 200 answers to GET and HEAD are kept, per host and full path; gzipped too, once, for the
-    clients that accept it (feed readers and crawlers poll them).
+    Only 200 answers to GET and HEAD are kept, per host and full path; gzipped once, when kept, for
+    the clients that accept it (feed readers and crawlers poll them), like every kept answer.
     """
     from sitecache.pages import kept_answer
 
@@ -222,7 +222,6 @@ def shared_document(view):
             key,
             lambda: view(request, *args, **kwargs),
             timeout=settings.FRAGMENT_CACHE_SECONDS,
-            compressed=True,
         )
 
     return wrapper

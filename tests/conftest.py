@@ -143,6 +143,23 @@ def reader_client(client, reader):
 
 
 @pytest.fixture
+def compressions(monkeypatch):
+    """One entry per body compressed since the test began: a kept answer's parts, when it is kept
+    (`sitecache.pages.gzip_parts`), or an answer compressed by Django's GZipMiddleware."""
+    from django.utils import text
+
+    from sitecache import pages
+
+    calls = []
+    for name, real in (
+        ("sitecache.pages.gzip_parts", pages.gzip_parts),
+        ("django.middleware.gzip.compress_string", text.compress_string),
+    ):
+        monkeypatch.setattr(name, lambda *args, real=real, **kwargs: calls.append(1) or real(*args, **kwargs))
+    return calls
+
+
+@pytest.fixture
 def manager(db):
     """A subscriber manager (readers' access, issue codes, print subscriptions, institutions)."""
     from tests.factories import make_manager

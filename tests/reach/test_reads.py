@@ -1,3 +1,4 @@
+import gzip
 import re
 from datetime import timedelta
 
@@ -247,15 +248,20 @@ def test_without_counts_the_widget_is_absent_and_leaves_no_marker(client):
     assert "widget--most-read" not in content and "reach:most-read" not in content
 
 
-def test_a_page_cache_hit_gets_the_current_list(client, monkeypatch):
+@pytest.mark.parametrize("encoding", ["identity", "gzip"])
+def test_a_page_cache_hit_gets_the_current_list(client, monkeypatch, encoding):
+    """Gzipped too: the page is compressed once, when kept, with the list's marker as a slot
+    (sitecache.register_fill) that every answer fills with the list of the moment."""
     article = make_article(language="uz", title="Birinchi")
-    assert client.get("/uz/")["X-Page-Cache"] == "miss"
+    assert client.get("/uz/", headers={"accept-encoding": encoding})["X-Page-Cache"] == "miss"
     counts(article, 4)
     reads.reads_fold()
     monkeypatch.setattr(reads, "current_minute", lambda: 10**9)  # a minute later: the new list is read
-    response = client.get("/uz/")
+    response = client.get("/uz/", headers={"accept-encoding": encoding})
     assert response["X-Page-Cache"] == "hit"
-    assert "Birinchi" in most_read_section(response.content.decode())
+    assert response.get("Content-Encoding", "identity") == encoding
+    body = gzip.decompress(response.content) if encoding == "gzip" else response.content
+    assert "Birinchi" in most_read_section(body.decode()) and b"reach:most-read" not in body
 
 
 def test_the_list_changes_when_the_fold_runs(client, settings, monkeypatch):

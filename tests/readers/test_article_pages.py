@@ -1,5 +1,6 @@
 """The article page per reader: the note, the whole text by right, and what may be shared or cached."""
 
+import gzip
 import json
 import re
 
@@ -183,6 +184,26 @@ def test_readers_told_alike_share_one_page_and_each_posts_with_their_own_token(a
     posted = second.post(
         f"{article.get_absolute_url()}comments/",
         {"csrfmiddlewaretoken": csrf_token(pages[1].content.decode()), "body": ""},
+    )
+    assert posted.status_code != 403, "the kept page's form posts with this reader's token"
+
+
+def test_readers_told_alike_get_the_kept_page_gzipped_once_each_with_their_own_token(
+    article, renders, compressions
+):
+    first, second = reader_with_access(Client()), reader_with_access(Client(enforce_csrf_checks=True))
+    pages = [
+        browser.get(article.get_absolute_url(), headers={"accept-encoding": "gzip"})
+        for browser in (first, second)
+    ]
+    assert len(renders) == 1 and len(compressions) == 1, "made and compressed once, for the first reader"
+    htmls = [gzip.decompress(response.content).decode() for response in pages]
+    for response, html in zip(pages, htmls, strict=True):
+        assert response["Content-Encoding"] == "gzip" and "private" in response["Cache-Control"]
+        assert "HIDDENMARKER" in html and 'class="access-line">Complimentary access<' in html
+    assert csrf_token(htmls[0]) != csrf_token(htmls[1])
+    posted = second.post(
+        f"{article.get_absolute_url()}comments/", {"csrfmiddlewaretoken": csrf_token(htmls[1]), "body": ""}
     )
     assert posted.status_code != 403, "the kept page's form posts with this reader's token"
 

@@ -1,3 +1,4 @@
+import gzip
 import re
 import time
 import uuid
@@ -181,6 +182,35 @@ def test_the_shared_sidebar_subscribe_form_posts_for_a_new_visitor(
         posted = visitor.post("/en/subscribe/", data)
     assert posted.status_code == 302 and posted["Location"] == "/en/subscribe/check-inbox/"
     assert Subscriber.objects.filter(email="reader@example.org").exists()
+
+
+def test_a_kept_page_goes_out_gzipped_compressed_once_with_each_visitors_own_token(
+    settings, compressions, django_capture_on_commit_callbacks
+):
+    """Browsers and crawlers ask for gzip. The page is compressed once, when kept (the first answer
+    goes out from the same parts), and each visitor's token is joined into it as it stands."""
+    settings.PAGE_CACHE_SECONDS = 3600
+    gzip_please = {"accept-encoding": "gzip, deflate, br"}
+    first = Client(enforce_csrf_checks=True).get("/en/", headers=gzip_please)
+    assert first["X-Page-Cache"] == "miss" and first["Content-Encoding"] == "gzip"
+    assert len(compressions) == 1
+    visitor = Client(enforce_csrf_checks=True)
+    response = visitor.get("/en/", headers=gzip_please)
+    assert response["X-Page-Cache"] == "hit" and response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"] and int(response["Content-Length"]) == len(response.content)
+    assert len(compressions) == 1, "a hit is not compressed again"
+
+    html = gzip.decompress(response.content).decode()
+    plain = Client().get("/en/")
+    assert not plain.has_header("Content-Encoding")
+    assert CSRF_INPUT.sub("", html) == CSRF_INPUT.sub("", plain.content.decode())  # but for the tokens
+    token = CSRF_INPUT.search(form_html(html, "subscribe-box")).group(1)
+    first_html = gzip.decompress(first.content).decode()
+    assert token != CSRF_INPUT.search(form_html(first_html, "subscribe-box")).group(1)
+    data = {"email": "reader@example.org", "language": "en", "website": "", "csrfmiddlewaretoken": token}
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = visitor.post("/en/subscribe/", data)
+    assert posted.status_code == 302 and Subscriber.objects.filter(email="reader@example.org").exists()
 
 
 @pytest.mark.parametrize("editor_first", [True, False], ids=["editor-first", "reader-first"])
