@@ -130,10 +130,11 @@ MIDDLEWARE = [
     "ops.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages are compressed by the app (no proxy is required in front of it); Django's GZip adds random
-    # bytes against BREACH. Answers the page cache or sitecache keep come gzipped from their kept parts
-    # (sitecache/pages.py), and GZip leaves them alone. Static files come precompressed from WhiteNoise.
-    "django.middleware.gzip.GZipMiddleware",
+    # Pages are compressed by the app (no proxy is required in front of it), with random bytes against
+    # BREACH. Answers the page cache or sitecache keep come gzipped from their kept parts; the rest are
+    # compressed here, at a cheaper level than Django's (sitecache/pages.py). Static files come
+    # precompressed from WhiteNoise.
+    "sitecache.GZipMiddleware",
     # Django's 304s, without hashing a page that holds a CSRF token (it could never match again).
     "sitecache.ConditionalGetMiddleware",
     # The request's memo of cache versions, opened with one round trip (sitecache.RequestMiddleware).

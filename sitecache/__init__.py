@@ -16,7 +16,8 @@ Layers (outside in):
 An answer kept whole (a page, a shared page, a document) is cut at its *slots*: fresh fields (the
 CSRF token) and markers the apps fill anew in each answer (`register_fill`: the most-read list). Its
 texts between them are gzipped once, when kept, each on its own, and joined with the slots' values
-for every client that accepts gzip (`pages.gzip_member`), so no answer is compressed at a hit.
+for every client that accepts gzip (`pages.gzip_member`), so no answer is compressed at a hit; an
+answer made for one request is compressed at a cheaper level than Django's (`GZipMiddleware`).
 Each piece lives in the shared cache (Redis, or one SQLite file for all processes of one machine)
 and in a small per-process copy (`store.LocalCopies`). A request opens (`RequestMiddleware`) with one
 round trip for what every request reads: the epoch, the versions of the topics every page shows and
@@ -57,6 +58,7 @@ from sitecache.dependencies import RowsShownInCache, register_topics
 from sitecache.pages import (
     CSRF_FIELD_NAME,
     ConditionalGetMiddleware,
+    GZipMiddleware,
     PageCacheMiddleware,
     RequestMiddleware,
     bypass_page_cache,
@@ -97,6 +99,7 @@ __all__ = [
     "Topic",
     "LocalCopies",
     "ConditionalGetMiddleware",
+    "GZipMiddleware",
     "PageCacheMiddleware",
     "RequestMiddleware",
     "RowsShownInCache",

@@ -144,8 +144,8 @@ def reader_client(client, reader):
 
 @pytest.fixture
 def compressions(monkeypatch):
-    """One entry per body compressed since the test began: a kept answer's parts, when it is kept
-    (`sitecache.pages.gzip_parts`), or an answer compressed by Django's GZipMiddleware."""
+    """One entry per body compressed since the test began: a kept answer's parts, when it is kept, or
+    an answer made for one request (`sitecache.pages.gzip_parts`), or a streamed one (Django's)."""
     from django.utils import text
 
     from sitecache import pages
