@@ -264,15 +264,24 @@ def gzip_member(gzipped, values, body):
     return bytes(member)
 
 
+def accepts_gzip(request):
+    return bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
+def put_gzip(response, member):
+    """`response` with `member` (a gzip member of its body) for a body."""
+    response.content = member
+    response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(member))
+
+
 def gzip_answer(request, response, gzipped, values):
     """`response`, whose body is the kept texts with `values` between them, gzipped from its kept parts
     for a client that accepts gzip (GZipMiddleware then leaves it alone)."""
     if gzipped is not None:
         patch_vary_headers(response, ("Accept-Encoding",))
-        if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-            response.content = gzip_member(gzipped, values, response.content)
-            response["Content-Encoding"] = "gzip"
-            response["Content-Length"] = str(len(response.content))
+        if accepts_gzip(request):
+            put_gzip(response, gzip_member(gzipped, values, response.content))
     return response
 
 
@@ -325,17 +334,13 @@ class GZipMiddleware(DjangoGZipMiddleware):
         if response.streaming or len(response.content) < 200 or response.has_header("Content-Encoding"):
             return super().process_response(request, response)
         patch_vary_headers(response, ("Accept-Encoding",))
-        if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-            return response
-        body = response.content
-        compressed = gzip_member(gzip_parts([body], ANSWER_LEVEL), [], body)
-        if len(compressed) >= len(body):
-            return response
-        response.content = compressed
-        response["Content-Length"] = str(len(compressed))
-        if (etag := response.get("ETag", "")).startswith('"'):
-            response["ETag"] = f"W/{etag}"  # as Django's: the same ETag for both codings, so a weak one
-        response["Content-Encoding"] = "gzip"
+        if accepts_gzip(request):
+            body = response.content
+            member = gzip_member(gzip_parts([body], ANSWER_LEVEL), [], body)
+            if len(member) < len(body):  # as Django's: only when it is shorter
+                if (etag := response.get("ETag", "")).startswith('"'):
+                    response["ETag"] = f"W/{etag}"  # as Django's: one ETag for both codings, so a weak one
+                put_gzip(response, member)
         return response
 
 

@@ -1,4 +1,5 @@
 import gzip
+import os
 import re
 import time
 import uuid
@@ -249,6 +250,8 @@ def test_gzip_leaves_short_and_encoded_bodies_alone_and_weakens_a_strong_etag(rf
     assert short.content == b"x" * 199 and not short.has_header("Content-Encoding")
     tagged = GZipMiddleware(lambda request: HttpResponse("x" * 300, headers={"ETag": '"abc"'}))(request)
     assert tagged["ETag"] == 'W/"abc"' and gzip.decompress(tagged.content) == b"x" * 300
+    noise = os.urandom(320)  # bytes that gzip cannot shorten
+    assert GZipMiddleware(lambda request: HttpResponse(noise))(request).content == noise
     plain = GZipMiddleware(lambda request: HttpResponse("x" * 300))(rf.get("/"))
     assert plain.content == b"x" * 300 and plain["Vary"] == "Accept-Encoding"
 
